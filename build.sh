@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Builds agent-auth with nothing but a JDK.
+#   ./build.sh          compile src/ and package agent-auth.jar (runtime jars + web/ merged in)
+#   ./build.sh test     build, then run every test; ends with "tests: N passed, M failed"
+#   ./build.sh bench    build, then run the benchmark suite under bench/
+#   ./build.sh clean    remove build/ and agent-auth.jar
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD=build
+JAR=agent-auth.jar
+JAVAC_OPTS=(--release 17 -encoding UTF-8 -Xlint:all,-serial,-processing -Werror)
+
+die() { echo "build.sh: $*" >&2; exit 1; }
+
+# Every jar in lib/ must be listed in lib/README.md with its SHA-256, and match it.
+verify_libs() {
+  local listed actual name sum missing=0
+  listed=$(grep -oE '^\| `[^`]+\.jar` \| [^|]+ \| [0-9a-f]{64} ' lib/README.md |
+    sed -E 's/^\| `([^`]+)` \| [^|]+ \| ([0-9a-f]{64}) /\1 \2/')
+  while read -r name sum; do
+    [ -n "$name" ] || continue
+    [ -f "lib/$name" ] || die "lib/README.md lists lib/$name, which is missing"
+    actual=$(sha256sum "lib/$name" | cut -c1-64)
+    [ "$actual" = "$sum" ] || die "checksum mismatch for lib/$name: expected $sum, got $actual"
+  done <<<"$listed"
+  for jar in lib/*.jar lib/test/*.jar; do
+    [ -e "$jar" ] || continue
+    name=${jar#lib/}
+    grep -q "^$name " <<<"$listed" || { echo "build.sh: $jar is not listed in lib/README.md" >&2; missing=1; }
+  done
+  [ $missing = 0 ] || exit 1
+}
+
+runtime_cp() { ls lib/*.jar | tr '\n' ':'; }
+test_cp() { ls lib/test/*.jar | tr '\n' ':'; }
+
+newer_than() { # newer_than STAMP DIR... : true when any file under DIR is newer than STAMP
+  local stamp=$1; shift
+  [ -f "$stamp" ] || return 0
+  [ -n "$(find "$@" -newer "$stamp" -type f -print -quit 2>/dev/null)" ]
+}
+
+compile_main() {
+  local stamp=$BUILD/classes.stamp
+  if newer_than "$stamp" src lib; then
+    rm -rf $BUILD/classes && mkdir -p $BUILD/classes
+    find src -name '*.java' >$BUILD/sources.txt
+    javac "${JAVAC_OPTS[@]}" -cp "$(runtime_cp)" -d $BUILD/classes @$BUILD/sources.txt
+    touch "$stamp"
+  fi
+}
+
+# The runtime jars, unpacked once per change of lib/: signatures and module-info dropped
+# (a merged jar is neither signed nor a module), service files concatenated.
+unpack_libs() {
+  local stamp=$BUILD/deps.stamp dir=$BUILD/deps
+  newer_than "$stamp" lib/*.jar lib/README.md || return 0
+  rm -rf $dir && mkdir -p $dir $BUILD/services
+  rm -rf $BUILD/services/*
+  for jar in lib/*.jar; do
+    local tmp=$BUILD/unpack && rm -rf $tmp && mkdir -p $tmp
+    (cd $tmp && jar xf "../../$jar")
+    if [ -d $tmp/META-INF/services ]; then
+      for svc in $tmp/META-INF/services/*; do
+        [ -f "$svc" ] || continue
+        cat "$svc" >>"$BUILD/services/$(basename "$svc")"
+        echo >>"$BUILD/services/$(basename "$svc")"
+      done
+    fi
+    cp -r $tmp/. $dir/
+  done
+  rm -rf $BUILD/unpack
+  find $dir -name module-info.class -delete
+  rm -f $dir/META-INF/*.SF $dir/META-INF/*.RSA $dir/META-INF/*.DSA $dir/META-INF/*.EC \
+    $dir/META-INF/MANIFEST.MF $dir/META-INF/INDEX.LIST
+  rm -rf $dir/META-INF/services && mkdir -p $dir/META-INF/services
+  cp $BUILD/services/* $dir/META-INF/services/
+  touch "$stamp"
+}
+
+package() {
+  if [ -f $JAR ] && ! newer_than $JAR $BUILD/classes.stamp $BUILD/deps.stamp web; then
+    return 0
+  fi
+  local stage=$BUILD/jar
+  rm -rf $stage && mkdir -p $stage
+  cp -r $BUILD/deps/. $stage/
+  cp -r $BUILD/classes/. $stage/
+  mkdir -p $stage/web && cp -r web/. $stage/web/
+  cat >$BUILD/MANIFEST.MF <<'EOF'
+Main-Class: agentauth.Main
+Multi-Release: true
+Enable-Native-Access: ALL-UNNAMED
+EOF
+  rm -f $JAR
+  jar --create --file $JAR --manifest $BUILD/MANIFEST.MF -C $stage .
+  echo "built $JAR ($(du -h $JAR | cut -f1), $(stat -c %s $JAR) bytes)"
+}
+
+build() {
+  command -v javac >/dev/null || die "javac not found: install a JDK 17 or newer"
+  verify_libs
+  mkdir -p $BUILD
+  compile_main
+  unpack_libs
+  package
+}
+
+compile_tests() {
+  local stamp=$BUILD/test-classes.stamp
+  if newer_than "$stamp" test src lib; then
+    rm -rf $BUILD/test-classes && mkdir -p $BUILD/test-classes
+    find test -name '*.java' >$BUILD/test-sources.txt
+    javac "${JAVAC_OPTS[@]}" -Xlint:-try -cp "$BUILD/classes:$(runtime_cp)$(test_cp)" \
+      -d $BUILD/test-classes @$BUILD/test-sources.txt
+    # test resources (anything not .java) ride along on the class path
+    (cd test && find . -type f ! -name '*.java' -exec cp --parents {} ../$BUILD/test-classes/ \;)
+    touch "$stamp"
+  fi
+}
+
+run_tests() {
+  compile_tests
+  local report=$BUILD/test-report.txt passed=0 failed=0 rc=0
+  mkdir -p $BUILD
+  java -Dagentauth.jar="$PWD/$JAR" -jar lib/test/junit-platform-console-standalone-*.jar execute \
+    --class-path "$BUILD/test-classes:$BUILD/classes:$(runtime_cp)" \
+    --scan-class-path "$BUILD/test-classes" --fail-if-no-tests --disable-banner \
+    --details=tree --details-theme=ascii \
+    --config=junit.jupiter.execution.parallel.enabled=true \
+    --config=junit.jupiter.execution.parallel.mode.classes.default=concurrent \
+    --config=junit.jupiter.execution.parallel.config.strategy=fixed \
+    --config=junit.jupiter.execution.parallel.config.fixed.parallelism=4 \
+    2>&1 | tee $report || rc=$?
+  passed=$(grep -oE '\[ *[0-9]+ tests successful *\]' $report | grep -oE '[0-9]+' || echo 0)
+  failed=$(grep -oE '\[ *[0-9]+ tests failed *\]' $report | grep -oE '[0-9]+' || echo 0)
+  # Browser tests of the admin page (see test/browser/README.md).
+  if [ -x test/browser/run.sh ]; then
+    local b
+    b=$(test/browser/run.sh | tee /dev/stderr | grep -E '^browser: [0-9]+ passed, [0-9]+ failed$' | tail -1 || true)
+    if [ -n "$b" ]; then
+      passed=$((passed + $(sed -E 's/browser: ([0-9]+) passed.*/\1/' <<<"$b")))
+      failed=$((failed + $(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$b")))
+    else
+      failed=$((failed + 1))
+      echo "browser tests did not report a result" >&2
+    fi
+  fi
+  echo "tests: $passed passed, $failed failed"
+  [ "$rc" = 0 ] && [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+}
+
+case "${1:-build}" in
+  build) build ;;
+  test) build && run_tests ;;
+  bench) build && exec bench/run.sh "${@:2}" ;;
+  clean) rm -rf $BUILD $JAR ;;
+  *) die "unknown command '$1' (use: build, test, bench, clean)" ;;
+esac
