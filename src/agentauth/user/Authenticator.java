@@ -1,5 +1,6 @@
 package agentauth.user;
 
+import agentauth.cache.VerifiedSecrets;
 import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
@@ -7,6 +8,7 @@ import agentauth.store.User;
 import agentauth.store.UserStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
@@ -15,22 +17,38 @@ import java.util.Optional;
  * Checks a name and secret. An unknown name, a wrong secret and a disabled user cost the same
  * Argon2 work and get the same {@code invalid_client}, so neither the answer nor its timing
  * tells whether a user exists.
+ *
+ * <p>A secret Argon2 accepted moments ago for the same user row passes again without a hash
+ * ({@link VerifiedSecrets}): agents that authenticate on every call would otherwise be bound to
+ * about one hash per core every 20 ms. Only a secret that was right can be fast, so the timing
+ * of a wrong guess stays the Argon2 timing.
  */
 public final class Authenticator {
+    /** How long an accepted secret skips Argon2, and for how many users at most. */
+    static final Duration VERIFIED_TTL = Duration.ofMinutes(5);
+    static final int VERIFIED_MAX = 10_000;
+
     private final Database db;
     private final UserStore users;
     private final PasswordHasher hasher;
     private final Throttle throttle;
     private final AuditLog audit;
     private final Clock clock;
+    private final VerifiedSecrets verified;
 
     public Authenticator(Database db, UserStore users, PasswordHasher hasher, Throttle throttle, AuditLog audit, Clock clock) {
+        this(db, users, hasher, throttle, audit, clock, new VerifiedSecrets(VERIFIED_TTL, VERIFIED_MAX, clock));
+    }
+
+    public Authenticator(Database db, UserStore users, PasswordHasher hasher, Throttle throttle, AuditLog audit, Clock clock,
+                         VerifiedSecrets verified) {
         this.db = db;
         this.users = users;
         this.hasher = hasher;
         this.throttle = throttle;
         this.audit = audit;
         this.clock = clock;
+        this.verified = verified;
     }
 
     /** The user whose secret this is; records the login (last_login_at and the audit event). */
@@ -40,7 +58,10 @@ public final class Authenticator {
         throttle.check(name, address);
         try {
             Optional<User> found = validName(name) ? users.find(name) : Optional.empty();
-            boolean ok = hasher.verify(found.map(User::passwordHash).orElse(null), bytes);
+            // after the throttle: a cached secret never lets more attempts through than Argon2 would
+            boolean ok = found.isPresent() && verified.matches(found.get(), bytes);
+            boolean hashed = !ok;
+            if (hashed) ok = hasher.verify(found.map(User::passwordHash).orElse(null), bytes);
             Instant now = clock.instant();
             if (!ok || !found.get().enabled()) {
                 throttle.failed(name, address);
@@ -50,6 +71,7 @@ public final class Authenticator {
             }
             throttle.succeeded(name, address);
             User user = found.get();
+            if (hashed) verified.remember(user, bytes);
             String rehash = hasher.needsRehash(user.passwordHash()) ? hasher.hash(bytes.clone()) : null;
             db.write(c -> {
                 users.touchLastLogin(c, user.id(), now);

@@ -1,0 +1,169 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the pieces bench/run.sh measured (build/bench/parts/) into the table and the JSON file,
+ * and checks each against the targets of issue 7.
+ *
+ *   java -cp agent-auth.jar bench/Report.java PARTS_DIR RESULTS_JSON
+ */
+public final class Report {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String[] ORDER = {"login_first", "refresh", "client_credentials", "login_repeat", "me", "introspect", "jwks"};
+
+    private final Path parts;
+    private final ObjectNode out = JSON.createObjectNode();
+    private final List<String> lines = new ArrayList<>();
+
+    private Report(Path parts) {
+        this.parts = parts;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Report r = new Report(Path.of(args[0]));
+        r.build();
+        Files.writeString(Path.of(args[1]), JSON.writeValueAsString(r.out));
+        r.lines.forEach(System.out::println);
+        System.out.println("(also in " + args[1] + ")");
+    }
+
+    private void build() throws IOException {
+        Map<String, String> machine = keyValues(parts.resolve("machine.txt"));
+        out.set("machine", JSON.valueToTree(machine));
+        int cores = Integer.parseInt(machine.get("cores"));
+        Double hashMs = number("hash_ms.txt");
+        Double ceiling = hashMs == null ? null : cores * 1000.0 / hashMs;
+        if (hashMs != null) {
+            out.put("argon2_ms", hashMs);
+            out.put("argon2_ceiling_per_s", Math.round(ceiling));
+        }
+        lines.add("agent-auth benchmark, " + machine.get("date") + ": " + cores + " cores (" + machine.get("cpu") + "), "
+            + machine.get("java") + ", load average at the end " + machine.get("load_average"));
+        lines.add("server: java " + machine.get("java_opts") + " -jar agent-auth.jar; " + machine.get("connections")
+            + " connections, " + machine.get("duration") + " per scenario");
+        lines.add("");
+        lines.add(String.format("%-19s %9s %8s %8s %8s %7s %7s  %-26s %s", "scenario", "req/s", "p50 ms", "p90 ms",
+            "p99 ms", "errors", "cpu s", "target", "met"));
+        ObjectNode scenarios = out.putObject("scenarios");
+        for (String name : ORDER) scenario(scenarios, name, ceiling);
+        lines.add("");
+        ObjectNode server = out.putObject("server");
+        List<Double> cold = numbers("cold_start.txt");
+        if (!cold.isEmpty()) {
+            List<Double> sorted = new ArrayList<>(cold);
+            sorted.sort(null);
+            double median = sorted.get(sorted.size() / 2);
+            server.set("cold_start_ms_runs", JSON.valueToTree(cold));
+            server.put("cold_start_ms_median", median);
+            check("cold start to first token", fmt(median) + " ms (runs " + cold + ")", "<= 1200 ms", median <= 1200);
+        }
+        Double idle = number("rss_idle.txt"), peak = number("rss_peak.txt"), cpu = number("cpu_total.txt");
+        if (idle != null) {
+            server.put("rss_idle_mib", idle / 1024);
+            check("RSS idle after start", fmt(idle / 1024) + " MiB", "<= 150 MiB", idle / 1024 <= 150);
+        }
+        if (peak != null) {
+            server.put("rss_peak_mib", peak / 1024);
+            check("RSS peak, whole run", fmt(peak / 1024) + " MiB", "<= 250 MiB", peak / 1024 <= 250);
+        }
+        if (cpu != null) server.put("cpu_seconds_total", cpu);
+        long jar = Long.parseLong(machine.getOrDefault("jar_bytes", "0"));
+        if (jar > 0) {
+            server.put("jar_bytes", jar);
+            check("jar size", fmt(jar / 1e6) + " MB", "<= 35 MB", jar <= 35_000_000L);
+        }
+        if (hashMs != null)
+            lines.add("Argon2id: " + fmt(hashMs) + " ms per hash on one thread -> ceiling " + Math.round(ceiling) + " logins/s on " + cores + " cores");
+    }
+
+    private void scenario(ObjectNode scenarios, String name, Double ceiling) throws IOException {
+        Path skipped = parts.resolve("skipped-" + name + ".txt");
+        if (Files.exists(skipped)) {
+            scenarios.putObject(name).put("skipped", Files.readString(skipped).trim());
+            lines.add(String.format("%-19s skipped: %s", name, Files.readString(skipped).trim()));
+            return;
+        }
+        Path file = parts.resolve("scenario-" + name + ".json");
+        if (!Files.exists(file)) return;
+        JsonNode wrk = JSON.readTree(file.toFile());
+        double seconds = wrk.get("duration_us").asDouble() / 1e6;
+        double rps = wrk.get("requests").asDouble() / seconds;
+        long errors = 0;
+        for (JsonNode e : wrk.get("errors")) errors += e.asLong();
+        JsonNode lat = wrk.get("latency_us");
+        double p50 = lat.get("p50").asDouble() / 1000, p90 = lat.get("p90").asDouble() / 1000, p99 = lat.get("p99").asDouble() / 1000;
+        Double cpu = number("cpu-" + name + ".txt");
+        Target t = target(name, rps, p99, errors, ceiling);
+        ObjectNode s = scenarios.putObject(name);
+        s.put("requests", wrk.get("requests").asLong());
+        s.put("seconds", seconds);
+        s.put("requests_per_s", Math.round(rps));
+        s.put("p50_ms", p50);
+        s.put("p90_ms", p90);
+        s.put("p99_ms", p99);
+        s.put("errors", errors);
+        s.set("error_kinds", wrk.get("errors"));
+        if (cpu != null) s.put("server_cpu_s", cpu);
+        s.put("target", t.text);
+        s.put("met", t.met);
+        lines.add(String.format("%-19s %9d %8s %8s %8s %7d %7s  %-26s %s", name, Math.round(rps), fmt(p50), fmt(p90),
+            fmt(p99), errors, cpu == null ? "-" : fmt(cpu), t.text, t.met ? "yes" : "NO"));
+    }
+
+    private record Target(String text, boolean met) {}
+
+    private static Target target(String name, double rps, double p99, long errors, Double ceiling) {
+        return switch (name) {
+            case "login_first" -> ceiling == null ? new Target("(ceiling unknown)", errors == 0)
+                : new Target(">= " + Math.round(0.85 * ceiling) + "/s, p99 <= 500, 0 err",
+                    rps >= 0.85 * ceiling && p99 <= 500 && errors == 0);
+            case "refresh" -> new Target(">= 4000/s, p99 <= 25 ms", rps >= 4000 && p99 <= 25 && errors == 0);
+            case "client_credentials", "login_repeat" -> new Target(">= 2000/s", rps >= 2000 && errors == 0);
+            case "me" -> new Target(">= 10000/s", rps >= 10000 && errors == 0);
+            case "introspect" -> new Target(">= 8000/s", rps >= 8000 && errors == 0);
+            case "jwks" -> new Target(">= 20000/s", rps >= 20000 && errors == 0);
+            default -> new Target("", true);
+        };
+    }
+
+    private void check(String what, String value, String target, boolean met) {
+        lines.add(String.format("%-26s %-36s %-12s %s", what, value, target, met ? "yes" : "NO"));
+        ObjectNode server = (ObjectNode) out.get("server");
+        (server.has("targets") ? (ObjectNode) server.get("targets") : server.putObject("targets")).put(what, met);
+    }
+
+    private Double number(String name) throws IOException {
+        List<Double> all = numbers(name);
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    private List<Double> numbers(String name) throws IOException {
+        Path p = parts.resolve(name);
+        List<Double> values = new ArrayList<>();
+        if (!Files.exists(p)) return values;
+        for (String l : Files.readAllLines(p)) if (!l.isBlank()) values.add(Double.parseDouble(l.trim()));
+        return values;
+    }
+
+    private static Map<String, String> keyValues(Path p) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String l : Files.readAllLines(p)) {
+            int eq = l.indexOf('=');
+            if (eq > 0) m.put(l.substring(0, eq), l.substring(eq + 1));
+        }
+        return m;
+    }
+
+    private static String fmt(double v) {
+        return v >= 100 ? String.valueOf(Math.round(v)) : String.format("%.1f", v);
+    }
+}

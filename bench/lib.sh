@@ -1,0 +1,137 @@
+# Functions for bench/run.sh: the server's lifecycle, measurements from /proc, and one wrk run
+# per scenario. Sourced, not run.
+
+ADMIN_PASSWORD=bench-admin-$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+
+# The launch command docs/performance.md gives: a heap capped for a small service, Serial GC
+# (no GC threads, no regions to grow), and small thread stacks; see the measurements there.
+recommended_java_opts() {
+  echo "-Xms24m -Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=64m"
+}
+
+ensure_wrk() {
+  command -v wrk >/dev/null && return 0
+  echo "bench: installing wrk (Debian package) ..."
+  local sudo=
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null
+  command -v wrk >/dev/null || { echo "bench: wrk is missing and could not be installed" >&2; exit 1; }
+}
+
+compile_helpers() {
+  rm -rf "$OUT/classes" && mkdir -p "$OUT/classes"
+  javac --release 17 -encoding UTF-8 -Xlint:all -Werror -cp agent-auth.jar -d "$OUT/classes" bench/seed/*.java
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# start_server DIR JAVA_OPTS FLAGS: a fresh database in DIR, any free loopback port.
+# Sets SERVER_PID and BASE_URL once the server logged that it listens.
+start_server() {
+  local dir=$1 opts=$2 flags=$3
+  mkdir -p "$dir"
+  # shellcheck disable=SC2086
+  AGENT_AUTH_ADMIN_PASSWORD=$ADMIN_PASSWORD java $opts -jar agent-auth.jar --host 127.0.0.1 --port 0 \
+    --db "$dir/agent-auth.db" $flags 2>"$dir/server.log" &
+  SERVER_PID=$!
+  local port= deadline=$(($(now_ms) + 60000))
+  while [ -z "$port" ]; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$dir/server.log" >&2; echo "bench: the server did not start" >&2; exit 1; }
+    [ "$(now_ms)" -lt "$deadline" ] || { echo "bench: the server did not listen within 60 s" >&2; exit 1; }
+    port=$(sed -nE 's/.*listening on 127\.0\.0\.1:([0-9]+).*/\1/p' "$dir/server.log" | head -1)
+    [ -n "$port" ] || sleep 0.005
+  done
+  BASE_URL=http://127.0.0.1:$port
+}
+
+stop_server() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# first_token URL NAME SECRET: logs in until the answer is 200, prints the token response.
+first_token() {
+  local code i
+  for i in $(seq 1 2000); do
+    code=$(curl -s -o "$WORK/first_token.json" -w '%{http_code}' --data-urlencode "username=$2" \
+      --data-urlencode "password=$3" "$1$LOGIN_PATH" || true)
+    [ "$code" = 200 ] && { cat "$WORK/first_token.json"; return 0; }
+    sleep 0.005
+  done
+  echo "bench: no token from $1 (last status $code)" >&2
+  exit 1
+}
+
+# Launch to first token, fresh database each run: prints one line of milliseconds per run.
+cold_start_runs() {
+  local i t0
+  for i in $(seq 1 "$1"); do
+    t0=$(now_ms)
+    start_server "$WORK/cold$i" "$JAVA_OPTS" "$SERVER_FLAGS"
+    first_token "$BASE_URL" admin "$ADMIN_PASSWORD" >/dev/null
+    echo $(($(now_ms) - t0))
+    stop_server "$SERVER_PID"
+    SERVER_PID=
+  done
+}
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+peak_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
+# User + system CPU time of a process, in seconds.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f\n", ($14 + $15) / hz}' "/proc/$1/stat"; }
+
+# seed DB COUNT PREFIX SCOPES FILE FLAGS: agents through the Users service (bench/seed/Seed.java).
+seed() {
+  # shellcheck disable=SC2086
+  java -cp "$OUT/classes:agent-auth.jar" Seed "$5" "$2" "$3" "$4" --db "$1" $6 2>>"$WORK/seed.log"
+}
+
+hash_time_ms() {
+  # shellcheck disable=SC2086
+  java -cp "$OUT/classes:agent-auth.jar" HashTime 25 $1 2>>"$WORK/seed.log"
+}
+
+fill() { local s=${1//\{name\}/$2}; echo "${s//\{secret\}/$3}"; }
+
+post_form() {
+  curl -s -H "Content-Type: ${BENCH_CONTENT_TYPE:-application/x-www-form-urlencoded}" --data-binary "$2" "$1"
+  echo
+}
+
+json_field() { grep -oE "\"$1\" *: *\"[^\"]+\"" | sed -E 's/.*"([^"]+)"$/\1/'; }
+
+endpoint_exists() { [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$1")" != 404 ]; }
+
+# scenario NAME SCRIPT INPUT [VAR=VALUE...]: one bounded wrk run; the result as JSON in parts/.
+scenario() {
+  local name=$1 script=$2 input=$3 before=0
+  shift 3
+  echo "bench: $name ($CONNECTIONS connections, $DURATION) ..."
+  [ -n "$SERVER_PID" ] && before=$(cpu_seconds "$SERVER_PID")
+  env "$@" BENCH_AGENTS="$input" BENCH_TOKENS="$input" BENCH_RESULT="$OUT/parts/scenario-$name.json" \
+    wrk -t"$BENCH_THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s -s "bench/lua/$script.lua" "$BASE_URL" \
+    >"$WORK/wrk-$name.txt"
+  if [ -n "$SERVER_PID" ]; then
+    echo "$(cpu_seconds "$SERVER_PID") $before" | awk '{printf "%.2f\n", $1 - $2}' >"$OUT/parts/cpu-$name.txt"
+  fi
+}
+
+skipped() {
+  echo "bench: $1 skipped: $2"
+  echo "$2" >"$OUT/parts/skipped-$1.txt"
+}
+
+describe_machine() {
+  echo "cores=$(nproc)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "memory_mib=$(awk '/^MemTotal:/ {print int($2 / 1024)}' /proc/meminfo)"
+  echo "kernel=$(uname -r)"
+  echo "java=$(java -version 2>&1 | head -2 | tail -1)"
+  echo "java_opts=$1"
+  echo "jar_bytes=$(stat -c %s agent-auth.jar 2>/dev/null || echo 0)"
+  echo "load_average=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "base_url=$BASE_URL"
+  echo "duration=$DURATION"
+  echo "connections=$CONNECTIONS"
+  echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The benchmark suite (issue 7). `./build.sh bench` builds the jar and runs this; see bench/README.md.
+#   bench/run.sh                 start agent-auth.jar on loopback with a fresh database and run everything
+#   BENCH_BASE_URL=... run.sh    run the HTTP scenarios against a server that is already running
+# Results: a table on standard output and build/bench/results.json (plus a timestamped copy).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+
+OUT=build/bench
+WORK=$OUT/work
+rm -rf "$WORK" && mkdir -p "$WORK" "$OUT/parts"
+rm -f "$OUT"/parts/*
+export BENCH_LUA=$PWD/bench/lua BENCH_THREADS=${BENCH_THREADS:-2}
+DURATION=${BENCH_DURATION:-20s}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+AGENT_COUNT=${BENCH_AGENT_COUNT:-2000}
+# The launch command docs/performance.md recommends; the suite measures exactly this.
+JAVA_OPTS=${BENCH_JAVA_OPTS:-$(recommended_java_opts)}
+SERVER_FLAGS=${BENCH_SERVER_FLAGS:-}
+
+ensure_wrk
+
+# Paths and bodies: agent-auth's by default, any server's through the environment (bench/README.md).
+LOGIN_PATH=${BENCH_LOGIN_PATH:-/login}
+LOGIN_BODY=${BENCH_LOGIN_BODY:-'username={name}&password={secret}'}
+REFRESH_PATH=${BENCH_REFRESH_PATH:-/refresh}
+REFRESH_BODY=${BENCH_REFRESH_BODY:-'refresh_token={refresh_token}'}
+TOKEN_PATH=${BENCH_TOKEN_PATH:-/oauth/token}
+CC_BODY=${BENCH_CC_BODY:-'grant_type=client_credentials&client_id={name}&client_secret={secret}'}
+ME_PATH=${BENCH_ME_PATH:-/me}
+INTROSPECT_PATH=${BENCH_INTROSPECT_PATH:-/oauth/introspect}
+INTROSPECT_BODY=${BENCH_INTROSPECT_BODY:-'token={token}'}
+JWKS_PATH=${BENCH_JWKS_PATH:-/.well-known/jwks.json}
+
+SERVER_PID=
+cleanup() { [ -n "$SERVER_PID" ] && stop_server "$SERVER_PID"; return 0; }
+trap cleanup EXIT
+
+if [ -z "${BENCH_BASE_URL:-}" ]; then
+  [ -f agent-auth.jar ] || { echo "bench: agent-auth.jar is missing: run ./build.sh bench" >&2; exit 1; }
+  compile_helpers
+  echo "bench: cold start, 5 runs (fresh database each) ..."
+  cold_start_runs 5 >"$OUT/parts/cold_start.txt"
+
+  echo "bench: starting the server: java $JAVA_OPTS -jar agent-auth.jar $SERVER_FLAGS"
+  start_server "$WORK/main" "$JAVA_OPTS" "$SERVER_FLAGS"   # sets SERVER_PID and BASE_URL
+  first_token "$BASE_URL" admin "$ADMIN_PASSWORD" >/dev/null
+  sleep 2
+  rss_kib "$SERVER_PID" >"$OUT/parts/rss_idle.txt"
+
+  echo "bench: seeding $AGENT_COUNT agents with the configured Argon2 parameters ..."
+  seed "$WORK/main/agent-auth.db" "$AGENT_COUNT" bench-agent- agent "$WORK/agents.txt" "$SERVER_FLAGS"
+  seed "$WORK/main/agent-auth.db" 1 bench-intro- agent,introspect "$WORK/introspector.txt" "$SERVER_FLAGS"
+  hash_time_ms "$SERVER_FLAGS" >"$OUT/parts/hash_ms.txt"
+  AGENTS_FILE=$WORK/agents.txt
+  INTROSPECTOR=$(head -1 "$WORK/introspector.txt")
+else
+  BASE_URL=${BENCH_BASE_URL%/}
+  AGENTS_FILE=${BENCH_AGENTS_FILE:?BENCH_AGENTS_FILE (lines of "name secret") is required with BENCH_BASE_URL}
+  INTROSPECTOR=${BENCH_INTROSPECTOR:-}   # "name secret" of a client allowed to introspect
+fi
+
+# 1. First-time logins: every agent at most once, Argon2 on every request.
+scenario login_first post_agents "$AGENTS_FILE" BENCH_MODE=once BENCH_PATH="$LOGIN_PATH" BENCH_BODY="$LOGIN_BODY"
+
+# Before the timed windows: one login per connection for the refresh chains, /me and introspection,
+# plus two spare chains per wrk thread (wrk asks each thread for one request more than it sends).
+# Agents from the end of the list: the repeated logins (from the start) reach the limit of 100
+# live sessions per agent, and each login beyond it ends that agent's oldest session.
+LOGINS=$((CONNECTIONS + 2 * BENCH_THREADS))
+tail -n "$LOGINS" "$AGENTS_FILE" | while read -r name secret; do
+  post_form "$BASE_URL$LOGIN_PATH" "$(fill "$LOGIN_BODY" "$name" "$secret")"
+done >"$WORK/logins.json"
+json_field refresh_token <"$WORK/logins.json" >"$WORK/refresh_tokens.txt"
+json_field access_token <"$WORK/logins.json" >"$WORK/access_tokens.txt"
+[ "$(wc -l <"$WORK/refresh_tokens.txt")" = "$LOGINS" ] || { echo "bench: the logins before the refresh scenario failed" >&2; exit 1; }
+
+# 2. Rotating refresh: each connection chains its own tokens.
+scenario refresh refresh "$WORK/refresh_tokens.txt" BENCH_PATH="$REFRESH_PATH" BENCH_BODY="$REFRESH_BODY"
+
+# 3. client_credentials, and repeated /login, of the same few agents (the verified-secret cache).
+if endpoint_exists "$BASE_URL$TOKEN_PATH"; then
+  scenario client_credentials post_agents "$AGENTS_FILE" BENCH_MODE=repeat BENCH_PATH="$TOKEN_PATH" BENCH_BODY="$CC_BODY"
+else
+  skipped client_credentials "$TOKEN_PATH answers 404"
+fi
+scenario login_repeat post_agents "$AGENTS_FILE" BENCH_MODE=repeat BENCH_PATH="$LOGIN_PATH" BENCH_BODY="$LOGIN_BODY"
+
+# 4. GET /me with valid tokens.
+scenario me bearer "$WORK/access_tokens.txt" BENCH_METHOD=GET BENCH_PATH="$ME_PATH"
+
+# 5. Introspection of valid access tokens by a client holding "introspect".
+if [ -n "$INTROSPECTOR" ] && endpoint_exists "$BASE_URL$INTROSPECT_PATH"; then
+  scenario introspect bearer "$WORK/access_tokens.txt" BENCH_METHOD=POST BENCH_PATH="$INTROSPECT_PATH" \
+    BENCH_BODY="$INTROSPECT_BODY" BENCH_AUTH="Basic $(printf '%s:%s' $INTROSPECTOR | base64 -w0)"
+else
+  skipped introspect "no introspecting client, or $INTROSPECT_PATH answers 404"
+fi
+
+# 6. The JWKS.
+scenario jwks get /dev/null BENCH_PATH="$JWKS_PATH"
+
+if [ -n "$SERVER_PID" ]; then
+  peak_kib "$SERVER_PID" >"$OUT/parts/rss_peak.txt"
+  cpu_seconds "$SERVER_PID" >"$OUT/parts/cpu_total.txt"
+  stop_server "$SERVER_PID"
+  SERVER_PID=
+fi
+
+describe_machine "$JAVA_OPTS" >"$OUT/parts/machine.txt"
+java -cp agent-auth.jar bench/Report.java "$OUT/parts" "$OUT/results.json"
+cp "$OUT/results.json" "$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).json"
