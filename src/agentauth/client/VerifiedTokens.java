@@ -60,6 +60,11 @@ final class VerifiedTokens {
         old.remove(digest);
     }
 
+    /** Entries held now; for tests. */
+    int size() {
+        return young.size() + old.size();
+    }
+
     private synchronized void turnOver(ConcurrentHashMap<Digest, Entry> full) {
         if (young == full) {
             old = full;
