@@ -8,10 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * An agent's session with an agent-auth server: hands out a valid access token at any moment.
@@ -43,29 +40,14 @@ import java.util.concurrent.ExecutionException;
  * exception message.
  */
 public final class AgentAuthClient implements Closeable {
-    private final TokenEndpoints endpoints;
+    private final Session session;
     private final HttpClient http;
-    private final Clock clock;
-    private final String server;
-    private final String username;
-    private final char[] secret;
-    private final List<String> scopes;
-    private final String resource;
+    private final String description;
 
-    private final Object lock = new Object();
-    private volatile TokenSet tokens;               // null before the first login and after close
-    private CompletableFuture<TokenSet> inFlight;   // guarded by lock
-    private boolean closed;                         // guarded by lock
-
-    AgentAuthClient(Builder b, TokenEndpoints endpoints, HttpClient http) {
-        this.endpoints = endpoints;
+    private AgentAuthClient(Session session, HttpClient http, String description) {
+        this.session = session;
         this.http = http;
-        this.clock = b.clock;
-        this.server = b.server.toString();
-        this.username = b.username;
-        this.secret = b.secret.clone();
-        this.scopes = b.scopes;
-        this.resource = b.resource;
+        this.description = description;
     }
 
     /**
@@ -89,7 +71,7 @@ public final class AgentAuthClient implements Closeable {
      * @throws IllegalStateException the client was closed
      */
     public String accessToken() {
-        return current(null).accessToken();
+        return session.current(null).accessToken();
     }
 
     /**
@@ -123,7 +105,7 @@ public final class AgentAuthClient implements Closeable {
      */
     public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
-        TokenSet used = current(null);
+        TokenSet used = session.current(null);
         HttpResponse<T> response = http.send(withToken(request, used), handler);
         if (response.statusCode() != 401) {
             return response;
@@ -135,7 +117,7 @@ public final class AgentAuthClient implements Closeable {
                 // discarding the body of a response we are about to replace
             }
         }
-        return http.send(withToken(request, current(used.accessToken())), handler);
+        return http.send(withToken(request, session.current(used.accessToken())), handler);
     }
 
     private static HttpRequest withToken(HttpRequest.Builder request, TokenSet tokens) {
@@ -146,136 +128,19 @@ public final class AgentAuthClient implements Closeable {
      * Logs out ({@code POST /logout}, ending the refresh family on the server, one attempt,
      * failures ignored since the family also expires on its own) and wipes the secret and the
      * tokens from memory. Waits for a login or refresh in flight, so its family is ended too.
-     * Idempotent. Afterwards every other method throws {@link IllegalStateException}.
+     * Idempotent. Afterwards {@link #accessToken()}, {@link #authorizationHeader()} and
+     * {@link #send} throw {@link IllegalStateException}.
      */
     @Override
     public void close() {
-        CompletableFuture<TokenSet> pending;
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            pending = inFlight;
-        }
-        TokenSet last = tokens;
-        if (pending != null) {
-            try {
-                last = pending.get();
-            } catch (ExecutionException e) {
-                // the flight failed: nothing new to log out of
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        synchronized (lock) {
-            tokens = null;
-            Arrays.fill(secret, '\0');
-        }
-        if (last != null) {
-            endpoints.logout(last.refreshToken());
-        }
-    }
-
-    /**
-     * The tokens to use: the current ones if still usable and not the {@code rejected} access
-     * token, else the result of the one login/refresh in flight, starting it if none is.
-     */
-    private TokenSet current(String rejected) {
-        TokenSet t = tokens;
-        if (good(t, rejected)) {
-            return t;
-        }
-        CompletableFuture<TokenSet> flight;
-        boolean leader = false;
-        synchronized (lock) {
-            if (closed) {
-                throw new IllegalStateException("the AgentAuthClient is closed");
-            }
-            t = tokens;
-            if (good(t, rejected)) {
-                return t;
-            }
-            flight = inFlight;
-            if (flight == null) {
-                flight = new CompletableFuture<>();
-                inFlight = flight;
-                leader = true;
-            }
-        }
-        if (leader) {
-            fly(flight, t);
-        }
-        return await(flight);
-    }
-
-    private boolean good(TokenSet t, String rejected) {
-        return t != null && t.usableAt(clock.instant()) && !t.accessToken().equals(rejected);
-    }
-
-    private void fly(CompletableFuture<TokenSet> flight, TokenSet previous) {
-        TokenSet next = null;
-        Throwable failure = null;
-        try {
-            next = obtain(previous);
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        synchronized (lock) {
-            // published before inFlight clears, so a thread that sees no flight sees the tokens
-            if (next != null && !closed) {
-                tokens = next;
-            }
-            inFlight = null;
-        }
-        if (failure != null) {
-            flight.completeExceptionally(failure);
-        } else {
-            flight.complete(next);
-        }
-    }
-
-    private TokenSet obtain(TokenSet previous) {
-        if (previous != null && previous.refreshableAt(clock.instant())) {
-            TokenSet refreshed = endpoints.refresh(previous.refreshToken());
-            if (refreshed != null) {
-                return refreshed;
-            }
-        }
-        char[] copy;
-        synchronized (lock) {
-            copy = secret.clone(); // close() may wipe the original while we send
-        }
-        try {
-            return endpoints.login(username, copy, scopes.isEmpty() ? null : String.join(" ", scopes), resource);
-        } finally {
-            Arrays.fill(copy, '\0');
-        }
-    }
-
-    private static TokenSet await(CompletableFuture<TokenSet> flight) {
-        try {
-            return flight.get();
-        } catch (InterruptedException e) {
-            throw Retry.interrupted("a token");
-        } catch (ExecutionException e) {
-            // the leader's exception, shared by every thread that waited for the same flight
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        session.close();
     }
 
     /** Names the server and user; the secret and tokens are masked. */
     @Override
     public String toString() {
-        TokenSet t = tokens;
-        return "AgentAuthClient[server=" + server + ", username=" + username + ", secret=****"
-                + ", scopes=" + scopes + ", resource=" + resource
+        TokenSet t = session.peek();
+        return "AgentAuthClient[" + description
                 + ", token=" + (t == null ? "none" : "**** valid until " + t.expiresAt()) + "]";
     }
 
@@ -472,7 +337,10 @@ public final class AgentAuthClient implements Closeable {
             Retry retry = new Retry(maxAttempts, Duration.ofMillis(200), Duration.ofSeconds(5),
                     maxRetryAfter, sleeper, clock);
             TokenEndpoints endpoints = new TokenEndpoints(server, http, requestTimeout, retry, clock, minValidity);
-            return new AgentAuthClient(this, endpoints, http);
+            Session session = new Session(endpoints, clock, username, secret,
+                    scopes.isEmpty() ? null : String.join(" ", scopes), resource);
+            return new AgentAuthClient(session, http, "server=" + server + ", username=" + username
+                    + ", secret=****, scopes=" + scopes + ", resource=" + resource);
         }
 
         private static boolean positive(Duration d) {
