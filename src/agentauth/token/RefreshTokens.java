@@ -135,7 +135,7 @@ public final class RefreshTokens {
         if (row.successor() != null && row.successorUntil() != null && now.isBefore(row.successorUntil())) {
             RetryCopy.Answer a = RetryCopy.open(token, family.id(), row.successor());
             if (a != null && !store.isUsed(c, hash(a.refreshToken())) && owner.isPresent() && owner.get().enabled())
-                return Outcome.ok(new TokenResponse(a.accessToken(), Math.max(0, Duration.between(now, a.accessExpiresAt()).getSeconds()),
+                return Outcome.ok(new TokenResponse(a.accessToken(), new TokenIssuer.AccessToken(a.accessToken(), null, a.accessExpiresAt()).expiresIn(now),
                     a.refreshToken(), seconds(now, family.expiresAt()), a.scope()));
         }
         store.revokeFamily(c, family.id(), now);

@@ -14,8 +14,9 @@ import java.util.Map;
 public final class TokenIssuer {
     /** A signed access token. */
     public record AccessToken(String value, Instant issuedAt, Instant expiresAt) {
+        /** Rounded up: iat is whole seconds, so flooring would report a 2 s token as 1 s. */
         public long expiresIn(Instant now) {
-            return Math.max(0, Duration.between(now, expiresAt).getSeconds());
+            return Math.max(0, (Duration.between(now, expiresAt).toMillis() + 999) / 1000);
         }
     }
 
