@@ -68,7 +68,7 @@ public final class RefreshTokens {
             store.insertToken(c, hash(refresh), family.id(), null, now);
             return null;
         });
-        TokenIssuer.AccessToken access = issuer.issue(user.username(), scope, audience, family.id());
+        TokenIssuer.AccessToken access = issuer.issue(user.username(), scope, audience, family.id(), family.expiresAt());
         return new TokenResponse(access.value(), access.expiresIn(now), refresh, seconds(now, family.expiresAt()), scope);
     }
 
@@ -110,7 +110,8 @@ public final class RefreshTokens {
             if (scope.size() < family.scope().size()) store.narrowScope(c, family.id(), scope);
             String next = newToken();
             store.insertToken(c, hash(next), family.id(), hash, now);
-            TokenIssuer.AccessToken access = issuer.issue(owner.get().username(), scope, family.audience(), family.id());
+            TokenIssuer.AccessToken access = issuer.issue(owner.get().username(), scope, family.audience(), family.id(),
+                family.expiresAt());
             byte[] copy = null;
             Instant copyUntil = null;
             if (!lifetimes.retryWindow().isZero()) {

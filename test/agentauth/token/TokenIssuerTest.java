@@ -53,4 +53,18 @@ class TokenIssuerTest {
         assertEquals(32, RefreshTokens.hash(a).length);
         assertEquals(false, a.equals(b));
     }
+
+    @Test
+    void an_access_token_never_outlives_its_session() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
+        try (TestServer server = TestServer.startWith(clock, "--access-ttl", "15m", "--admin-session-ttl", "20m")) {
+            agentauth.support.Http http = new agentauth.support.Http(server.url());
+            var login = http.login("admin", TestServer.ADMIN_PASSWORD);
+            clock.advance(Duration.ofMinutes(10));
+            var refreshed = http.postJson("/refresh", agentauth.support.Http.json("refresh_token", login.text("refresh_token")));
+            Instant exp = JWT.decode(refreshed.text("access_token")).getExpiresAtAsInstant();
+            assertEquals(Instant.parse("2026-11-29T12:20:00Z"), exp, "capped at the admin session's end, not 12:25");
+            assertEquals(600, refreshed.json().get("expires_in").asLong());
+        }
+    }
 }
