@@ -31,6 +31,8 @@ public final class Main {
                     return 0;
                 }
                 case "users" -> {
+                    // the command prints its own one-line result; the audit event is in the database
+                    System.setProperty("org.slf4j.simpleLogger.log.agentauth.store.AuditLog", "warn");
                     return UsersCommand.run(rest, env, in, out, err);
                 }
                 case "token" -> {

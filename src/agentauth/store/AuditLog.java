@@ -53,7 +53,12 @@ public final class AuditLog {
             s.executeUpdate();
         }
         if (!QUIET.contains(type))
-            log.info("{} user={} actor={} address={}{}", type, user, actor, address, detail == null ? "" : " (" + detail + ")");
+            log.info("{} user={} actor={} address={}{}", type, orDash(user), orDash(actor), orDash(address),
+                detail == null ? "" : " (" + detail + ")");
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
     }
 
     /** Newest first; {@code before} is the cursor of the previous page (an event id), or null. */
