@@ -164,6 +164,14 @@ class OAuthTokenTest {
     }
 
     @Test
+    void a_client_id_beside_basic_must_name_the_same_client() {
+        assertEquals(200, token(Http.form("grant_type", "client_credentials", "client_id", "worker"),
+            "Authorization", basic("worker", SECRET)).status());
+        assertError(token(Http.form("grant_type", "client_credentials", "client_id", "odd@agent"),
+            "Authorization", basic("worker", SECRET)), 400, "invalid_request");
+    }
+
+    @Test
     void grant_type_must_be_present_and_supported() {
         assertError(token(Http.form("client_id", "worker", "client_secret", SECRET)), 400, "invalid_request");
         assertError(token(Http.form("grant_type", "password", "username", "worker", "password", SECRET)), 400, "unsupported_grant_type");
