@@ -1,5 +1,6 @@
 package agentauth;
 
+import agentauth.cli.TokenCommand;
 import agentauth.cli.UsersCommand;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -31,6 +32,9 @@ public final class Main {
                 }
                 case "users" -> {
                     return UsersCommand.run(rest, env, in, out, err);
+                }
+                case "token" -> {
+                    return TokenCommand.run(rest.toArray(String[]::new), env, in, out, err);
                 }
                 case "serve" -> {
                     return serve(rest, env, err);

@@ -49,6 +49,26 @@ public final class Routes {
         config.routes.get("/.well-known/oauth-authorization-server", discovery::metadata);
         config.routes.get("/health", discovery::health);
 
+        // Admin API: bearer token with scope admin, aud = issuer, live state checked
+        // (admin.guard: a disabled or demoted admin's token stops at once). No answer is cached,
+        // errors and unknown paths included.
+        var admin = new AdminAuth(s.accessTokens(), s.clientAddress());
+        var adminUsers = new AdminUsersHandler(s.users(), s.throttle());
+        var adminAudit = new AdminAuditHandler(s.audit());
+        var adminKeys = new AdminKeysHandler(s.signingKeys());
+        config.routes.before("/admin/api/*", ctx -> ctx.header("Cache-Control", "no-store"));
+        config.routes.get("/admin/api/users", admin.guard(adminUsers::list));
+        config.routes.post("/admin/api/users", admin.guard(adminUsers::create));
+        config.routes.get("/admin/api/users/{name}", admin.guard(adminUsers::get));
+        config.routes.patch("/admin/api/users/{name}", admin.guard(adminUsers::patch));
+        config.routes.delete("/admin/api/users/{name}", admin.guard(adminUsers::delete));
+        config.routes.post("/admin/api/users/{name}/revoke", admin.guard(adminUsers::revoke));
+        config.routes.post("/admin/api/users/{name}/unthrottle", admin.guard(adminUsers::unthrottle));
+        config.routes.get("/admin/api/audit", admin.guard(adminAudit::list));
+        config.routes.get("/admin/api/keys", admin.guard(adminKeys::list));
+        config.routes.post("/admin/api/keys/rotate", admin.guard(adminKeys::rotate));
+        config.routes.post("/admin/api/keys/{kid}/revoke", admin.guard(adminKeys::revoke));
+
         // The admin page: static files from web/ in the jar.
         config.routes.get("/", ctx -> ctx.redirect("/admin/"));
         config.routes.get("/admin", ctx -> ctx.redirect("/admin/"));

@@ -68,7 +68,7 @@ public final class RefreshTokens {
             store.insertToken(c, hash(refresh), family.id(), null, now);
             return null;
         });
-        TokenIssuer.AccessToken access = issuer.issue(user.username(), scope, audience, family.id());
+        TokenIssuer.AccessToken access = issuer.issue(user.username(), scope, audience, family.id(), family.expiresAt());
         return new TokenResponse(access.value(), access.expiresIn(now), refresh, seconds(now, family.expiresAt()), scope);
     }
 
@@ -125,7 +125,8 @@ public final class RefreshTokens {
             if (requested != null) scope = List.copyOf(requested);
             String next = newToken();
             store.insertToken(c, hash(next), family.id(), hash, now);
-            TokenIssuer.AccessToken access = issuer.issue(owner.get().username(), scope, family.audience(), family.id());
+            TokenIssuer.AccessToken access = issuer.issue(owner.get().username(), scope, family.audience(), family.id(),
+                family.expiresAt());
             byte[] copy = null;
             Instant copyUntil = null;
             if (!lifetimes.retryWindow().isZero()) {
@@ -150,7 +151,7 @@ public final class RefreshTokens {
         if (row.successor() != null && row.successorUntil() != null && now.isBefore(row.successorUntil())) {
             RetryCopy.Answer a = RetryCopy.open(token, family.id(), row.successor());
             if (a != null && !store.isUsed(c, hash(a.refreshToken())) && owner.isPresent() && owner.get().enabled())
-                return Outcome.ok(new TokenResponse(a.accessToken(), Math.max(0, Duration.between(now, a.accessExpiresAt()).getSeconds()),
+                return Outcome.ok(new TokenResponse(a.accessToken(), new TokenIssuer.AccessToken(a.accessToken(), null, a.accessExpiresAt()).expiresIn(now),
                     a.refreshToken(), seconds(now, family.expiresAt()), a.scope()));
         }
         store.revokeFamily(c, family.id(), now);
