@@ -31,6 +31,19 @@ public final class Routes {
         // Any valid access token for this server.
         config.routes.get("/me", me::me);
 
+        // Standard OAuth 2.0 (RFC 6749, 7009, 7662, 8707): the client authenticates
+        // (HTTP Basic or client_id/client_secret in the form) on every call; forms only.
+        var clientAuth = new ClientAuth(s.authenticator(), s.clientAddress());
+        var oauthToken = new OAuthTokenHandler(clientAuth, s.clientAddress(), Map.of(
+            "client_credentials", new OAuthClientCredentialsGrant(s.grants(), s.refreshTokens()),
+            "refresh_token", new OAuthRefreshTokenGrant(s.grants(), s.refreshTokens())));
+        var oauthRevoke = new OAuthRevokeHandler(clientAuth, s.clientAddress(), s.accessTokens(), s.refreshTokens());
+        var oauthIntrospect = new OAuthIntrospectHandler(clientAuth, s.accessTokens());
+        config.routes.post("/oauth/token", oauthToken::token);
+        config.routes.post("/oauth/revoke", oauthRevoke::revoke);
+        // Only for callers holding 'introspect' or 'admin' (resource servers, operators).
+        config.routes.post("/oauth/introspect", oauthIntrospect::introspect);
+
         // Public documents for verifiers and OAuth clients.
         config.routes.get("/.well-known/jwks.json", discovery::jwks);
         config.routes.get("/.well-known/oauth-authorization-server", discovery::metadata);
