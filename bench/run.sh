@@ -15,11 +15,14 @@ export BENCH_LUA=$PWD/bench/lua BENCH_THREADS=${BENCH_THREADS:-2}
 DURATION=${BENCH_DURATION:-20s}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 AGENT_COUNT=${BENCH_AGENT_COUNT:-2000}
-# The launch command docs/performance.md recommends; the suite measures exactly this.
-JAVA_OPTS=${BENCH_JAVA_OPTS:-$(recommended_java_opts)}
+# The launch command docs/performance.md recommends (heap, GC and the class archive made by a
+# training start); the suite measures exactly this unless BENCH_JAVA_OPTS says otherwise.
+ARCHIVE=$OUT/agent-auth.jsa
+JAVA_OPTS=${BENCH_JAVA_OPTS:-"$(recommended_java_opts) -XX:SharedArchiveFile=$ARCHIVE"}
 SERVER_FLAGS=${BENCH_SERVER_FLAGS:-}
 
 ensure_wrk
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Paths and bodies: agent-auth's by default, any server's through the environment (bench/README.md).
 LOGIN_PATH=${BENCH_LOGIN_PATH:-/login}
@@ -40,8 +43,14 @@ trap cleanup EXIT
 if [ -z "${BENCH_BASE_URL:-}" ]; then
   [ -f agent-auth.jar ] || { echo "bench: agent-auth.jar is missing: run ./build.sh bench" >&2; exit 1; }
   compile_helpers
+  if [ -z "${BENCH_JAVA_OPTS:-}" ]; then
+    echo "bench: training start for the class archive $ARCHIVE ..."
+    create_class_archive "$ARCHIVE"
+    echo "bench: cold start without the class archive, 5 runs (for comparison) ..."
+    cold_start_runs 5 "$(recommended_java_opts)" >"$OUT/parts/cold_start_no_archive.txt"
+  fi
   echo "bench: cold start, 5 runs (fresh database each) ..."
-  cold_start_runs 5 >"$OUT/parts/cold_start.txt"
+  cold_start_runs 5 "$JAVA_OPTS" >"$OUT/parts/cold_start.txt"
 
   echo "bench: starting the server: java $JAVA_OPTS -jar agent-auth.jar $SERVER_FLAGS"
   start_server "$WORK/main" "$JAVA_OPTS" "$SERVER_FLAGS"   # sets SERVER_PID and BASE_URL
@@ -81,7 +90,7 @@ scenario refresh refresh "$WORK/refresh_tokens.txt" BENCH_PATH="$REFRESH_PATH" B
 
 # 3. client_credentials, and repeated /login, of the same few agents (the verified-secret cache).
 if endpoint_exists "$BASE_URL$TOKEN_PATH"; then
-  scenario client_credentials post_agents "$AGENTS_FILE" BENCH_MODE=repeat BENCH_PATH="$TOKEN_PATH" BENCH_BODY="$CC_BODY"
+  scenario client_credentials post_agents "${BENCH_CC_AGENTS_FILE:-$AGENTS_FILE}" BENCH_MODE=repeat BENCH_PATH="$TOKEN_PATH" BENCH_BODY="$CC_BODY"
 else
   skipped client_credentials "$TOKEN_PATH answers 404"
 fi
@@ -100,6 +109,13 @@ fi
 
 # 6. The JWKS.
 scenario jwks get /dev/null BENCH_PATH="$JWKS_PATH"
+
+# The TokenVerifier library on one thread, with keys from this server (agent-auth tokens only).
+if [ -n "$SERVER_PID" ]; then
+  echo "bench: TokenVerifier, one thread ..."
+  "${NICE[@]}" java -cp "$OUT/classes:agent-auth.jar" VerifierBench "$BASE_URL" "$WORK/access_tokens.txt" 5 \
+    >"$OUT/parts/verifier.txt"
+fi
 
 if [ -n "$SERVER_PID" ]; then
   peak_kib "$SERVER_PID" >"$OUT/parts/rss_peak.txt"

@@ -7,8 +7,10 @@ import de.mkammerer.argon2.Argon2Factory;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,11 +36,16 @@ public final class PasswordHasher {
         this.argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
         this.params = params;
         AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(params.concurrency(), r -> {
-            Thread t = new Thread(r, "argon2-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        // Idle workers end after a minute (a new one reuses a free arena), so a hasher that is no
+        // longer used, as in tests and the CLI, leaves no threads behind.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(params.concurrency(), params.concurrency(), 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "argon2-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        pool.allowCoreThreadTimeOut(true);
+        this.workers = pool;
         // Verified for unknown names so they cost what a real user costs; always the current parameters.
         // Made on a worker too, so the starting thread keeps no arena of Argon2 memory.
         this.dummyHash = hash("agent-auth dummy secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
