@@ -69,6 +69,15 @@ final class Migrations {
         CREATE INDEX audit_by_time ON audit_events(time);
         CREATE INDEX audit_by_user ON audit_events(username, id);
         CREATE INDEX audit_by_type ON audit_events(type, id);
+        """,
+        // 2: the live families of a user, for the limit checked at every login. families_by_user
+        // also walked the ended ones, which an agent logging in often piles up until pruning
+        // (bench/: a login's cost grew with every earlier login of the same agent). The plain
+        // user_id index stays for the cascade on user deletion.
+        """
+        DROP INDEX families_by_user;
+        CREATE INDEX families_live_by_user ON families(user_id, created_at) WHERE revoked_at IS NULL;
+        CREATE INDEX families_by_user ON families(user_id);
         """);
 
     private Migrations() {}
