@@ -8,6 +8,7 @@ import agentauth.store.Database;
 import agentauth.store.RefreshTokenStore;
 import agentauth.store.SigningKeyStore;
 import agentauth.store.UserStore;
+import agentauth.throttle.FailureThrottle;
 import agentauth.token.AccessTokens;
 import agentauth.token.Grants;
 import agentauth.token.RefreshTokens;
@@ -94,7 +95,7 @@ public final class App implements AutoCloseable {
         PasswordHasher hasher = new PasswordHasher(config.hashing());
         Users users = new Users(db, userStore, refreshStore, audit, hasher, clock);
         Bootstrap.firstAdmin(users, env);
-        Throttle throttle = Throttle.NONE;
+        Throttle throttle = new FailureThrottle(config.throttling(), audit, clock);
         Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
         RefreshTokens refreshTokens = new RefreshTokens(db, refreshStore, userStore, tokenIssuer, audit,
