@@ -63,6 +63,10 @@ public final class App implements AutoCloseable {
                 c.http.maxRequestSize = agentauth.http.Body.MAX_BYTES;
                 c.http.prefer405over404 = true;
                 c.router.ignoreTrailingSlashes = false; // /admin must redirect to /admin/, not loop
+                // A silent or trickling client is cut off after 30 s, so slow requests cannot hold threads;
+                // requests Jetty rejects itself still get the contract's JSON error.
+                c.jetty.modifyHttpConfiguration(h -> h.setIdleTimeout(30_000));
+                c.jetty.modifyServer(server -> server.setErrorHandler(new agentauth.http.ProtocolErrors()));
                 Routes.install(c, services);
             });
             javalin.start();

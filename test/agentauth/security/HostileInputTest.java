@@ -229,9 +229,48 @@ class HostileInputTest {
         assertFalse(r.body().contains("Exception") || r.body().contains("at agentauth") || r.body().contains("java."), r.body());
     }
 
+    /** Requests no HTTP client library would send: written byte for byte on a socket. */
+    static Stream<Arguments> rawCases() {
+        String login = "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+        return Stream.of(
+            Arguments.of("two Content-Lengths (smuggling)", login + "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}", 400, "invalid_request"),
+            Arguments.of("Transfer-Encoding and Content-Length (smuggling)",
+                login + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n", 400, "invalid_request"),
+            Arguments.of("a folded header line", "GET /me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\n b\r\n\r\n", 400, "invalid_request"),
+            Arguments.of("a space in a header name", "GET /me HTTP/1.1\r\nHost: x\r\nAuthori zation: Bearer a\r\n\r\n", 400, "invalid_request"),
+            Arguments.of("headers of 20 KB", "GET /me HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n", 431, "request_too_large"),
+            Arguments.of("NUL in the path", "GET /%00 HTTP/1.1\r\nHost: x\r\n\r\n", 400, "invalid_request"),
+            Arguments.of("an encoded traversal", "GET /admin/..%2f..%2fetc/passwd HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not_found"),
+            Arguments.of("an unknown method", "BREW /login HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method_not_allowed"),
+            Arguments.of("a chunked body over 16 KiB", "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n4e20\r\n" + "{".repeat(20_000) + "\r\n0\r\n\r\n", 413, "request_too_large"));
+    }
+
+    @ParameterizedTest(name = "raw: {0} -> {2} {3}")
+    @MethodSource("rawCases")
+    void malformed_http_gets_the_contract_error_too(String what, String request, int status, String error) throws Exception {
+        String before = DbChecksum.of(server.db());
+        java.net.URI base = java.net.URI.create(server.url());
+        String response;
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.shutdownOutput();
+            response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(response.startsWith("HTTP/1.1 " + status + " "), response);
+        String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+        if (body.matches("(?s)^[0-9a-fA-F]+\r\n.*")) body = body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("}") + 1);
+        JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        assertEquals(error, json.get("error").asText(), response);
+        assertEquals(2, json.size(), response);
+        assertFalse(response.contains("<html") || response.contains("Exception"), response);
+        assertEquals(before, DbChecksum.of(server.db()));
+    }
+
     @org.junit.jupiter.api.Test
     void the_suite_has_at_least_60_hostile_inputs_and_its_control_token_works() {
-        assertTrue(CASES.size() + tokenCases().size() >= 60);
+        assertTrue(CASES.size() + tokenCases().size() + rawCases().count() >= 60);
         assertEquals(200, http.get("/me", "Authorization", "Bearer " + tokens.good()).status(), "the forged rows fail for their flaw alone");
         assertEquals(200, http.postJson("/refresh", Http.json("refresh_token", refreshToken)).status());
     }
