@@ -53,7 +53,12 @@ public final class AuditLog {
             s.executeUpdate();
         }
         if (!QUIET.contains(type))
-            log.info("{} user={} actor={} address={}{}", type, loggable(user), actor, address, detail == null ? "" : " (" + detail + ")");
+            log.info("{} user={} actor={} address={}{}", type, orDash(loggable(user)), orDash(actor), orDash(address),
+                detail == null ? "" : " (" + detail + ")");
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
     }
 
     /** An attacker-chosen name as one short log line: no forged lines, no 16 KiB entries. */

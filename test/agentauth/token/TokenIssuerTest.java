@@ -24,7 +24,7 @@ class TokenIssuerTest {
             DecodedJWT jwt = JWT.decode(t.value());
             assertEquals(Instant.parse("2026-11-29T17:00:00Z"), jwt.getIssuedAtAsInstant(), "iat in whole seconds");
             assertEquals(Instant.parse("2026-11-29T17:10:00Z"), jwt.getExpiresAtAsInstant());
-            assertEquals(599, t.expiresIn(clock.instant()));
+            assertEquals(600, t.expiresIn(clock.instant()), "599.75 s left, rounded up");
 
             AccessTokens tokens = server.app().services().accessTokens();
             clock.advance(Duration.ofMinutes(10).minusMillis(251));
@@ -52,5 +52,19 @@ class TokenIssuerTest {
         assertEquals(43, a.length(), "32 bytes in unpadded base64url");
         assertEquals(32, RefreshTokens.hash(a).length);
         assertEquals(false, a.equals(b));
+    }
+
+    @Test
+    void an_access_token_never_outlives_its_session() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
+        try (TestServer server = TestServer.startWith(clock, "--access-ttl", "15m", "--admin-session-ttl", "20m")) {
+            agentauth.support.Http http = new agentauth.support.Http(server.url());
+            var login = http.login("admin", TestServer.ADMIN_PASSWORD);
+            clock.advance(Duration.ofMinutes(10));
+            var refreshed = http.postJson("/refresh", agentauth.support.Http.json("refresh_token", login.text("refresh_token")));
+            Instant exp = JWT.decode(refreshed.text("access_token")).getExpiresAtAsInstant();
+            assertEquals(Instant.parse("2026-11-29T12:20:00Z"), exp, "capped at the admin session's end, not 12:25");
+            assertEquals(600, refreshed.json().get("expires_in").asLong());
+        }
     }
 }
