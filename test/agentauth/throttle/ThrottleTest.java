@@ -170,4 +170,29 @@ class ThrottleTest {
         assertEquals(5, server.app().audit().list(100, null, null, "login_failed").events().size(),
             "a 429 checks no secret, so it is no failed login");
     }
+
+    @Test
+    void the_admin_route_unthrottles_a_name() {
+        start();
+        for (int i = 0; i < 5; i++) login("agent", "wrong-secret-99", "10.0.0.1");
+        assertThrottled(login("agent", SECRET, "10.0.0.1"), 30);
+        String admin = login("admin", TestServer.ADMIN_PASSWORD, "10.9.0.1").text("access_token");
+        assertEquals(204, http.send("POST", "/admin/api/users/Agent/unthrottle", null, null,
+            "Authorization", Http.bearer(admin), "X-Forwarded-For", "10.9.0.1").status());
+        assertEquals(200, login("agent", SECRET, "10.0.0.1").status());
+    }
+
+    @Test
+    void the_oauth_token_endpoint_shares_the_same_counters() {
+        start();
+        for (int i = 0; i < 5; i++) {
+            Http.Response r = http.postForm("/oauth/token", Http.form("grant_type", "client_credentials",
+                "client_id", "agent", "client_secret", "wrong-secret-99"), "X-Forwarded-For", "10.0.0.1");
+            assertEquals(401, r.status(), r.body());
+        }
+        assertThrottled(login("agent", SECRET, "10.0.0.1"), 30);
+        Http.Response r = http.postForm("/oauth/token", Http.form("grant_type", "client_credentials",
+            "client_id", "agent", "client_secret", SECRET), "X-Forwarded-For", "10.0.0.1");
+        assertThrottled(r, 60);
+    }
 }
