@@ -100,6 +100,11 @@ public final class FailureThrottle implements Throttle {
     }
 
     @Override
+    public boolean recentlySucceeded(String name, String address) {
+        return successes.recent(keys.pair(name, address), clock.millis(), EXEMPTION_MS);
+    }
+
+    @Override
     public void clear(String name) {
         Key n = keys.name(name);
         names.clear(n);
