@@ -72,7 +72,7 @@ export function loadAudit() {
 
 export function wireAudit() {
   const select = $('audit-type');
-  for (const type of TYPES) select.append(el('option', { value: type }, type.replace(/_/g, ' ')));
+  for (const type of TYPES) select.append(el('option', { value: type }, type));
   $('audit-form').addEventListener('submit', (e) => {
     e.preventDefault();
     busy(e.currentTarget.querySelector('[type=submit]'), loadAudit);
