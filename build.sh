@@ -80,14 +80,14 @@ unpack_libs() {
 }
 
 package() {
-  if [ -f $JAR ] && ! newer_than $JAR $BUILD/classes.stamp $BUILD/deps.stamp web; then
+  if [ -f $JAR ] && ! newer_than $JAR $BUILD/classes.stamp $BUILD/deps.stamp $(ls -d web 2>/dev/null); then
     return 0
   fi
   local stage=$BUILD/jar
   rm -rf $stage && mkdir -p $stage
   cp -r $BUILD/deps/. $stage/
   cp -r $BUILD/classes/. $stage/
-  mkdir -p $stage/web && cp -r web/. $stage/web/
+  mkdir -p $stage/web && if [ -d web ]; then cp -r web/. $stage/web/; fi
   cat >$BUILD/MANIFEST.MF <<'EOF'
 Main-Class: agentauth.Main
 Multi-Release: true

@@ -1,0 +1,151 @@
+package agentauth;
+
+import agentauth.crypto.MasterKey;
+import agentauth.http.ClientAddress;
+import agentauth.http.Routes;
+import agentauth.store.AuditLog;
+import agentauth.store.Database;
+import agentauth.store.RefreshTokenStore;
+import agentauth.store.SigningKeyStore;
+import agentauth.store.UserStore;
+import agentauth.token.AccessTokens;
+import agentauth.token.Grants;
+import agentauth.token.RefreshTokens;
+import agentauth.token.SigningKeys;
+import agentauth.token.TokenIssuer;
+import agentauth.user.Authenticator;
+import agentauth.user.PasswordHasher;
+import agentauth.user.Throttle;
+import agentauth.user.Users;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root: builds every service with its constructor and runs the server. */
+public final class App implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(App.class);
+
+    private final Services services;
+    private final Javalin javalin;
+    private final ScheduledExecutorService housekeeping;
+    private final int port;
+    private final Clock clock;
+
+    private App(Services services, Javalin javalin, ScheduledExecutorService housekeeping, int port, Clock clock) {
+        this.services = services;
+        this.clock = clock;
+        this.javalin = javalin;
+        this.housekeeping = housekeeping;
+        this.port = port;
+    }
+
+    /** Opens the database, prepares keys and users, and starts serving. */
+    public static App start(Config config, Map<String, String> env, Clock clock) {
+        int port = config.port() == 0 ? freePort(config.host()) : config.port();
+        String issuer = config.issuerFor(port);
+        Database db = Database.open(config.db(), config.durable());
+        try {
+            Services services = build(config, env, clock, db, issuer);
+            Javalin javalin = Javalin.create(c -> {
+                c.jetty.host = config.host();
+                c.jetty.port = port;
+                c.startup.showJavalinBanner = false;
+                c.http.maxRequestSize = agentauth.http.Body.MAX_BYTES;
+                c.http.prefer405over404 = true;
+                c.router.ignoreTrailingSlashes = false; // /admin must redirect to /admin/, not loop
+                Routes.install(c, services);
+            });
+            javalin.start();
+            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "housekeeping");
+                t.setDaemon(true);
+                return t;
+            });
+            App app = new App(services, javalin, housekeeping, javalin.port(), clock);
+            housekeeping.scheduleWithFixedDelay(app::prune, 1, 60, TimeUnit.MINUTES);
+            services.audit().record(clock.instant(), "startup", null, "system", null, "listening on " + issuer);
+            if (!issuer.startsWith("https://") && !isLoopback(config.host()))
+                log.warn("the issuer {} is not https on a non-loopback address: put TLS in front and set --issuer", issuer);
+            log.info("agent-auth listening on {}:{} (issuer {}); admin page: {}/admin/", config.host(), app.port, issuer, issuer);
+            return app;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static Services build(Config config, Map<String, String> env, Clock clock, Database db, String issuer) {
+        AuditLog audit = new AuditLog(db);
+        UserStore userStore = new UserStore(db);
+        RefreshTokenStore refreshStore = new RefreshTokenStore(db);
+        SigningKeyStore keyStore = new SigningKeyStore(db);
+        MasterKey masterKey = MasterKey.load(env, config.db(), keyStore.all().isEmpty() || config.resetSigningKeys());
+        SigningKeys signingKeys = new SigningKeys(db, keyStore, audit, masterKey, clock, config.accessTtl(),
+            config.resetSigningKeys());
+        PasswordHasher hasher = new PasswordHasher(config.hashing());
+        Users users = new Users(db, userStore, refreshStore, audit, hasher, clock);
+        Bootstrap.firstAdmin(users, env);
+        Throttle throttle = Throttle.NONE;
+        Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
+        TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
+        RefreshTokens refreshTokens = new RefreshTokens(db, refreshStore, userStore, tokenIssuer, audit,
+            new RefreshTokens.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), clock);
+        AccessTokens accessTokens = new AccessTokens(signingKeys, userStore, refreshStore, issuer, clock);
+        return new Services(config, issuer, db, audit, users, authenticator, throttle, signingKeys,
+            new Grants(issuer, config.resources()), refreshTokens, accessTokens, new ClientAddress(config.trustedProxies()));
+    }
+
+    /** Deletes dead sessions and old audit events, off the request path. */
+    private void prune() {
+        try {
+            int families = services.refreshTokens().prune(java.time.Duration.ofDays(1));
+            int events = services.audit().prune(clock.instant().minus(services.config().auditRetention()));
+            if (families + events > 0) log.info("pruned {} ended sessions and {} old audit events", families, events);
+        } catch (RuntimeException e) {
+            log.warn("pruning failed: {}", e.getMessage());
+        }
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new ConfigException("cannot bind " + host + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public int port() { return port; }
+    public String issuer() { return services.issuer(); }
+    public Services services() { return services; }
+    public Users users() { return services.users(); }
+    public SigningKeys signingKeys() { return services.signingKeys(); }
+    public RefreshTokens refreshTokens() { return services.refreshTokens(); }
+    public AuditLog audit() { return services.audit(); }
+
+    /** Stops accepting, lets in-flight requests finish, then closes the database. */
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        javalin.stop();
+        services.database().close();
+    }
+
+}

@@ -1,0 +1,30 @@
+package agentauth;
+
+import agentauth.user.Users;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** First start on an empty database: the user admin with scope admin. */
+final class Bootstrap {
+    static final String PASSWORD_ENV = "AGENT_AUTH_ADMIN_PASSWORD";
+
+    private Bootstrap() {}
+
+    static void firstAdmin(Users users, Map<String, String> env) {
+        if (!users.list().isEmpty()) return;
+        String given = env.get(PASSWORD_ENV);
+        boolean generated = given == null || given.isEmpty();
+        String password = generated ? randomPassword() : given;
+        users.create("admin", password, List.of(Users.ADMIN_SCOPE), true, new Users.Actor("system", null));
+        // The one secret ever logged, on a line of its own, so an operator can find and copy it.
+        if (generated) System.err.println("admin password: " + password);
+    }
+
+    private static String randomPassword() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

@@ -1,0 +1,172 @@
+package agentauth;
+
+import agentauth.http.Cidr;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The server's settings: validated once, immutable after start. */
+public record Config(
+        String host,
+        int port,
+        Path db,
+        String issuer,              // null: derived from host and the bound port
+        Duration accessTtl,
+        Duration refreshTtl,
+        Duration adminSessionTtl,
+        Duration refreshRetryWindow,
+        List<String> resources,
+        List<Cidr> trustedProxies,
+        Throttling throttling,
+        Hashing hashing,
+        Duration auditRetention,
+        boolean durable,
+        boolean resetSigningKeys) {
+
+    public record Throttling(int nameAddressFailures, int nameFailures, Duration window,
+                             int addressFailures, int addressNames, Duration addressWindow,
+                             Duration delay, Duration maxDelay) {}
+
+    /** Argon2id cost per hash, and how many hashes may run and wait at once. */
+    public record Hashing(int memoryKib, int iterations, int parallelism, int concurrency, int queue) {}
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?");
+
+    /** Builds the config from flags and environment; throws ConfigException naming the bad flag. */
+    public static Config parse(List<String> args, Map<String, String> env) {
+        Map<String, List<String>> v = Flags.parse(args, env);
+        Reader r = new Reader(v);
+        String host = r.string("host");
+        String issuer = r.optional("issuer");
+        if (issuer != null) issuer = validIssuer(issuer);
+        else if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]"))
+            throw new ConfigException("--issuer is required when --host is a wildcard address (" + host + ")");
+        Duration window = r.duration("refresh-retry-window");
+        if (window.compareTo(Duration.ofSeconds(300)) > 0)
+            throw new ConfigException("--refresh-retry-window must be at most 300s");
+        List<String> resources = v.getOrDefault("resource", List.of()).stream().map(Config::validResource).toList();
+        List<Cidr> proxies = v.getOrDefault("trusted-proxy", List.of()).stream().map(s -> {
+            try { return Cidr.parse(s); }
+            catch (IllegalArgumentException e) { throw new ConfigException("--trusted-proxy: " + e.getMessage()); }
+        }).toList();
+        int cores = Runtime.getRuntime().availableProcessors();
+        Config c = new Config(host, r.integer("port", 0, 65535), Path.of(r.string("db")), issuer,
+            r.positive("access-ttl"), r.positive("refresh-ttl"), r.positive("admin-session-ttl"), window,
+            resources, proxies,
+            new Throttling(r.integer("throttle-failures", 1, 1_000_000), r.integer("throttle-name-failures", 1, 1_000_000),
+                r.positive("throttle-window"), r.integer("throttle-address-failures", 1, 1_000_000),
+                r.integer("throttle-address-names", 1, 1_000_000), r.positive("throttle-address-window"),
+                r.positive("throttle-delay"), r.positive("throttle-max-delay")),
+            new Hashing(r.integer("argon2-memory", 8, 4 * 1024 * 1024), r.integer("argon2-iterations", 1, 100),
+                r.integer("argon2-parallelism", 1, 64),
+                v.containsKey("hash-concurrency") ? r.integer("hash-concurrency", 1, 1024) : cores,
+                r.integer("hash-queue", 0, 100_000)),
+            r.positive("audit-retention"), r.bool("durable"), r.bool("reset-signing-keys"));
+        return c;
+    }
+
+    public static Config defaults() {
+        return parse(List.of(), Map.of());
+    }
+
+    /** The issuer for a server bound to {@code boundPort}. */
+    public String issuerFor(int boundPort) {
+        if (issuer != null) return issuer;
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "http://" + h + ":" + boundPort;
+    }
+
+    public Config withPort(int newPort) {
+        return new Config(host, newPort, db, issuer, accessTtl, refreshTtl, adminSessionTtl, refreshRetryWindow,
+            resources, trustedProxies, throttling, hashing, auditRetention, durable, resetSigningKeys);
+    }
+
+    static Duration parseDuration(String s) {
+        Matcher m = DURATION.matcher(s.trim());
+        if (!m.matches()) throw new IllegalArgumentException("'" + s + "' is not a duration like 90s, 15m, 12h or 30d");
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private static String validIssuer(String s) {
+        URI u = uri("--issuer", s);
+        if (u.getQuery() != null || u.getFragment() != null)
+            throw new ConfigException("--issuer must not have a query or fragment (RFC 8414 §2)");
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String validResource(String s) {
+        URI u = uri("--resource", s);
+        if (u.getFragment() != null) throw new ConfigException("--resource must not have a fragment (RFC 8707 §2)");
+        return s;
+    }
+
+    private static URI uri(String flag, String s) {
+        try {
+            URI u = new URI(s);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null)
+                throw new ConfigException(flag + " must be an absolute http(s) URL, got '" + s + "'");
+            return u;
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(flag + " is not a URL: '" + s + "'");
+        }
+    }
+
+    /** Typed access to parsed values; every failure names its flag. */
+    private record Reader(Map<String, List<String>> values) {
+        String optional(String name) {
+            List<String> l = values.get(name);
+            return l == null || l.isEmpty() ? null : l.get(0);
+        }
+
+        String string(String name) {
+            String s = optional(name);
+            if (s == null) s = Flags.find(name).defaultValue();
+            if (s == null || s.isBlank()) throw new ConfigException("--" + name + " must not be empty");
+            return s;
+        }
+
+        int integer(String name, int min, int max) {
+            String s = string(name);
+            try {
+                int n = Integer.parseInt(s.trim());
+                if (n < min || n > max) throw new ConfigException("--" + name + " must be between " + min + " and " + max + ", got " + n);
+                return n;
+            } catch (NumberFormatException e) {
+                throw new ConfigException("--" + name + " must be a whole number, got '" + s + "'");
+            }
+        }
+
+        Duration duration(String name) {
+            try { return parseDuration(string(name)); }
+            catch (IllegalArgumentException e) { throw new ConfigException("--" + name + ": " + e.getMessage()); }
+        }
+
+        Duration positive(String name) {
+            Duration d = duration(name);
+            if (d.isZero()) throw new ConfigException("--" + name + " must be more than 0");
+            return d;
+        }
+
+        boolean bool(String name) {
+            String s = optional(name);
+            if (s == null) return false;
+            if (s.equals("true") || s.equals("1")) return true;
+            if (s.equals("false") || s.equals("0")) return false;
+            throw new ConfigException("--" + name + " must be true or false, got '" + s + "'");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package agentauth;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The command-line flags of the server, each with its environment variable and default.
+ * Precedence: default, then environment, then flag (the flag wins). One table, so --help,
+ * parsing and validation cannot drift apart.
+ */
+final class Flags {
+    record Flag(String name, String defaultValue, boolean repeatable, boolean isSwitch, String help) {
+        String env() { return "AGENT_AUTH_" + name.toUpperCase(Locale.ROOT).replace('-', '_'); }
+    }
+
+    static final List<Flag> ALL = List.of(
+        new Flag("host", "127.0.0.1", false, false, "address to listen on"),
+        new Flag("port", "8080", false, false, "port to listen on; 0 picks a free one (logged)"),
+        new Flag("db", "agent-auth.db", false, false, "SQLite database file, created on first start"),
+        new Flag("issuer", null, false, false, "issuer URL (default http://<host>:<port>; required for a wildcard host)"),
+        new Flag("access-ttl", "15m", false, false, "access token lifetime"),
+        new Flag("refresh-ttl", "30d", false, false, "refresh family lifetime, counted from login"),
+        new Flag("admin-session-ttl", "12h", false, false, "lifetime of families whose scope holds admin"),
+        new Flag("refresh-retry-window", "0s", false, false, "a used refresh token may be retried for this long (at most 300s)"),
+        new Flag("resource", null, true, false, "an audience tokens may be issued for besides the issuer (repeatable)"),
+        new Flag("trusted-proxy", null, true, false, "CIDR whose requests may name the client in X-Forwarded-For (repeatable)"),
+        new Flag("throttle-failures", "5", false, false, "failures per name and address before 429"),
+        new Flag("throttle-name-failures", "20", false, false, "failures per name from all addresses before 429"),
+        new Flag("throttle-window", "15m", false, false, "window for the per-name counters"),
+        new Flag("throttle-address-failures", "100", false, false, "failed secret checks per address before 429"),
+        new Flag("throttle-address-names", "50", false, false, "different failing names per address before 429"),
+        new Flag("throttle-address-window", "10m", false, false, "window for the per-address counter"),
+        new Flag("throttle-delay", "30s", false, false, "first Retry-After; doubles per further attempt"),
+        new Flag("throttle-max-delay", "15m", false, false, "largest Retry-After"),
+        new Flag("argon2-memory", "19456", false, false, "Argon2id memory per hash, KiB (OWASP minimum 19456)"),
+        new Flag("argon2-iterations", "2", false, false, "Argon2id iterations"),
+        new Flag("argon2-parallelism", "1", false, false, "Argon2id lanes"),
+        new Flag("hash-concurrency", null, false, false, "password hashes run at once (default: number of cores)"),
+        new Flag("hash-queue", "64", false, false, "logins that may wait for a hash before 503"),
+        new Flag("audit-retention", "90d", false, false, "audit events older than this are pruned"),
+        new Flag("durable", null, false, true, "synchronous=FULL: survive power loss, at a cost per write"),
+        new Flag("reset-signing-keys", null, false, true, "discard signing keys the master key cannot open (audited)"));
+
+    private Flags() {}
+
+    static Flag find(String name) {
+        for (Flag f : ALL) if (f.name().equals(name)) return f;
+        return null;
+    }
+
+    /** Parses "--name value", "--name=value" and switches into values per flag, env first. */
+    static Map<String, List<String>> parse(List<String> args, Map<String, String> env) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (Flag f : ALL) {
+            String fromEnv = env.get(f.env());
+            if (fromEnv != null && !fromEnv.isEmpty()) values.put(f.name(), new ArrayList<>(List.of(fromEnv)));
+        }
+        Map<String, List<String>> fromFlags = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--")) throw new ConfigException("unexpected argument '" + arg + "' (see --help)");
+            String name = arg.substring(2), value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) { value = name.substring(eq + 1); name = name.substring(0, eq); }
+            Flag f = find(name);
+            if (f == null) throw new ConfigException("unknown flag --" + name + " (see --help)");
+            if (f.isSwitch()) {
+                if (value != null && !value.equals("true") && !value.equals("false"))
+                    throw new ConfigException("--" + name + " takes no value");
+                value = value == null ? "true" : value;
+            } else if (value == null) {
+                if (i + 1 >= args.size()) throw new ConfigException("--" + name + " needs a value");
+                value = args.get(++i);
+            }
+            List<String> list = fromFlags.computeIfAbsent(name, k -> new ArrayList<>());
+            if (!f.repeatable() && !list.isEmpty()) throw new ConfigException("--" + name + " given twice");
+            list.add(value);
+        }
+        values.putAll(fromFlags);
+        return values;
+    }
+
+    static String help() {
+        StringBuilder b = new StringBuilder();
+        for (Flag f : ALL) {
+            String left = "  --" + f.name() + (f.isSwitch() ? "" : " VALUE");
+            b.append(String.format("%-34s %s", left, f.help()));
+            if (f.defaultValue() != null) b.append(" [").append(f.defaultValue()).append(']');
+            b.append("\n").append(String.format("%-34s env %s%n", "", f.env()));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,102 @@
+package agentauth;
+
+import agentauth.cli.UsersCommand;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** The command line: parses it and hands over; nothing else lives here. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        Logging.configure();
+        int code = run(args, System.getenv(), System.in, System.out, System.err);
+        if (code >= 0) System.exit(code);
+        // negative: the server runs until SIGTERM/SIGINT
+    }
+
+    /** Runs a subcommand and returns its exit code, or -1 when the server was started. */
+    static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        String command = args.length == 0 ? "serve" : args[0];
+        try {
+            switch (command) {
+                case "--help", "-h", "help" -> {
+                    out.print(help());
+                    return 0;
+                }
+                case "users" -> {
+                    return UsersCommand.run(rest, env, in, out, err);
+                }
+                case "serve" -> {
+                    return serve(rest, env, err);
+                }
+                default -> {
+                    if (command.startsWith("--")) return serve(Arrays.asList(args), env, err);
+                    err.println("agent-auth: unknown command '" + command + "' (see --help)");
+                    return 2;
+                }
+            }
+        } catch (ConfigException e) {
+            err.println("agent-auth: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int serve(List<String> args, Map<String, String> env, PrintStream err) {
+        if (args.contains("--help")) {
+            err.print(help());
+            return 0;
+        }
+        Config config = Config.parse(args, env);
+        App app;
+        try {
+            app = App.start(config, env, Clock.systemUTC());
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            err.println("agent-auth: cannot start: " + rootMessage(e));
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        return -1;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+    }
+
+    static String help() {
+        return """
+            agent-auth: an authentication server for AI agents, in one jar.
+
+            Usage:
+              java -jar agent-auth.jar [serve] [flags]      run the server
+              java -jar agent-auth.jar users add NAME [--scope S]... [--disabled]
+              java -jar agent-auth.jar users list | passwd NAME | disable NAME | enable NAME | remove NAME
+                                                            manage users without the server (--db FILE;
+                                                            --force lets disable/remove take the last admin)
+              java -jar agent-auth.jar token --server URL --username NAME [--scope S]... [--resource URL]
+                                                            print an access token (client_credentials)
+              java -jar agent-auth.jar backup FILE [--db FILE]
+                                                            consistent copy of a live database
+              java -jar agent-auth.jar --help               this text
+
+            Server flags (each also from the environment variable below it; the flag wins):
+            """ + Flags.help() + """
+
+            Other environment variables:
+              AGENT_AUTH_ADMIN_PASSWORD   password of the first admin (else a random one is logged once)
+              AGENT_AUTH_MASTER_KEY       base64url of 32 bytes that encrypts the signing keys at rest
+                                          (else the key file <db>.master-key, created on first start)
+              AGENT_AUTH_PASSWORD         the secret for `users add`, `users passwd` and `token`
+                                          (else the first line of standard input)
+            """;
+    }
+}

@@ -1,0 +1,27 @@
+package agentauth;
+
+import agentauth.http.ClientAddress;
+import agentauth.store.AuditLog;
+import agentauth.store.Database;
+import agentauth.token.AccessTokens;
+import agentauth.token.Grants;
+import agentauth.token.RefreshTokens;
+import agentauth.token.SigningKeys;
+import agentauth.user.Authenticator;
+import agentauth.user.Throttle;
+import agentauth.user.Users;
+
+/** Everything the route table hands to handlers; built once by {@link App}. */
+public record Services(
+        Config config,
+        String issuer,
+        Database database,
+        AuditLog audit,
+        Users users,
+        Authenticator authenticator,
+        Throttle throttle,
+        SigningKeys signingKeys,
+        Grants grants,
+        RefreshTokens refreshTokens,
+        AccessTokens accessTokens,
+        ClientAddress clientAddress) {}

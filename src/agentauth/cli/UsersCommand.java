@@ -1,0 +1,117 @@
+package agentauth.cli;
+
+import agentauth.Config;
+import agentauth.ConfigException;
+import agentauth.error.AuthError;
+import agentauth.store.AuditLog;
+import agentauth.store.Database;
+import agentauth.store.RefreshTokenStore;
+import agentauth.store.User;
+import agentauth.store.UserStore;
+import agentauth.user.PasswordHasher;
+import agentauth.user.Users;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code users add|list|passwd|disable|enable|remove}: the same service as the admin API, on the
+ * database file directly (safe beside a running server: SQLite locks, and the server reads user
+ * state from the file on every request). Audit events name the actor "cli".
+ */
+public final class UsersCommand {
+    private UsersCommand() {}
+
+    public static int run(List<String> args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.contains("--help")) {
+            err.println("usage: users add NAME [--scope S]... [--disabled] | list | passwd NAME | disable NAME | enable NAME | remove NAME [--force]  (--db FILE)");
+            return args.isEmpty() ? 2 : 0;
+        }
+        String action = args.get(0);
+        List<String> scopes = new ArrayList<>();
+        List<String> serverFlags = new ArrayList<>();
+        String name = null;
+        boolean force = false, disabled = false;
+        for (int i = 1; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--scope" -> {
+                    if (i + 1 >= args.size()) throw new ConfigException("--scope needs a value");
+                    scopes.add(args.get(++i));
+                }
+                case "--force" -> force = true;
+                case "--disabled" -> disabled = true;
+                default -> {
+                    if (a.startsWith("--")) {
+                        serverFlags.add(a);
+                        if (!a.contains("=") && i + 1 < args.size()) serverFlags.add(args.get(++i));
+                    } else if (name == null) name = a;
+                    else throw new ConfigException("unexpected argument '" + a + "'");
+                }
+            }
+        }
+        Config config = Config.parse(serverFlags, env);
+        if (!action.equals("list") && name == null) throw new ConfigException("users " + action + " needs a NAME");
+        try (Database db = Database.open(config.db(), config.durable())) {
+            Users users = new Users(db, new UserStore(db), new RefreshTokenStore(db), new AuditLog(db),
+                new PasswordHasher(config.hashing()), Clock.systemUTC());
+            switch (action) {
+                case "list" -> list(users, out);
+                case "add" -> {
+                    User u = users.create(name, secret(env, in), scopes, !disabled, Users.Actor.CLI);
+                    out.println("created " + u.username() + " [" + String.join(" ", u.scopes()) + "]");
+                }
+                case "passwd" -> {
+                    users.update(name, new Users.Patch(secret(env, in), null, null), Users.Actor.CLI, false);
+                    out.println("password changed for " + name + "; its sessions were ended");
+                }
+                case "disable", "enable" -> {
+                    users.update(name, new Users.Patch(null, null, action.equals("enable")), Users.Actor.CLI, force);
+                    out.println(name + " " + action + "d");
+                }
+                case "remove" -> {
+                    users.delete(name, Users.Actor.CLI, force);
+                    out.println("removed " + name);
+                }
+                default -> {
+                    err.println("agent-auth: unknown users action '" + action + "'");
+                    return 2;
+                }
+            }
+            return 0;
+        } catch (AuthError e) {
+            err.println("agent-auth: " + e.description());
+            return 1;
+        } catch (IllegalStateException e) {
+            err.println("agent-auth: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static void list(Users users, PrintStream out) {
+        out.printf("%-32s %-8s %-20s %s%n", "NAME", "ENABLED", "LAST LOGIN", "SCOPES");
+        for (User u : users.list())
+            out.printf("%-32s %-8s %-20s %s%n", u.username(), u.enabled(),
+                u.lastLoginAt() == null ? "-" : u.lastLoginAt().toString().substring(0, 19) + "Z", String.join(" ", u.scopes()));
+    }
+
+    /** The secret from AGENT_AUTH_PASSWORD or the first line of standard input: never from a flag. */
+    static String secret(Map<String, String> env, InputStream in) {
+        String fromEnv = env.get("AGENT_AUTH_PASSWORD");
+        if (fromEnv != null && !fromEnv.isEmpty()) return fromEnv;
+        try {
+            String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+            if (line == null || line.isEmpty()) throw new ConfigException("no secret: set AGENT_AUTH_PASSWORD or pipe it on standard input");
+            return line;
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the secret from standard input");
+        }
+    }
+}

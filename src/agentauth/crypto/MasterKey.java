@@ -1,0 +1,105 @@
+package agentauth.crypto;
+
+import agentauth.ConfigException;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * The key that encrypts signing keys at rest (AES-256-GCM). From AGENT_AUTH_MASTER_KEY
+ * (base64url of 32 bytes) or, when that is unset, a key file beside the database, created
+ * owner-only on first start. A copy of the database without it reveals no private key.
+ */
+public final class MasterKey {
+    public static final String ENV = "AGENT_AUTH_MASTER_KEY";
+
+    private final Aead aead;
+    private final String source;
+
+    private MasterKey(byte[] key, String source) {
+        this.aead = new Aead(key);
+        this.source = source;
+    }
+
+    /** The key file used when the variable is unset: {@code <db>.master-key}. */
+    public static Path fileFor(Path db) {
+        return db.toAbsolutePath().resolveSibling(db.getFileName() + ".master-key");
+    }
+
+    /**
+     * Loads the master key. {@code mayCreate}: no signing key exists yet, so a missing key file
+     * may be created; otherwise a missing key is an error that names what is missing.
+     */
+    public static MasterKey load(Map<String, String> env, Path db, boolean mayCreate) {
+        String fromEnv = env.get(ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) return new MasterKey(decode(fromEnv.trim(), ENV), ENV);
+        Path file = fileFor(db);
+        if (Files.exists(file)) {
+            try {
+                return new MasterKey(decode(Files.readString(file).trim(), file.toString()), file.toString());
+            } catch (IOException e) {
+                throw new ConfigException("cannot read the master key file " + file + ": " + e.getMessage());
+            }
+        }
+        if (!mayCreate)
+            throw new ConfigException("the signing keys in " + db + " are encrypted, but neither " + ENV
+                + " is set nor the key file " + file + " exists (restore it, or start with --reset-signing-keys)");
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            return load(env, db, false); // another process won the race: use its key
+        } catch (UnsupportedOperationException e) {
+            try { Files.createFile(file); } catch (IOException io) { throw cannotWrite(file, io); }
+        } catch (IOException e) {
+            throw cannotWrite(file, e);
+        }
+        try {
+            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(key) + "\n");
+        } catch (IOException e) {
+            throw cannotWrite(file, e);
+        }
+        return new MasterKey(key, file.toString());
+    }
+
+    private static ConfigException cannotWrite(Path file, IOException e) {
+        return new ConfigException("cannot create the master key file " + file + ": " + e.getMessage());
+    }
+
+    private static byte[] decode(String text, String where) {
+        byte[] key;
+        try {
+            key = Base64.getUrlDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + " is not base64url");
+        }
+        if (key.length != 32) throw new ConfigException(where + " must hold 32 bytes (base64url), it holds " + key.length);
+        return key;
+    }
+
+    /** Where the key came from (a variable name or file path), for messages; never the key. */
+    public String source() {
+        return source;
+    }
+
+    public byte[] encrypt(byte[] plain, byte[] associatedData) {
+        return aead.encrypt(plain, associatedData);
+    }
+
+    /** @throws GeneralSecurityException when this key did not encrypt it */
+    public byte[] decrypt(byte[] sealed, byte[] associatedData) throws GeneralSecurityException {
+        return aead.decrypt(sealed, associatedData);
+    }
+
+    @Override
+    public String toString() {
+        return "MasterKey[from " + source + "]";
+    }
+}

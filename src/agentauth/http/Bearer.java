@@ -1,0 +1,16 @@
+package agentauth.http;
+
+import agentauth.error.AuthError;
+import io.javalin.http.Context;
+
+/** The bearer token of a request (RFC 6750 §2.1). */
+final class Bearer {
+    private Bearer() {}
+
+    static String token(Context ctx) {
+        String h = ctx.header("Authorization");
+        if (h == null || h.length() < 8 || !h.regionMatches(true, 0, "Bearer ", 0, 7) || h.substring(7).isBlank())
+            throw new AuthError.InvalidToken("An access token is required (Authorization: Bearer <token>).");
+        return h.substring(7).trim();
+    }
+}

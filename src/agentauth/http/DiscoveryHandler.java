@@ -1,0 +1,60 @@
+package agentauth.http;
+
+import agentauth.error.AuthError;
+import agentauth.store.Database;
+import agentauth.token.SigningKeys;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The public, unauthenticated documents: JWKS, RFC 8414 metadata, health. */
+final class DiscoveryHandler {
+    private final SigningKeys keys;
+    private final Database db;
+    private final byte[] metadata;
+
+    DiscoveryHandler(SigningKeys keys, Database db, String issuer) {
+        this.keys = keys;
+        this.db = db;
+        this.metadata = metadata(issuer);
+    }
+
+    /** Verifiers cache the key set for 5 minutes; a retired key stays listed longer than that. */
+    void jwks(Context ctx) {
+        ctx.header("Cache-Control", "public, max-age=300");
+        ctx.contentType("application/json").result(keys.jwks());
+    }
+
+    void metadata(Context ctx) {
+        ctx.header("Cache-Control", "public, max-age=300");
+        ctx.contentType("application/json").result(metadata);
+    }
+
+    void health(Context ctx) {
+        if (!db.healthy()) throw new AuthError.TemporarilyUnavailable("The database does not answer.", 5, null);
+        ctx.header("Cache-Control", "no-store");
+        Json.write(ctx, 200, Map.of("status", "ok"));
+    }
+
+    /** RFC 8414 §2: machine clients only, so no authorization endpoint and no response types. */
+    private static byte[] metadata(String issuer) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("issuer", issuer);
+        m.put("token_endpoint", issuer + "/oauth/token");
+        m.put("jwks_uri", issuer + "/.well-known/jwks.json");
+        m.put("revocation_endpoint", issuer + "/oauth/revoke");
+        m.put("introspection_endpoint", issuer + "/oauth/introspect");
+        m.put("grant_types_supported", List.of("client_credentials", "refresh_token"));
+        m.put("response_types_supported", List.of());
+        List<String> auth = List.of("client_secret_basic", "client_secret_post");
+        m.put("token_endpoint_auth_methods_supported", auth);
+        m.put("revocation_endpoint_auth_methods_supported", auth);
+        m.put("introspection_endpoint_auth_methods_supported", auth);
+        try {
+            return Json.MAPPER.writeValueAsBytes(m);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

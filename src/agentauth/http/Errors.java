@@ -1,0 +1,69 @@
+package agentauth.http;
+
+import agentauth.error.AuthError;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place errors become responses: {"error","error_description"} with the OAuth codes.
+ * Expected errors are not logged with stack traces; unexpected ones are logged in full and
+ * answered with a bare 500 server_error.
+ */
+final class Errors {
+    private static final Logger log = LoggerFactory.getLogger(Errors.class);
+
+    private Errors() {}
+
+    static void register(JavalinConfig config) {
+        config.routes.exception(AuthError.class, (e, ctx) -> write(ctx, e));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e.getStatus())));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            if (e.getCause() instanceof AuthError a) { // e.g. wrapped by a library callback
+                write(ctx, a);
+                return;
+            }
+            log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            write(ctx, new AuthError(500, "server_error", "The server failed to handle this request."));
+        });
+        // Answers Javalin produces without an exception (no route, wrong method).
+        config.routes.error(404, "*", ctx -> { if (isNotOurs(ctx)) write(ctx, fromJavalin(404)); });
+        config.routes.error(405, "*", ctx -> { if (isNotOurs(ctx)) write(ctx, fromJavalin(405)); });
+    }
+
+    /** True when the response does not carry our JSON error body yet. */
+    private static boolean isNotOurs(Context ctx) {
+        String ct = ctx.res().getContentType();
+        return ct == null || !ct.startsWith("application/json");
+    }
+
+    static AuthError fromJavalin(int status) {
+        return switch (status) {
+            case 404 -> new AuthError.NotFound("There is nothing at this path.");
+            case 405 -> new AuthError(405, "method_not_allowed", "This path does not accept that method.");
+            case 413 -> new AuthError(413, "request_too_large", "The body is larger than " + Body.MAX_BYTES + " bytes.");
+            case 415 -> new AuthError(415, "unsupported_media_type", "This content type is not accepted here.");
+            default -> status >= 500
+                ? new AuthError(500, "server_error", "The server failed to handle this request.")
+                : new AuthError(status, "invalid_request", "The request is not valid.");
+        };
+    }
+
+    static void write(Context ctx, AuthError e) {
+        if (e.getCause() != null) log.warn("{} {}: {} ({})", ctx.method(), ctx.path(), e.code(), e.getCause().getMessage());
+        if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        if (e.status() == 401 && e.code().equals("invalid_token"))
+            ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        if (e.status() == 403 && e.code().equals("insufficient_scope"))
+            ctx.header("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
+        ctx.header("Cache-Control", "no-store");
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", e.code());
+        body.put("error_description", e.description());
+        Json.write(ctx, e.status(), body);
+    }
+}

@@ -1,0 +1,90 @@
+package agentauth.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Security events, newest first when read. Ordinary refreshes are counted per family, not logged. */
+public final class AuditLog {
+    public static final Set<String> TYPES = Set.of("login", "login_failed", "throttled", "refresh_reuse", "logout",
+        "revoke", "user_created", "user_updated", "user_deleted", "key_rotated", "key_revoked", "family_evicted",
+        "startup");
+
+    public record Event(long id, Instant time, String type, String user, String actor, String address, String detail) {}
+
+    /** One page of events and the cursor for the next (null at the end). */
+    public record Page(List<Event> events, Long next) {}
+
+    private final Database db;
+
+    public AuditLog(Database db) {
+        this.db = db;
+    }
+
+    /** Records an event in its own transaction. */
+    public void record(Instant time, String type, String user, String actor, String address, String detail) {
+        db.write(c -> {
+            record(c, time, type, user, actor, address, detail);
+            return null;
+        });
+    }
+
+    /** Records an event inside the caller's transaction, so it commits (or not) with the change. */
+    public void record(Connection c, Instant time, String type, String user, String actor, String address,
+                       String detail) throws SQLException {
+        if (!TYPES.contains(type)) throw new IllegalArgumentException("unknown audit event type " + type);
+        try (PreparedStatement s = c.prepareStatement(
+            "INSERT INTO audit_events(time, type, username, actor, address, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
+            s.setLong(1, time.toEpochMilli());
+            s.setString(2, type);
+            s.setString(3, user);
+            s.setString(4, actor);
+            s.setString(5, address);
+            s.setString(6, detail);
+            s.executeUpdate();
+        }
+    }
+
+    /** Newest first; {@code before} is the cursor of the previous page (an event id), or null. */
+    public Page list(int limit, Long before, String user, String type) {
+        return db.read(c -> {
+            StringBuilder sql = new StringBuilder(
+                "SELECT id, time, type, username, actor, address, detail FROM audit_events WHERE 1 = 1");
+            List<Object> args = new ArrayList<>();
+            if (before != null) { sql.append(" AND id < ?"); args.add(before); }
+            if (user != null) { sql.append(" AND username = ? COLLATE NOCASE"); args.add(user); }
+            if (type != null) { sql.append(" AND type = ?"); args.add(type); }
+            sql.append(" ORDER BY id DESC LIMIT ?");
+            args.add(limit + 1);
+            List<Event> events = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) s.setObject(i + 1, args.get(i));
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) events.add(new Event(r.getLong(1), Instant.ofEpochMilli(r.getLong(2)),
+                        r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7)));
+                }
+            }
+            Long next = null;
+            if (events.size() > limit) {
+                events.remove(events.size() - 1);
+                next = events.get(events.size() - 1).id();
+            }
+            return new Page(events, next);
+        });
+    }
+
+    /** Deletes events older than {@code cutoff}; returns how many. */
+    public int prune(Instant cutoff) {
+        return db.write(c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM audit_events WHERE time < ?")) {
+                s.setLong(1, cutoff.toEpochMilli());
+                return s.executeUpdate();
+            }
+        });
+    }
+}

@@ -1,0 +1,191 @@
+package agentauth.store;
+
+import agentauth.error.AuthError;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQLite file: one writer connection behind a lock (SQLite allows one writer at a time, so
+ * writes are serialized here by design instead of failing with SQLITE_BUSY under load), and a
+ * few reader connections that WAL lets run beside it. Storage faults (read-only file, full disk,
+ * I/O errors, a lock held too long by another process) become 503 temporarily_unavailable.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    private static final int READERS = 4;
+    private static final long BUSY_TIMEOUT_MS = 5000;
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final Path file;
+    private final Connection writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    private volatile boolean closed;
+
+    private Database(Path file, boolean durable) throws SQLException {
+        this.file = file;
+        this.writer = connect(file, durable);
+        for (int i = 0; i < READERS; i++) readers.add(connect(file, durable));
+    }
+
+    /** Opens (creating when absent) the database file and brings its schema up to date. */
+    public static Database open(Path file, boolean durable) {
+        try {
+            Database db = new Database(file, durable);
+            Migrations.apply(db);
+            return db;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(Path file, boolean durable) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = c.createStatement()) {
+            // WAL: readers never block the writer nor the writer them.
+            s.execute("PRAGMA journal_mode=WAL");
+            // NORMAL in WAL survives a process crash (only power loss can drop the last commits);
+            // FULL (--durable) also survives power loss, at one fsync per commit.
+            s.execute("PRAGMA synchronous=" + (durable ? "FULL" : "NORMAL"));
+            s.execute("PRAGMA foreign_keys=ON");
+            // Another process (the users CLI) may hold the write lock briefly: wait instead of failing.
+            s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
+        }
+        return c;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Runs {@code work} in one write transaction (BEGIN IMMEDIATE), serialized with all others. */
+    public <T> T write(Work<T> work) {
+        if (writeLock.isHeldByCurrentThread()) return runUnchecked(work, writer); // nested: same transaction
+        writeLock.lock();
+        try {
+            ensureOpen();
+            try (Statement s = writer.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+            } catch (SQLException e) {
+                throw storageFault(e);
+            }
+            boolean committed = false;
+            try {
+                T result = work.run(writer);
+                try (Statement s = writer.createStatement()) { s.execute("COMMIT"); }
+                committed = true;
+                return result;
+            } catch (SQLException e) {
+                throw storageFault(e);
+            } finally {
+                if (!committed) rollbackQuietly();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Runs {@code work} on a reader connection; it sees the last committed state. */
+    public <T> T read(Work<T> work) {
+        if (writeLock.isHeldByCurrentThread()) return runUnchecked(work, writer); // see our own writes
+        ensureOpen();
+        Connection c;
+        try {
+            c = readers.poll(BUSY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuthError.TemporarilyUnavailable("The server is shutting down.", 1, e);
+        }
+        if (c == null) throw new AuthError.TemporarilyUnavailable("The database is busy; try again.", 1, null);
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw storageFault(e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    private <T> T runUnchecked(Work<T> work, Connection c) {
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw storageFault(e);
+        }
+    }
+
+    /** True when the database answers a query. */
+    public boolean healthy() {
+        try {
+            return read(c -> {
+                try (Statement s = c.createStatement()) { return s.executeQuery("SELECT 1").next(); }
+            });
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void rollbackQuietly() {
+        try (Statement s = writer.createStatement()) {
+            s.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // SQLite may already have rolled back (e.g. on SQLITE_FULL); nothing else to do
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new AuthError.TemporarilyUnavailable("The server is shutting down.", 1, null);
+    }
+
+    /** Storage faults the server recovers from become 503; anything else is a bug (500). */
+    static RuntimeException storageFault(SQLException e) {
+        int primary = e.getErrorCode() & 0xFF;
+        String why = switch (primary) {
+            case 3, 8 -> "the database file is read-only";
+            case 13 -> "the disk is full";
+            case 10 -> "an I/O error on the database file";
+            case 14 -> "the database file cannot be opened";
+            case 5, 6 -> "the database is locked by another process";
+            case 11, 26 -> "the database file is damaged or was replaced";
+            default -> null;
+        };
+        if (why == null) return new IllegalStateException("database error: " + e.getMessage(), e);
+        log.warn("storage unavailable: {} ({})", why, e.getMessage());
+        return new AuthError.TemporarilyUnavailable("Storage is temporarily unavailable; try again shortly.", 5, e);
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            for (Connection c : readers) closeQuietly(c);
+            try (Statement s = writer.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(TRUNCATE)"); // leave one self-contained file behind
+            } catch (SQLException e) {
+                log.warn("checkpoint on close failed: {}", e.getMessage());
+            }
+            closeQuietly(writer);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try { c.close(); } catch (SQLException e) { /* closing anyway */ }
+    }
+}

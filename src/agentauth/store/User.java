@@ -1,0 +1,27 @@
+package agentauth.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A user row: an agent or an admin. The password hash never leaves the server. */
+public record User(
+        long id,
+        String username,
+        String passwordHash,
+        List<String> scopes,
+        boolean enabled,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant lastLoginAt,
+        Instant credentialsChangedAt,
+        long credentialVersion) {
+
+    public boolean hasScope(String scope) {
+        return scopes.contains(scope);
+    }
+
+    @Override
+    public String toString() {
+        return "User[" + username + ", scopes=" + scopes + ", enabled=" + enabled + "]";
+    }
+}

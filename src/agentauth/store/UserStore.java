@@ -1,0 +1,156 @@
+package agentauth.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The users table. Names are unique ignoring ASCII case; rows keep the spelling given. */
+public final class UserStore {
+    private static final String COLUMNS = "id, username, password_hash, scopes, enabled, created_at, updated_at, "
+        + "last_login_at, credentials_changed_at, credential_version";
+
+    private final Database db;
+
+    public UserStore(Database db) {
+        this.db = db;
+    }
+
+    public static String key(String username) {
+        return username.toLowerCase(Locale.ROOT);
+    }
+
+    public Optional<User> find(String username) {
+        return db.read(c -> find(c, username));
+    }
+
+    public Optional<User> find(Connection c, String username) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE username_key = ?")) {
+            s.setString(1, key(username));
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(row(r)) : Optional.empty();
+            }
+        }
+    }
+
+    public Optional<User> findById(Connection c, long id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE id = ?")) {
+            s.setLong(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(row(r)) : Optional.empty();
+            }
+        }
+    }
+
+    public List<User> list() {
+        return db.read(c -> {
+            List<User> users = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users ORDER BY username_key");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) users.add(row(r));
+            }
+            return users;
+        });
+    }
+
+    public boolean isEmpty() {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM users LIMIT 1"); ResultSet r = s.executeQuery()) {
+                return !r.next();
+            }
+        });
+    }
+
+    /** Inserts a user; returns empty when the name is taken (ignoring case). */
+    public Optional<User> insert(Connection c, String username, String passwordHash, List<String> scopes,
+                                 boolean enabled, Instant now) throws SQLException {
+        if (find(c, username).isPresent()) return Optional.empty();
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO users(username, username_key, password_hash, scopes, "
+            + "enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, username);
+            s.setString(2, key(username));
+            s.setString(3, passwordHash);
+            s.setString(4, String.join(" ", scopes));
+            s.setInt(5, enabled ? 1 : 0);
+            s.setLong(6, now.toEpochMilli());
+            s.setLong(7, now.toEpochMilli());
+            s.executeUpdate();
+        }
+        return find(c, username);
+    }
+
+    /** Writes every mutable field of {@code u} back; the caller decided what changed. */
+    public void update(Connection c, User u) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE users SET password_hash = ?, scopes = ?, enabled = ?, "
+            + "updated_at = ?, credentials_changed_at = ?, credential_version = ? WHERE id = ?")) {
+            s.setString(1, u.passwordHash());
+            s.setString(2, String.join(" ", u.scopes()));
+            s.setInt(3, u.enabled() ? 1 : 0);
+            s.setLong(4, u.updatedAt().toEpochMilli());
+            setInstant(s, 5, u.credentialsChangedAt());
+            s.setLong(6, u.credentialVersion());
+            s.setLong(7, u.id());
+            s.executeUpdate();
+        }
+    }
+
+    /** A rehash on login (stronger parameters) is not a credential change: old tokens stay valid. */
+    public void replaceHash(Connection c, long id, String passwordHash) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE users SET password_hash = ? WHERE id = ?")) {
+            s.setString(1, passwordHash);
+            s.setLong(2, id);
+            s.executeUpdate();
+        }
+    }
+
+    public void touchLastLogin(Connection c, long id, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE users SET last_login_at = ? WHERE id = ?")) {
+            s.setLong(1, now.toEpochMilli());
+            s.setLong(2, id);
+            s.executeUpdate();
+        }
+    }
+
+    public void delete(Connection c, long id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM users WHERE id = ?")) {
+            s.setLong(1, id);
+            s.executeUpdate();
+        }
+    }
+
+    /** Enabled users holding {@code scope}, for the last-admin guard. */
+    public int countEnabledWithScope(Connection c, String scope) throws SQLException {
+        int n = 0;
+        try (PreparedStatement s = c.prepareStatement("SELECT scopes FROM users WHERE enabled = 1");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) if (splitScopes(r.getString(1)).contains(scope)) n++;
+        }
+        return n;
+    }
+
+    private static User row(ResultSet r) throws SQLException {
+        return new User(r.getLong(1), r.getString(2), r.getString(3), splitScopes(r.getString(4)), r.getInt(5) == 1,
+            instant(r, 6), instant(r, 7), instant(r, 8), instant(r, 9), r.getLong(10));
+    }
+
+    static List<String> splitScopes(String s) {
+        return s == null || s.isEmpty() ? List.of() : List.copyOf(Arrays.asList(s.split(" ")));
+    }
+
+    static Instant instant(ResultSet r, int column) throws SQLException {
+        long v = r.getLong(column);
+        return r.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    static void setInstant(PreparedStatement s, int index, Instant t) throws SQLException {
+        if (t == null) s.setNull(index, Types.INTEGER);
+        else s.setLong(index, t.toEpochMilli());
+    }
+}

@@ -1,0 +1,109 @@
+package agentauth.token;
+
+import agentauth.error.AuthError;
+import agentauth.store.Family;
+import agentauth.store.RefreshTokenStore;
+import agentauth.store.User;
+import agentauth.store.UserStore;
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.exceptions.JWTDecodeException;
+import com.auth0.jwt.exceptions.SignatureVerificationException;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Verifies access tokens for the server's own endpoints: the signature by kid (ES256 only),
+ * typ, iss, aud, exp and iat, then the live state the contract requires (user exists, is
+ * enabled, still holds the scope, no credential change since, family not revoked).
+ */
+public final class AccessTokens {
+    /** The claims of a verified token. */
+    public record Claims(String subject, List<String> scope, List<String> audience, String sid, String jti,
+                         Instant issuedAt, Instant expiresAt, String issuer) {
+        public boolean hasScope(String s) {
+            return scope.contains(s);
+        }
+    }
+
+    /** Tolerated clock difference for iat in the future (tokens we signed ourselves). */
+    private static final long IAT_SKEW_SECONDS = 60;
+
+    private final SigningKeys keys;
+    private final UserStore users;
+    private final RefreshTokenStore families;
+    private final String issuer;
+    private final Clock clock;
+
+    public AccessTokens(SigningKeys keys, UserStore users, RefreshTokenStore families, String issuer, Clock clock) {
+        this.keys = keys;
+        this.users = users;
+        this.families = families;
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    /** Signature and claims only: what an offline verifier checks. */
+    public Claims verify(String token) {
+        DecodedJWT jwt;
+        try {
+            jwt = JWT.decode(token);
+        } catch (JWTDecodeException e) {
+            throw new AuthError.InvalidToken("The access token is malformed.");
+        }
+        if (!"ES256".equals(jwt.getAlgorithm()) || !"at+jwt".equals(jwt.getType()))
+            throw new AuthError.InvalidToken("The access token is not an ES256 at+jwt token from this server.");
+        SigningKeys.Key key = keys.verificationKey(jwt.getKeyId());
+        if (key == null) throw new AuthError.InvalidToken("The access token's signing key is unknown or revoked.");
+        try {
+            key.verifier().verify(jwt);
+        } catch (SignatureVerificationException e) {
+            throw new AuthError.InvalidToken("The access token's signature is invalid.");
+        }
+        Instant now = clock.instant();
+        Instant exp = jwt.getExpiresAtAsInstant(), iat = jwt.getIssuedAtAsInstant();
+        if (!issuer.equals(jwt.getIssuer())) throw new AuthError.InvalidToken("The access token is from another issuer.");
+        if (exp == null || !now.isBefore(exp)) throw new AuthError.InvalidToken("The access token has expired.");
+        if (iat == null || iat.isAfter(now.plusSeconds(IAT_SKEW_SECONDS)))
+            throw new AuthError.InvalidToken("The access token's issue time is invalid.");
+        String subject = jwt.getSubject();
+        if (subject == null || jwt.getAudience() == null) throw new AuthError.InvalidToken("The access token lacks claims.");
+        String scope = jwt.getClaim("scope").asString();
+        return new Claims(subject, scope == null || scope.isEmpty() ? List.of() : List.of(scope.split(" ")),
+            jwt.getAudience(), jwt.getClaim("sid").asString(), jwt.getId(), iat, exp, jwt.getIssuer());
+    }
+
+    /**
+     * For the server's own endpoints: the token must be for this server ({@code aud} = issuer), carry
+     * {@code requiredScope} (null: none needed), and its user and family must still be in good standing.
+     */
+    public Claims verifyLive(String token, String requiredScope) {
+        Claims claims = verify(token);
+        if (!claims.audience().contains(issuer))
+            throw new AuthError.InvalidToken("The access token is for another audience.");
+        if (requiredScope != null && !claims.hasScope(requiredScope)) throw new AuthError.InsufficientScope(requiredScope);
+        User user = users.find(claims.subject()).orElseThrow(() -> new AuthError.InvalidToken("The access token's user no longer exists."));
+        if (!user.enabled()) throw new AuthError.InvalidToken("The access token's user is disabled.");
+        if (!issuedAfter(claims.issuedAt(), user)) throw new AuthError.InvalidToken("The access token predates a credential change.");
+        if (requiredScope != null && !user.hasScope(requiredScope))
+            throw new AuthError.InvalidToken("The access token's user no longer holds '" + requiredScope + "'.");
+        if (claims.sid() != null) {
+            Optional<Family> f = families.family(claims.sid());
+            if (f.isEmpty() || f.get().userId() != user.id() || f.get().revokedAt() != null)
+                throw new AuthError.InvalidToken("The access token's session was ended.");
+        }
+        return claims;
+    }
+
+    /**
+     * iat has whole seconds: a token from the same second as a change is refused, and one from a
+     * second before the user was created belongs to an earlier user of that name.
+     */
+    static boolean issuedAfter(Instant iat, User user) {
+        long iatMs = iat.toEpochMilli();
+        if (iatMs + 1000 <= user.createdAt().toEpochMilli()) return false;
+        return user.credentialsChangedAt() == null || iatMs > user.credentialsChangedAt().toEpochMilli();
+    }
+}

@@ -1,0 +1,205 @@
+package agentauth.token;
+
+import agentauth.ConfigException;
+import agentauth.crypto.MasterKey;
+import agentauth.error.AuthError;
+import agentauth.store.AuditLog;
+import agentauth.store.Database;
+import agentauth.store.SigningKeyStore;
+import com.auth0.jwt.algorithms.Algorithm;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ES256 keys: one signs, the others stay published until the last token they signed has
+ * expired plus a minute (RFC 7517 key sets; the verifier picks by kid). The state is an
+ * immutable snapshot swapped on change, so the hot path (signing, JWKS, verification) takes no lock.
+ */
+public final class SigningKeys {
+    /** How long a retired key stays published after its last token expired. */
+    public static final Duration GRACE = Duration.ofMinutes(1);
+
+    /** A key as the rest of the server sees it; the private half and algorithm only on the signing key. */
+    public record Key(String kid, ECPublicKey publicKey, Algorithm signer, Algorithm verifier, Instant createdAt,
+                      boolean signing, Instant tokensUntil, Instant revokedAt) {
+        public Instant publishedUntil() {
+            return signing || revokedAt != null ? null : tokensUntil.plus(GRACE);
+        }
+
+        boolean publishedAt(Instant now) {
+            return revokedAt == null && (signing || now.isBefore(tokensUntil.plus(GRACE)));
+        }
+    }
+
+    private record State(Key current, Map<String, Key> all, Instant tokensUntilStored) {}
+
+    private final Database db;
+    private final SigningKeyStore store;
+    private final AuditLog audit;
+    private final MasterKey masterKey;
+    private final Clock clock;
+    private final Duration accessTtl;
+    private final Jwks jwks = new Jwks();
+    private volatile State state;
+
+    public SigningKeys(Database db, SigningKeyStore store, AuditLog audit, MasterKey masterKey, Clock clock,
+                       Duration accessTtl, boolean resetUnreadable) {
+        this.db = db;
+        this.store = store;
+        this.audit = audit;
+        this.masterKey = masterKey;
+        this.clock = clock;
+        this.accessTtl = accessTtl;
+        load(resetUnreadable);
+    }
+
+    private void load(boolean resetUnreadable) {
+        try {
+            this.state = read();
+        } catch (GeneralSecurityException e) {
+            if (!resetUnreadable)
+                throw new ConfigException("the master key from " + masterKey.source() + " cannot open the signing keys in "
+                    + db.file() + " (wrong AGENT_AUTH_MASTER_KEY or key file?); start with --reset-signing-keys to "
+                    + "discard them, which invalidates every issued access token");
+            db.write(c -> {
+                store.deleteAll(c);
+                audit.record(c, clock.instant(), "key_revoked", null, "system", null,
+                    "signing keys discarded by --reset-signing-keys: the master key could not open them");
+                return null;
+            });
+            load(false);
+            return;
+        }
+        if (state.current() == null) {
+            create("system", null);
+        }
+    }
+
+    private State read() throws GeneralSecurityException {
+        Map<String, Key> all = new LinkedHashMap<>();
+        Key current = null;
+        for (SigningKeyStore.Row row : store.all()) {
+            ECPublicKey pub = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(row.publicKey()));
+            Algorithm signer = null;
+            if (row.signing() && row.revokedAt() == null) {
+                byte[] pkcs8 = masterKey.decrypt(row.sealedPrivateKey(), row.kid().getBytes(StandardCharsets.UTF_8));
+                ECPrivateKey priv = (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+                signer = Algorithms.es256(pub, priv);
+            }
+            Key key = new Key(row.kid(), pub, signer, Algorithms.es256(pub, null), row.createdAt(), signer != null,
+                row.tokensUntil(), row.revokedAt());
+            all.put(row.kid(), key);
+            if (key.signing()) current = key;
+        }
+        return new State(current, Map.copyOf(all), current == null ? null : current.tokensUntil());
+    }
+
+    private String create(String actor, String address) {
+        KeyPair pair;
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            pair = g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM cannot make P-256 keys", e);
+        }
+        ECPublicKey pub = (ECPublicKey) pair.getPublic();
+        String kid = Jwks.thumbprint(pub);
+        byte[] sealed = masterKey.encrypt(pair.getPrivate().getEncoded(), kid.getBytes(StandardCharsets.UTF_8));
+        Instant now = clock.instant();
+        db.write(c -> {
+            store.insert(c, new SigningKeyStore.Row(kid, now, pub.getEncoded(), sealed, false, now, null));
+            store.makeSigning(c, kid);
+            audit.record(c, now, "key_rotated", null, actor, address, "new signing key " + kid);
+            return null;
+        });
+        reload();
+        return kid;
+    }
+
+    private void reload() {
+        try {
+            state = read();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("a signing key written by this process cannot be read back", e);
+        }
+        jwks.invalidate();
+    }
+
+    /** The key that signs now. */
+    public Key current() {
+        return state.current();
+    }
+
+    /** The public key for {@code kid} if it is published now, else null. */
+    public Key verificationKey(String kid) {
+        Key k = kid == null ? null : state.all().get(kid);
+        return k != null && k.publishedAt(clock.instant()) ? k : null;
+    }
+
+    /** The JWKS document, pre-serialized. */
+    public byte[] jwks() {
+        return jwks.bytes(clock.instant(), () -> state.all().values());
+    }
+
+    /**
+     * Records that {@code key} signed a token expiring at {@code exp}. Stored with one access TTL of
+     * headroom, so this writes about once per TTL, not once per token, and a restart with a shorter
+     * TTL cannot unpublish a key early.
+     */
+    public void noteIssued(Key key, Instant exp) {
+        State s = state;
+        if (s.tokensUntilStored() != null && !exp.isAfter(s.tokensUntilStored())) return;
+        synchronized (this) {
+            s = state;
+            if (s.current() != key || (s.tokensUntilStored() != null && !exp.isAfter(s.tokensUntilStored()))) return;
+            Instant until = exp.plus(accessTtl);
+            db.write(c -> {
+                store.extendTokensUntil(c, key.kid(), until);
+                return null;
+            });
+            state = new State(s.current(), s.all(), until);
+        }
+    }
+
+    /** A new key signs from now on; the old one stays published while its tokens live. */
+    public synchronized String rotate(String actor, String address) {
+        return create(actor, address);
+    }
+
+    /** Drops a key from the JWKS at once (a leaked key). The signing key must be rotated out first. */
+    public synchronized void revoke(String kid, String actor, String address) {
+        Key k = state.all().get(kid);
+        if (k == null) throw new AuthError.NotFound("There is no signing key '" + kid + "'.");
+        if (k.signing()) throw new AuthError.Conflict("This key signs tokens now; rotate first, then revoke it.");
+        Instant now = clock.instant();
+        boolean changed = db.write(c -> {
+            boolean did = store.revoke(c, kid, now);
+            if (did) audit.record(c, now, "key_revoked", null, actor, address, "signing key " + kid + " revoked");
+            return did;
+        });
+        if (changed) reload();
+    }
+
+    /** Every key, newest first, for the admin API. */
+    public List<Key> list() {
+        List<Key> keys = new ArrayList<>(state.all().values());
+        keys.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
+        return keys;
+    }
+}

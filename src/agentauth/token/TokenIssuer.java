@@ -1,0 +1,72 @@
+package agentauth.token;
+
+import com.auth0.jwt.JWT;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** Signs access tokens in the RFC 9068 shape. */
+public final class TokenIssuer {
+    /** A signed access token. */
+    public record AccessToken(String value, Instant issuedAt, Instant expiresAt) {
+        public long expiresIn(Instant now) {
+            return Math.max(0, Duration.between(now, expiresAt).getSeconds());
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Map<String, Object> HEADER = Map.of("typ", "at+jwt"); // RFC 9068 §2.1
+
+    private final SigningKeys keys;
+    private final String issuer;
+    private final Duration ttl;
+    private final Clock clock;
+
+    public TokenIssuer(SigningKeys keys, String issuer, Duration ttl, Clock clock) {
+        this.keys = keys;
+        this.issuer = issuer;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /** @param sid the family id, or null for a token with no refresh family (client_credentials) */
+    public AccessToken issue(String username, List<String> scope, String audience, String sid) {
+        Instant iat = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant exp = iat.plus(ttl);
+        SigningKeys.Key key = keys.current();
+        var builder = JWT.create()
+            .withHeader(HEADER)
+            .withKeyId(key.kid())
+            .withIssuer(issuer)
+            .withSubject(username)
+            .withAudience(audience)
+            .withExpiresAt(exp)
+            .withIssuedAt(iat)
+            .withJWTId(randomId())
+            .withClaim("client_id", username)
+            .withClaim("scope", String.join(" ", scope));
+        if (sid != null) builder.withClaim("sid", sid);
+        String token = builder.sign(key.signer());
+        keys.noteIssued(key, exp);
+        return new AccessToken(token, iat, exp);
+    }
+
+    static String randomId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

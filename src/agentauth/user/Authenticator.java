@@ -1,0 +1,74 @@
+package agentauth.user;
+
+import agentauth.error.AuthError;
+import agentauth.store.AuditLog;
+import agentauth.store.Database;
+import agentauth.store.User;
+import agentauth.store.UserStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Checks a name and secret. An unknown name, a wrong secret and a disabled user cost the same
+ * Argon2 work and get the same {@code invalid_client}, so neither the answer nor its timing
+ * tells whether a user exists.
+ */
+public final class Authenticator {
+    private final Database db;
+    private final UserStore users;
+    private final PasswordHasher hasher;
+    private final Throttle throttle;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public Authenticator(Database db, UserStore users, PasswordHasher hasher, Throttle throttle, AuditLog audit, Clock clock) {
+        this.db = db;
+        this.users = users;
+        this.hasher = hasher;
+        this.throttle = throttle;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** The user whose secret this is; records the login (last_login_at and the audit event). */
+    public User authenticate(String name, String secret, String address) {
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 1024) throw new AuthError.InvalidRequest("password is longer than 1024 bytes.");
+        throttle.check(name, address);
+        try {
+            Optional<User> found = validName(name) ? users.find(name) : Optional.empty();
+            boolean ok = hasher.verify(found.map(User::passwordHash).orElse(null), bytes);
+            Instant now = clock.instant();
+            if (!ok || !found.get().enabled()) {
+                throttle.failed(name, address);
+                audit.record(now, "login_failed", found.map(User::username).orElse(name), null, address,
+                    found.isEmpty() ? "unknown name" : ok ? "user disabled" : "wrong secret");
+                throw new AuthError.InvalidClient();
+            }
+            throttle.succeeded(name, address);
+            User user = found.get();
+            String rehash = hasher.needsRehash(user.passwordHash()) ? hasher.hash(bytes.clone()) : null;
+            db.write(c -> {
+                users.touchLastLogin(c, user.id(), now);
+                if (rehash != null) users.replaceHash(c, user.id(), rehash);
+                audit.record(c, now, "login", user.username(), null, address, rehash != null ? "password hash upgraded" : null);
+                return null;
+            });
+            return user;
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    private static boolean validName(String name) {
+        try {
+            Rules.username(name);
+            return true;
+        } catch (AuthError e) {
+            return false;
+        }
+    }
+}

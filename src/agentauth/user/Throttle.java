@@ -1,0 +1,25 @@
+package agentauth.user;
+
+/**
+ * Brute-force throttling of secret checks, keyed so that it reveals nothing about whether a
+ * user exists. {@link #check} runs before the secret is checked and throws 429 when held back.
+ */
+public interface Throttle {
+    /** @throws agentauth.error.AuthError.TooManyRequests when this name/address must wait */
+    void check(String name, String address);
+
+    void failed(String name, String address);
+
+    void succeeded(String name, String address);
+
+    /** Clears every counter of a name (the admin's unthrottle). */
+    void clear(String name);
+
+    /** No throttling at all. */
+    Throttle NONE = new Throttle() {
+        @Override public void check(String name, String address) {}
+        @Override public void failed(String name, String address) {}
+        @Override public void succeeded(String name, String address) {}
+        @Override public void clear(String name) {}
+    };
+}

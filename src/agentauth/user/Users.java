@@ -1,0 +1,140 @@
+package agentauth.user;
+
+import agentauth.error.AuthError;
+import agentauth.store.AuditLog;
+import agentauth.store.Database;
+import agentauth.store.RefreshTokenStore;
+import agentauth.store.User;
+import agentauth.store.UserStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Managing users: the one code path for the admin API and the command line, so both get the
+ * same validation, the same last-admin guard, the same family revocation and the same audit.
+ * Every change happens in one transaction with its audit event and the families it ends.
+ */
+public final class Users {
+    public static final String ADMIN_SCOPE = "admin";
+
+    /** A partial update; null fields stay as they are. */
+    public record Patch(String password, List<String> scopes, Boolean enabled) {}
+
+    /** Who asks for a change, for the audit log: an admin's name or "cli", and the client address. */
+    public record Actor(String name, String address) {
+        public static final Actor CLI = new Actor("cli", null);
+    }
+
+    private final Database db;
+    private final UserStore store;
+    private final RefreshTokenStore families;
+    private final AuditLog audit;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+
+    public Users(Database db, UserStore store, RefreshTokenStore families, AuditLog audit, PasswordHasher hasher, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.families = families;
+        this.audit = audit;
+        this.hasher = hasher;
+        this.clock = clock;
+    }
+
+    public List<User> list() {
+        return store.list();
+    }
+
+    public User get(String name) {
+        return store.find(name).orElseThrow(() -> notFound(name));
+    }
+
+    public Optional<User> find(String name) {
+        return store.find(name);
+    }
+
+    public User create(String name, String password, List<String> scopes, boolean enabled, Actor actor) {
+        Rules.username(name);
+        List<String> validScopes = Rules.scopes(scopes);
+        String hash = hasher.hash(Rules.password(password)); // hash outside the write lock: it is slow
+        Instant now = clock.instant();
+        return db.write(c -> {
+            User u = store.insert(c, name, hash, validScopes, enabled, now)
+                .orElseThrow(() -> new AuthError.Conflict("A user named '" + name + "' already exists (names ignore case)."));
+            audit.record(c, now, "user_created", u.username(), actor.name(), actor.address(),
+                "scopes=" + String.join(" ", validScopes) + " enabled=" + enabled);
+            return u;
+        });
+    }
+
+    /**
+     * Applies a patch. A new password or disabling ends every family of the user and refuses its
+     * older access tokens; {@code force} lets the command line remove the last admin (recovery).
+     */
+    public User update(String name, Patch patch, Actor actor, boolean force) {
+        List<String> scopes = patch.scopes() == null ? null : Rules.scopes(patch.scopes());
+        String hash = patch.password() == null ? null : hasher.hash(Rules.password(patch.password()));
+        Instant now = clock.instant();
+        return db.write(c -> {
+            User old = store.find(c, name).orElseThrow(() -> notFound(name));
+            boolean newSecret = hash != null;
+            boolean disabling = Boolean.FALSE.equals(patch.enabled()) && old.enabled();
+            boolean credentialChange = newSecret || disabling;
+            User updated = new User(old.id(), old.username(), newSecret ? hash : old.passwordHash(),
+                scopes != null ? scopes : old.scopes(), patch.enabled() != null ? patch.enabled() : old.enabled(),
+                old.createdAt(), now, old.lastLoginAt(), credentialChange ? now : old.credentialsChangedAt(),
+                old.credentialVersion() + (credentialChange || scopes != null || patch.enabled() != null ? 1 : 0));
+            store.update(c, updated);
+            guardLastAdmin(c, force);
+            int ended = credentialChange ? families.revokeAllForUser(c, old.id(), now) : 0;
+            audit.record(c, now, "user_updated", old.username(), actor.name(), actor.address(),
+                describe(old, updated, newSecret, ended));
+            return updated;
+        });
+    }
+
+    public void delete(String name, Actor actor, boolean force) {
+        Instant now = clock.instant();
+        db.write(c -> {
+            User u = store.find(c, name).orElseThrow(() -> notFound(name));
+            store.delete(c, u.id()); // families and tokens go with it (ON DELETE CASCADE)
+            guardLastAdmin(c, force);
+            audit.record(c, now, "user_deleted", u.username(), actor.name(), actor.address(), null);
+            return null;
+        });
+    }
+
+    /** Ends every refresh family of the user; returns how many were live. */
+    public int revokeSessions(String name, Actor actor) {
+        Instant now = clock.instant();
+        return db.write(c -> {
+            User u = store.find(c, name).orElseThrow(() -> notFound(name));
+            int n = families.revokeAllForUser(c, u.id(), now);
+            audit.record(c, now, "revoke", u.username(), actor.name(), actor.address(), "families ended: " + n);
+            return n;
+        });
+    }
+
+    private void guardLastAdmin(Connection c, boolean force) throws SQLException {
+        if (!force && store.countEnabledWithScope(c, ADMIN_SCOPE) == 0)
+            throw new AuthError.Conflict("This would leave no enabled admin; create or enable another admin first.");
+    }
+
+    private static String describe(User old, User now, boolean newSecret, int ended) {
+        List<String> parts = new ArrayList<>();
+        if (!old.scopes().equals(now.scopes())) parts.add("scopes=" + String.join(" ", now.scopes()));
+        if (old.enabled() != now.enabled()) parts.add("enabled=" + now.enabled());
+        if (newSecret) parts.add("password changed");
+        if (ended > 0) parts.add("families ended: " + ended);
+        return parts.isEmpty() ? "no change" : String.join(", ", parts);
+    }
+
+    private static AuthError notFound(String name) {
+        return new AuthError.NotFound("There is no user named '" + name + "'.");
+    }
+}
