@@ -67,10 +67,10 @@ async function submitSignIn(event) {
   say(error, '');
   await busy(form.querySelector('[type=submit]'), async () => {
     try {
-      const scopes = await signIn(username, password);
-      if (!scopes.includes('admin')) {
+      const who = await signIn(username, password);
+      if (!who.scopes.includes('admin')) {
         await signOut();
-        say(error, `Signed in as ${username}, but this user lacks the admin scope, so it cannot manage agent-auth. Sign in as an admin.`);
+        say(error, `Signed in as ${who.username}, but this user lacks the admin scope, so it cannot manage agent-auth. Sign in as an admin.`);
         return;
       }
       $('signin-password').value = '';

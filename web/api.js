@@ -52,8 +52,20 @@ async function parse(response) {
     Number.isFinite(retry) ? retry : undefined);
 }
 
-function adopt(username, t) {
+/** The user name as stored (login ignores case): the `sub` claim of the access token. */
+function subject(jwt, fallback) {
+  try {
+    const payload = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))));
+    return typeof claims.sub === 'string' && claims.sub ? claims.sub : fallback;
+  } catch (e) {
+    return fallback;
+  }
+}
+
+function adopt(typedName, t) {
   const now = Date.now();
+  const username = subject(t.access_token, typedName);
   const scopes = (t.scope || '').split(' ').filter(Boolean);
   session = {
     username, scopes,
@@ -72,7 +84,7 @@ function adopt(username, t) {
 export async function signIn(username, password) {
   const tokens = await parse(await send('POST', 'login', { username, password }));
   adopt(username, tokens);
-  return session.scopes;
+  return { username: session.username, scopes: session.scopes };
 }
 
 /** Ends the session on the server (its whole refresh family) and here. */

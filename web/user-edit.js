@@ -10,6 +10,7 @@ import { confirmAction } from './confirm.js';
 const LAST_ADMIN = 'agent-auth keeps at least one enabled admin: this change would leave none.';
 let user = null;
 let onChange = () => {};
+let onClose = () => {};
 
 function show(u) {
   user = u;
@@ -25,6 +26,7 @@ const gone = (name) => `No user named ${name} any more: someone deleted it. Clos
 
 export function openEditor(u, handlers) {
   onChange = handlers.onChange;
+  onClose = handlers.onClose;
   for (const id of ['edit-error', 'edit-status', 'secret-error', 'secret-status', 'sessions-error',
     'sessions-status', 'delete-error']) say($(id), '');
   resetSecretField($('secret-password'));
@@ -152,6 +154,8 @@ export function wireEditor() {
   $('edit-dialog').addEventListener('close', () => {
     $('secret-once-value').value = '';
     resetSecretField($('secret-password'));
+    const name = user && user.username;
     user = null;
+    onClose(name);
   });
 }

@@ -46,7 +46,7 @@ function render() {
 
 function row(user) {
   const manage = el('button', { type: 'button', className: 'secondary small', ariaLabel: `Manage ${user.username}` }, 'Manage');
-  manage.addEventListener('click', () => openEditor(user, { onChange: replaceUser }));
+  manage.addEventListener('click', () => openEditor(user, { onChange: replaceUser, onClose: focusRow }));
   return el('tr', { dataset: { user: user.username } },
     cell('Name', el('span', { className: 'mono name' }, user.username)),
     cell('Scopes', scopeList(user.scopes)),
@@ -56,6 +56,13 @@ function row(user) {
     cell('Created', time(user.created_at, 'unknown')),
     cell('Last login', time(user.last_login_at)),
     cell('Actions', manage));
+}
+
+/** After the dialog closes: back to the user's row (re-rendered meanwhile), or the list. */
+function focusRow(name) {
+  const row = [...$('users-table').tBodies[0].rows].find((r) => r.dataset.user === name);
+  const target = row ? row.querySelector('button') : $('new-user');
+  if (target && !$('users-view').hidden) target.focus();
 }
 
 function showCreatedSecret(name, secret) {

@@ -107,6 +107,17 @@ test('filtering by name shows only matching users', async ({ page }) => {
   await userRow(page, 'admin').waitFor();
 });
 
+test('dialogs close with Escape and give the focus back to the row', async ({ page }) => {
+  await page.getByRole('button', { name: `Manage ${AGENT}`, exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#edit-dialog').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-scopes');
+  await page.keyboard.press('Escape');
+  await until(async () => page.locator('#edit-dialog').isHidden(), 'dialog closes');
+  await until(async () => (await page.evaluate(() => document.activeElement.getAttribute('aria-label'))) === `Manage ${AGENT}`,
+    'focus back on the Manage button');
+});
+
 test('editing scopes changes what the agent is granted', async ({ page }) => {
   await openUser(page, AGENT);
   await page.locator('#edit-scopes').fill('orders:read reports:read');
@@ -270,8 +281,9 @@ test('a signed-in user without the admin scope is told so', async ({ page }) => 
 });
 
 test('signing out ends the session on the server', async ({ page, seen }) => {
-  await signIn(page);
+  await signIn(page, 'ADMIN'); // names ignore case at login; the page shows the stored one
   await page.locator('#whoami').waitFor();
+  assert.equal(await textOf(page, '#whoami-name'), 'admin');
   const refresh = seen.tokens[seen.tokens.length - 1].refresh_token;
   await page.getByRole('button', { name: 'Sign out' }).click();
   await until(async () => /signed out/i.test(await textOf(page, '#signin-notice')), 'signed-out notice');

@@ -40,11 +40,7 @@ if [ -z "$url" ]; then
   sed 's/^/    server: /' "$tmp/server.log" >&2
   fail "the server did not log its admin page URL"
 fi
-base=${url%/admin/}
-for _ in $(seq 1 50); do
-  curl -fsS -o /dev/null "$base/admin/" 2>/dev/null && break
-  sleep 0.1
-done
+base=${url%/admin/} # the server logs this line once it is listening
 
 AGENT_AUTH_URL="$base" timeout 120 node test/browser/admin.test.mjs
 rc=$?

@@ -26,7 +26,7 @@ export async function signIn(page, name = 'admin', password = ADMIN_PASSWORD) {
   await page.locator('#signin-username').fill(name);
   await page.locator('#signin-password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  if (name === 'admin') await page.locator('#app-view').waitFor();
+  if (name.toLowerCase() === 'admin') await page.locator('#app-view').waitFor();
 }
 
 /** Opens the users view and the "Manage" dialog of one user. */
