@@ -47,11 +47,17 @@ async function save(event) {
   say($('edit-error'), '');
   say($('edit-status'), '');
   const name = user.username;
+  // Only what changed: the audit log then records what the admin actually did.
+  const change = {};
+  if ([...parsed.scopes].sort().join(' ') !== [...(user.scopes || [])].sort().join(' ')) change.scopes = parsed.scopes;
+  if ($('edit-enabled').checked !== !!user.enabled) change.enabled = $('edit-enabled').checked;
+  if (Object.keys(change).length === 0) {
+    say($('edit-status'), 'Nothing changed.');
+    return;
+  }
   await busy(event.currentTarget.querySelector('[type=submit]'), async () => {
     try {
-      const updated = await admin('PATCH', `users/${seg(name)}`, {
-        scopes: parsed.scopes, enabled: $('edit-enabled').checked,
-      });
+      const updated = await admin('PATCH', `users/${seg(name)}`, change);
       show(updated);
       onChange(name, updated);
       say($('edit-status'), `Saved at ${new Date().toLocaleTimeString()}.`);
