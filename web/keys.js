@@ -16,23 +16,33 @@ export async function loadKeys() {
 }
 
 function published(key) {
-  if (key.published_until) return time(key.published_until);
+  if (key.revoked_at) return el('span', { className: 'muted' }, 'no longer (revoked ', time(key.revoked_at), ')');
+  if (key.published_until) {
+    const past = Date.parse(key.published_until) <= Date.now();
+    return el('span', {}, time(key.published_until), past ? el('span', { className: 'muted' }, ' (dropped)') : null);
+  }
   return el('span', { className: 'muted' }, key.signing ? 'while it signs' : '–');
+}
+
+function state(key) {
+  if (key.revoked_at) return el('span', { className: 'badge bad' }, 'revoked');
+  return key.signing ? el('span', { className: 'badge ok' }, 'signing') : el('span', { className: 'badge off' }, 'not signing');
 }
 
 function render(keys) {
   const body = $('keys-table').tBodies[0];
   body.replaceChildren(...keys.map((key) => {
-    const revoke = el('button', { type: 'button', className: 'danger small', ariaLabel: `Revoke key ${key.kid}` }, 'Revoke');
-    revoke.addEventListener('click', () => revokeKey(key, revoke));
+    let action = null;
+    if (!key.revoked_at) {
+      action = el('button', { type: 'button', className: 'danger small', ariaLabel: `Revoke key ${key.kid}` }, 'Revoke');
+      action.addEventListener('click', () => revokeKey(key, action));
+    }
     return el('tr', { dataset: { kid: String(key.kid) } },
       cell('Key ID', el('span', { className: 'mono kid' }, String(key.kid))),
       cell('Created', time(key.created_at, 'unknown')),
-      cell('Signing', key.signing
-        ? el('span', { className: 'badge ok' }, 'signing')
-        : el('span', { className: 'badge off' }, 'not signing')),
+      cell('Signing', state(key)),
       cell('Published until', published(key)),
-      cell('Actions', revoke));
+      cell('Actions', action));
   }));
   if (keys.length === 0) body.append(el('tr', { className: 'empty' }, el('td', { colSpan: 5 }, 'No keys.')));
 }
