@@ -109,10 +109,10 @@ build() {
 
 compile_tests() {
   local stamp=$BUILD/test-classes.stamp
-  if newer_than "$stamp" test src lib; then
+  if newer_than "$stamp" test $JAR lib/test; then
     rm -rf $BUILD/test-classes && mkdir -p $BUILD/test-classes
     find test -name '*.java' >$BUILD/test-sources.txt
-    javac "${JAVAC_OPTS[@]}" -Xlint:-try -cp "$BUILD/classes:$(runtime_cp)$(test_cp)" \
+    javac "${JAVAC_OPTS[@]}" -Xlint:-try -cp "$JAR:$(test_cp)" \
       -d $BUILD/test-classes @$BUILD/test-sources.txt
     # test resources (anything not .java) ride along on the class path
     (cd test && find . -type f ! -name '*.java' -exec cp --parents {} ../$BUILD/test-classes/ \;)
@@ -124,10 +124,11 @@ run_tests() {
   compile_tests
   local report=$BUILD/test-report.txt passed=0 failed=0 rc=0
   mkdir -p $BUILD
+  # Tests run against the real jar: the same classes, dependencies and web/ files users get.
   java -Dagentauth.jar="$PWD/$JAR" -jar lib/test/junit-platform-console-standalone-*.jar execute \
-    --class-path "$BUILD/test-classes:$BUILD/classes:$(runtime_cp)" \
+    --class-path "$BUILD/test-classes:$JAR:$(test_cp)" \
     --scan-class-path "$BUILD/test-classes" --fail-if-no-tests --disable-banner \
-    --details=tree --details-theme=ascii \
+    --details=tree --details-theme=ascii --disable-ansi-colors \
     --config=junit.jupiter.execution.parallel.enabled=true \
     --config=junit.jupiter.execution.parallel.mode.classes.default=concurrent \
     --config=junit.jupiter.execution.parallel.config.strategy=fixed \

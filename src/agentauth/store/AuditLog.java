@@ -15,6 +15,10 @@ public final class AuditLog {
         "revoke", "user_created", "user_updated", "user_deleted", "key_rotated", "key_revoked", "family_evicted",
         "startup");
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
+    /** Routine events stay out of the log (they are in the audit table); the rest get one line each. */
+    private static final Set<String> QUIET = Set.of("login", "logout");
+
     public record Event(long id, Instant time, String type, String user, String actor, String address, String detail) {}
 
     /** One page of events and the cursor for the next (null at the end). */
@@ -48,6 +52,13 @@ public final class AuditLog {
             s.setString(6, detail);
             s.executeUpdate();
         }
+        if (!QUIET.contains(type))
+            log.info("{} user={} actor={} address={}{}", type, orDash(user), orDash(actor), orDash(address),
+                detail == null ? "" : " (" + detail + ")");
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
     }
 
     /** Newest first; {@code before} is the cursor of the previous page (an event id), or null. */

@@ -1,0 +1,111 @@
+package agentauth.support;
+
+import agentauth.App;
+import agentauth.Config;
+import agentauth.Logging;
+import agentauth.user.Users;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real agent-auth server in this JVM: App on 127.0.0.1 and a free port, with a fresh SQLite
+ * file in a temp folder. Flags are the command line's. Closing it stops the server and deletes
+ * the folder.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+    static {
+        Logging.configure();
+    }
+
+    private final Path dir;
+    private List<String> flags;
+    private final Map<String, String> env;
+    private final Clock clock;
+    private App app;
+
+    private TestServer(Path dir, List<String> flags, Map<String, String> env, Clock clock) {
+        this.dir = dir;
+        this.flags = flags;
+        this.env = env;
+        this.clock = clock;
+        this.app = App.start(Config.parse(allFlags(), env), env, clock);
+    }
+
+    /** Starts a server with these command-line flags (besides host, port and db). */
+    public static TestServer start(String... flags) {
+        return startWith(Clock.systemUTC(), flags);
+    }
+
+    /** Starts a server reading time from {@code clock}. */
+    public static TestServer startWith(Clock clock, String... flags) {
+        try {
+            Path dir = Files.createTempDirectory("agent-auth-test");
+            Map<String, String> env = new HashMap<>();
+            env.put("AGENT_AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            return new TestServer(dir, List.of(flags), env, clock);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> allFlags() {
+        List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--db", db().toString()));
+        // Cheap Argon2 unless a test asks otherwise: the suite checks behaviour, bench/ measures cost.
+        if (flags.stream().noneMatch(f -> f.startsWith("--argon2-memory"))) all.addAll(List.of("--argon2-memory", "1024"));
+        all.addAll(flags);
+        return all;
+    }
+
+    /** Stops the server and starts it again on the same database file (a new port). */
+    public void restart() {
+        app.close();
+        app = App.start(Config.parse(allFlags(), env), env, clock);
+    }
+
+    /** Restarts on the same database file with other flags. */
+    public void restartWith(String... newFlags) {
+        flags = List.of(newFlags);
+        restart();
+    }
+
+    public String url() {
+        return app.issuer();
+    }
+
+    public App app() {
+        return app;
+    }
+
+    public Path db() {
+        return dir.resolve("agent-auth.db");
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Creates a user through the same service the admin API uses. */
+    public void createUser(String name, String password, String... scopes) {
+        app.users().create(name, password, List.of(scopes), true, new Users.Actor("test", null));
+    }
+
+    @Override
+    public void close() {
+        app.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // temp folder: the OS cleans up what is left
+        }
+    }
+}
