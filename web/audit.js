@@ -52,8 +52,8 @@ function render(events) {
   body.replaceChildren(...events.map((e) => el('tr', {},
     cell('Time', time(e.time, 'unknown')),
     cell('Event', el('span', { className: `event ev-${String(e.type).replace(/[^a-z_]/g, '')}` }, String(e.type))),
-    cell('User', dash(e.user)),
-    cell('Actor', dash(e.actor)),
+    cell('User', el('span', { className: 'who' }, dash(e.user))),
+    cell('Actor', el('span', { className: 'who' }, dash(e.actor))),
     cell('Address', el('span', { className: 'mono' }, dash(e.address))),
     cell('Detail', detail(e.detail)))));
   if (events.length === 0) {

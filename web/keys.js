@@ -65,7 +65,7 @@ async function revokeKey(key, button) {
   say($('keys-error'), '');
   say($('keys-status'), '');
   const warning = key.signing
-    ? ' It is the key that signs now: every access token issued with it stops verifying.'
+    ? ' It is the key that signs now: rotate first, or the server refuses.'
     : ' Tokens it signed stop verifying at once.';
   const sure = await confirmAction({
     title: `Revoke key ${key.kid}?`,
@@ -82,7 +82,9 @@ async function revokeKey(key, button) {
       say($('keys-status'), `Revoked key ${key.kid}.`);
       await loadKeys();
     } catch (err) {
-      say($('keys-error'), describe(err, `revoke key ${key.kid}`));
+      say($('keys-error'), describe(err, `revoke key ${key.kid}`, {
+        409: `Key ${key.kid} signs now, so it cannot be revoked: rotate first, then revoke it.`,
+      }));
     }
   });
 }

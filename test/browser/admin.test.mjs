@@ -258,6 +258,9 @@ test('signing keys: rotate, then revoke the old key', async (ctx) => {
   assert.equal(signing.length, 1);
   assert.ok(!before.includes(signing[0]), 'the new key does not sign');
   assert.match(await textOf(page, '#keys-status'), new RegExp(signing[0]));
+  await page.getByRole('button', { name: `Revoke key ${signing[0]}`, exact: true }).click();
+  await page.getByRole('button', { name: `Revoke ${signing[0]}`, exact: true }).click();
+  await until(async () => /rotate first/i.test(await textOf(page, '#keys-error')), 'the signing key is not revoked');
   const old = before[0];
   await page.getByRole('button', { name: `Revoke key ${old}`, exact: true }).click();
   await page.getByRole('button', { name: `Revoke ${old}`, exact: true }).click();
