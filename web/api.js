@@ -73,6 +73,8 @@ function adopt(typedName, t) {
     accessExpiresAt: now + t.expires_in * 1000,
     refresh: t.refresh_token,
     refreshExpiresAt: t.refresh_expires_in ? now + t.refresh_expires_in * 1000 : Infinity,
+    // a call this close to expiry refreshes first rather than risk a 401 on the way
+    earlyMs: Math.min(10_000, (t.expires_in * 1000) / 4),
   };
   clearTimeout(timer);
   const lead = Math.min(REFRESH_MARGIN_S, t.expires_in / 5);
@@ -144,7 +146,7 @@ function refresh() {
  */
 export async function admin(method, path, body) {
   if (!session) throw new ApiError(401, 'invalid_token', 'Not signed in.');
-  if (Date.now() > session.accessExpiresAt - 10_000) {
+  if (Date.now() > session.accessExpiresAt - session.earlyMs) {
     try { await refresh(); } catch (e) { if (!session) throw e; }
   }
   const url = `admin/api/${path}`;

@@ -272,6 +272,20 @@ test('signing keys: rotate, then revoke the old key', async (ctx) => {
   assert.ok(!jwks.keys.some((k) => k.kid === old), 'the revoked key is still published');
 });
 
+test('the page refreshes its access token before it expires and keeps working', async ({ page, seen }) => {
+  // run.sh starts the server with --access-ttl 12s: the page must refresh on its own within it.
+  const refreshes = () => seen.tokens.filter((t) => t.via === '/refresh').length;
+  const before = refreshes();
+  const first = seen.tokens[seen.tokens.length - 1];
+  await until(async () => refreshes() > before, 'a refresh ahead of expiry', 14_000);
+  const latest = seen.tokens[seen.tokens.length - 1];
+  assert.notEqual(latest.refresh_token, first.refresh_token, 'the refresh token was not rotated');
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await page.getByRole('button', { name: 'Reload', exact: true }).click();
+  await userRow(page, 'admin').waitFor();
+  assert.ok(await page.locator('#app-view').isVisible());
+}, 20_000);
+
 test('a signed-in user without the admin scope is told so', async ({ page }) => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.locator('#signin-form').waitFor();

@@ -9,8 +9,8 @@ export { assert };
 
 const tests = [];
 
-export function test(name, fn) {
-  tests.push({ name, fn });
+export function test(name, fn, timeoutMs = undefined) {
+  tests.push({ name, fn, timeoutMs });
 }
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -28,14 +28,15 @@ export async function launch() {
 export async function run(context, { perTestTimeoutMs = 15_000, onFailure = async () => {} } = {}) {
   let passed = 0;
   let failed = 0;
-  for (const { name, fn } of tests) {
+  for (const { name, fn, timeoutMs } of tests) {
+    const limit = timeoutMs || perTestTimeoutMs;
     const started = Date.now();
     let timer;
     try {
       await Promise.race([
         fn(context),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${perTestTimeoutMs} ms`)), perTestTimeoutMs);
+          timer = setTimeout(() => reject(new Error(`timed out after ${limit} ms`)), limit);
         }),
       ]);
       passed++;

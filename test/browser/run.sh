@@ -26,7 +26,9 @@ cleanup() {
 trap cleanup EXIT
 
 export AGENT_AUTH_ADMIN_PASSWORD="browser-test-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
-java -jar agent-auth.jar --host 127.0.0.1 --port 0 --db "$tmp/t.db" >"$tmp/server.log" 2>&1 &
+: >"$tmp/server.log" # exists before the background job opens it, for the grep below
+# A short access-token lifetime, so that the page's refresh ahead of expiry runs during the tests.
+java -jar agent-auth.jar --host 127.0.0.1 --port 0 --db "$tmp/t.db" --access-ttl 12s >"$tmp/server.log" 2>&1 &
 server_pid=$!
 
 url=""

@@ -44,7 +44,7 @@ export function watch(page) {
   page.on('response', async (res) => {
     const path = new URL(res.url()).pathname;
     if ((path === '/login' || path === '/refresh') && res.status() === 200) {
-      try { seen.tokens.push(await res.json()); } catch (e) { /* body gone with the page */ }
+      try { seen.tokens.push({ via: path, ...(await res.json()) }); } catch (e) { /* body gone with the page */ }
     }
   });
   return seen;
