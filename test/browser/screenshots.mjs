@@ -42,7 +42,7 @@ export async function screenshots({ page }) {
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     await until(async () => (await page.locator('#audit-table tbody tr').count()) > 3, 'audit events');
     await until(async () => (await page.locator('#audit-page').textContent()) !== '', 'audit loaded');
-    await shot('audit');
+    await shot('audit', width > 600);
     await page.getByRole('link', { name: 'Signing keys', exact: true }).click();
     await page.locator('#keys-table tbody tr').first().waitFor();
     await shot('keys');
