@@ -8,6 +8,7 @@ import agentauth.store.Database;
 import agentauth.store.RefreshTokenStore;
 import agentauth.store.SigningKeyStore;
 import agentauth.store.UserStore;
+import agentauth.throttle.FailureThrottle;
 import agentauth.token.AccessTokens;
 import agentauth.token.Grants;
 import agentauth.token.RefreshTokens;
@@ -18,6 +19,7 @@ import agentauth.user.PasswordHasher;
 import agentauth.user.Throttle;
 import agentauth.user.Users;
 import io.javalin.Javalin;
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,21 +52,26 @@ public final class App implements AutoCloseable {
 
     /** Opens the database, prepares keys and users, and starts serving. */
     public static App start(Config config, Map<String, String> env, Clock clock) {
-        int port = config.port() == 0 ? freePort(config.host()) : config.port();
-        String issuer = config.issuerFor(port);
         Database db = Database.open(config.db(), config.durable());
         try {
-            Services services = build(config, env, clock, db, issuer);
-            Javalin javalin = Javalin.create(c -> {
-                c.jetty.host = config.host();
-                c.jetty.port = port;
-                c.startup.showJavalinBanner = false;
-                c.http.maxRequestSize = agentauth.http.Body.MAX_BYTES;
-                c.http.prefer405over404 = true;
-                c.router.ignoreTrailingSlashes = false; // /admin must redirect to /admin/, not loop
-                Routes.install(c, services);
-            });
-            javalin.start();
+            Services services;
+            Javalin javalin;
+            for (int attempt = 1; ; attempt++) {
+                // With --port 0 the issuer needs the port before the server binds it: pick a free
+                // one, and pick again in the rare case another process took it in between.
+                int port = config.port() == 0 ? freePort(config.host()) : config.port();
+                services = build(config, env, clock, db, config.issuerFor(port));
+                javalin = server(config, services, port);
+                try {
+                    javalin.start();
+                    break;
+                } catch (JavalinBindException e) {
+                    javalin.stop();
+                    if (config.port() != 0 || attempt == 5)
+                        throw new ConfigException("cannot listen on " + config.host() + ":" + port + ": " + e.getMessage());
+                }
+            }
+            String issuer = services.issuer();
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "housekeeping");
                 t.setDaemon(true);
@@ -83,6 +90,22 @@ public final class App implements AutoCloseable {
         }
     }
 
+    private static Javalin server(Config config, Services services, int port) {
+        return Javalin.create(c -> {
+            c.jetty.host = config.host();
+            c.jetty.port = port;
+            c.startup.showJavalinBanner = false;
+            c.http.maxRequestSize = agentauth.http.Body.MAX_BYTES;
+            c.http.prefer405over404 = true;
+            c.router.ignoreTrailingSlashes = false; // /admin must redirect to /admin/, not loop
+            // A silent or trickling client is cut off after 30 s, so slow requests cannot hold threads;
+            // requests Jetty rejects itself still get the contract's JSON error.
+            c.jetty.modifyHttpConfiguration(h -> h.setIdleTimeout(30_000));
+            c.jetty.modifyServer(server -> server.setErrorHandler(new agentauth.http.ProtocolErrors()));
+            Routes.install(c, services);
+        });
+    }
+
     private static Services build(Config config, Map<String, String> env, Clock clock, Database db, String issuer) {
         AuditLog audit = new AuditLog(db);
         UserStore userStore = new UserStore(db);
@@ -94,7 +117,7 @@ public final class App implements AutoCloseable {
         PasswordHasher hasher = new PasswordHasher(config.hashing());
         Users users = new Users(db, userStore, refreshStore, audit, hasher, clock);
         Bootstrap.firstAdmin(users, env);
-        Throttle throttle = Throttle.NONE;
+        Throttle throttle = new FailureThrottle(config.throttling(), audit, clock);
         Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
         RefreshTokens refreshTokens = new RefreshTokens(db, refreshStore, userStore, tokenIssuer, audit,

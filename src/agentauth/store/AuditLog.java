@@ -53,12 +53,19 @@ public final class AuditLog {
             s.executeUpdate();
         }
         if (!QUIET.contains(type))
-            log.info("{} user={} actor={} address={}{}", type, orDash(user), orDash(actor), orDash(address),
+            log.info("{} user={} actor={} address={}{}", type, orDash(loggable(user)), orDash(actor), orDash(address),
                 detail == null ? "" : " (" + detail + ")");
     }
 
     private static String orDash(String s) {
         return s == null ? "-" : s;
+    }
+
+    /** An attacker-chosen name as one short log line: no forged lines, no 16 KiB entries. */
+    private static String loggable(String user) {
+        if (user == null) return null;
+        String s = user.length() > 64 ? user.substring(0, 64) + "..." : user;
+        return s.replaceAll("[^\\x20-\\x7E]", "?");
     }
 
     /** Newest first; {@code before} is the cursor of the previous page (an event id), or null. */

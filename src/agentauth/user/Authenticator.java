@@ -74,7 +74,8 @@ public final class Authenticator {
             // after the throttle: a cached secret never lets more attempts through than Argon2 would
             boolean ok = found.isPresent() && verified.matches(found.get(), bytes);
             boolean hashed = !ok;
-            if (hashed) ok = hasher.verify(found.map(User::passwordHash).orElse(null), bytes);
+            if (hashed) ok = hasher.verify(found.map(User::passwordHash).orElse(null), bytes,
+                throttle.recentlySucceeded(name, address));
             Instant now = clock.instant();
             if (!ok || !found.get().enabled()) {
                 throttle.failed(name, address);

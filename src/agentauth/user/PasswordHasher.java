@@ -1,7 +1,6 @@
 package agentauth.user;
 
 import agentauth.Config;
-import agentauth.error.AuthError;
 import de.mkammerer.argon2.Argon2;
 import de.mkammerer.argon2.Argon2Factory;
 import java.util.Arrays;
@@ -12,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Argon2id in the standard encoded form ($argon2id$v=19$m=..,t=..,p=..$salt$hash), so parameters
@@ -19,25 +19,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its m KiB of memory) and at most {@code queue} wait; beyond that 503, so a login flood neither
  * exhausts memory nor starves the endpoints that need no hashing.
  *
- * <p>Hashes run on {@code concurrency} dedicated threads, in arrival order. Run on the request
- * threads, each of them left a glibc malloc arena holding its m KiB after the first hash (about
- * 20 MiB of RSS per Jetty thread, 350 MiB and more under load); dedicated threads bound that to
- * {@code concurrency} arenas, and the FIFO queue keeps the latency of waiting logins even.
+ * <p>The hashes the gate admits run on {@code concurrency} dedicated threads. Run on the request
+ * threads, each of them kept a glibc malloc arena holding its m KiB after its first hash (about
+ * 20 MiB of RSS per Jetty thread: 481 MiB peak in the first bench/ run); dedicated threads bound
+ * that to {@code concurrency} arenas.
  */
 public final class PasswordHasher {
     private final Argon2 argon2;
     private final Config.Hashing params;
+    private final HashGate gate;
     private final ExecutorService workers;
-    private final AtomicInteger waiting = new AtomicInteger();
     private final String dummyHash;
 
     public PasswordHasher(Config.Hashing params) {
         NativeArgon2.useBundled();
         this.argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
         this.params = params;
+        this.gate = new HashGate(params.concurrency(), params.queue());
+        // As many workers as the gate lets hashes run, so an admitted hash never waits for one.
+        // Idle workers end after a minute (a new one reuses a free arena), so a hasher no longer
+        // used, as in tests and the CLI, leaves no threads behind.
         AtomicInteger n = new AtomicInteger();
-        // Idle workers end after a minute (a new one reuses a free arena), so a hasher that is no
-        // longer used, as in tests and the CLI, leaves no threads behind.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(params.concurrency(), params.concurrency(), 60, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, "argon2-" + n.incrementAndGet());
@@ -47,14 +49,14 @@ public final class PasswordHasher {
         pool.allowCoreThreadTimeOut(true);
         this.workers = pool;
         // Verified for unknown names so they cost what a real user costs; always the current parameters.
-        // Made on a worker too, so the starting thread keeps no arena of Argon2 memory.
-        this.dummyHash = hash("agent-auth dummy secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        this.dummyHash = onWorker(() -> argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(),
+            "agent-auth dummy secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** Hashes a secret and wipes the caller's copy. */
     public String hash(byte[] secret) {
         try {
-            return gated(() -> argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(), secret));
+            return gate.run(false, () -> onWorker(() -> argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(), secret)));
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
@@ -62,8 +64,13 @@ public final class PasswordHasher {
 
     /** Checks a secret against an encoded hash (or the dummy hash when {@code encoded} is null). */
     public boolean verify(String encoded, byte[] secret) {
+        return verify(encoded, secret, false);
+    }
+
+    /** @param priority the caller recently succeeded from its address: it skips the flood's queue */
+    public boolean verify(String encoded, byte[] secret, boolean priority) {
         String target = encoded == null ? dummyHash : encoded;
-        boolean ok = gated(() -> argon2.verify(target, secret));
+        boolean ok = gate.run(priority, () -> onWorker(() -> argon2.verify(target, secret)));
         return ok && encoded != null;
     }
 
@@ -94,31 +101,24 @@ public final class PasswordHasher {
         return out;
     }
 
-    private <T> T gated(java.util.function.Supplier<T> work) {
-        if (waiting.incrementAndGet() > params.concurrency() + params.queue()) {
-            waiting.decrementAndGet();
-            throw new AuthError.TemporarilyUnavailable("The server is busy checking secrets; retry shortly.", 1, null);
-        }
+    /** Runs {@code work} on a hashing thread and waits for it; an interrupt does not abandon it. */
+    private <T> T onWorker(Supplier<T> work) {
+        Future<T> result = workers.submit(work::get);
+        boolean interrupted = false;
         try {
-            Future<T> result = workers.submit(work::get);
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    try {
-                        return result.get();
-                    } catch (InterruptedException e) {
-                        interrupted = true; // the hash is already queued: finish it, as the semaphore did
-                    }
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the caller still holds a gate slot for this hash: finish it
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    if (e.getCause() instanceof Error err) throw err;
+                    throw new IllegalStateException(e.getCause());
                 }
-            } finally {
-                if (interrupted) Thread.currentThread().interrupt();
             }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw new IllegalStateException(e.getCause());
         } finally {
-            waiting.decrementAndGet();
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 }
