@@ -123,6 +123,17 @@ json_field() { grep -oE "\"$1\" *: *\"[^\"]+\"" | sed -E 's/.*"([^"]+)"$/\1/'; }
 
 endpoint_exists() { [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$1")" != 404 ]; }
 
+# warmup NAME SCRIPT INPUT [VAR=VALUE...]: the same run for BENCH_WARMUP, not recorded, so the
+# timed window measures compiled code rather than the JIT at work.
+warmup() {
+  local name=$1 script=$2 input=$3
+  shift 3
+  [ "${BENCH_WARMUP:-5s}" != 0 ] || return 0
+  env "$@" BENCH_AGENTS="$input" BENCH_TOKENS="$input" BENCH_RESULT="$WORK/warmup-$name.json" \
+    "${NICE[@]}" wrk -t"$BENCH_THREADS" -c"$CONNECTIONS" -d"${BENCH_WARMUP:-5s}" --timeout 5s -s "bench/lua/$script.lua" "$BASE_URL" \
+    >"$WORK/warmup-$name.txt"
+}
+
 # scenario NAME SCRIPT INPUT [VAR=VALUE...]: one bounded wrk run; the result as JSON in parts/.
 scenario() {
   local name=$1 script=$2 input=$3 before=0

@@ -77,37 +77,48 @@ scenario login_first post_agents "$AGENTS_FILE" BENCH_MODE=once BENCH_PATH="$LOG
 # plus two spare chains per wrk thread (wrk asks each thread for one request more than it sends).
 # Agents from the end of the list: the repeated logins (from the start) reach the limit of 100
 # live sessions per agent, and each login beyond it ends that agent's oldest session.
+# A second set of chains is for the warm-up of the refresh scenario.
 LOGINS=$((CONNECTIONS + 2 * BENCH_THREADS))
-tail -n "$LOGINS" "$AGENTS_FILE" | while read -r name secret; do
+tail -n $((2 * LOGINS)) "$AGENTS_FILE" | while read -r name secret; do
   post_form "$BASE_URL$LOGIN_PATH" "$(fill "$LOGIN_BODY" "$name" "$secret")"
 done >"$WORK/logins.json"
-json_field refresh_token <"$WORK/logins.json" >"$WORK/refresh_tokens.txt"
-json_field access_token <"$WORK/logins.json" >"$WORK/access_tokens.txt"
-[ "$(wc -l <"$WORK/refresh_tokens.txt")" = "$LOGINS" ] || { echo "bench: the logins before the refresh scenario failed" >&2; exit 1; }
+json_field refresh_token <"$WORK/logins.json" | head -n "$LOGINS" >"$WORK/warmup_refresh_tokens.txt"
+json_field refresh_token <"$WORK/logins.json" | tail -n "$LOGINS" >"$WORK/refresh_tokens.txt"
+json_field access_token <"$WORK/logins.json" | tail -n "$LOGINS" >"$WORK/access_tokens.txt"
+[ "$(json_field refresh_token <"$WORK/logins.json" | wc -l)" = $((2 * LOGINS)) ] ||
+  { echo "bench: the logins before the refresh scenario failed" >&2; exit 1; }
 
 # 2. Rotating refresh: each connection chains its own tokens.
+warmup refresh refresh "$WORK/warmup_refresh_tokens.txt" BENCH_PATH="$REFRESH_PATH" BENCH_BODY="$REFRESH_BODY"
 scenario refresh refresh "$WORK/refresh_tokens.txt" BENCH_PATH="$REFRESH_PATH" BENCH_BODY="$REFRESH_BODY"
 
 # 3. client_credentials, and repeated /login, of the same few agents (the verified-secret cache).
 if endpoint_exists "$BASE_URL$TOKEN_PATH"; then
+  warmup client_credentials post_agents "${BENCH_CC_AGENTS_FILE:-$AGENTS_FILE}" BENCH_MODE=repeat BENCH_PATH="$TOKEN_PATH" BENCH_BODY="$CC_BODY"
   scenario client_credentials post_agents "${BENCH_CC_AGENTS_FILE:-$AGENTS_FILE}" BENCH_MODE=repeat BENCH_PATH="$TOKEN_PATH" BENCH_BODY="$CC_BODY"
 else
   skipped client_credentials "$TOKEN_PATH answers 404"
 fi
+warmup login_repeat post_agents "$AGENTS_FILE" BENCH_MODE=repeat BENCH_PATH="$LOGIN_PATH" BENCH_BODY="$LOGIN_BODY"
 scenario login_repeat post_agents "$AGENTS_FILE" BENCH_MODE=repeat BENCH_PATH="$LOGIN_PATH" BENCH_BODY="$LOGIN_BODY"
 
 # 4. GET /me with valid tokens.
+warmup me bearer "$WORK/access_tokens.txt" BENCH_METHOD=GET BENCH_PATH="$ME_PATH"
 scenario me bearer "$WORK/access_tokens.txt" BENCH_METHOD=GET BENCH_PATH="$ME_PATH"
 
 # 5. Introspection of valid access tokens by a client holding "introspect".
 if [ -n "$INTROSPECTOR" ] && endpoint_exists "$BASE_URL$INTROSPECT_PATH"; then
+  basic="Basic $(printf '%s:%s' $INTROSPECTOR | base64 -w0)"
+  warmup introspect bearer "$WORK/access_tokens.txt" BENCH_METHOD=POST BENCH_PATH="$INTROSPECT_PATH" \
+    BENCH_BODY="$INTROSPECT_BODY" BENCH_AUTH="$basic"
   scenario introspect bearer "$WORK/access_tokens.txt" BENCH_METHOD=POST BENCH_PATH="$INTROSPECT_PATH" \
-    BENCH_BODY="$INTROSPECT_BODY" BENCH_AUTH="Basic $(printf '%s:%s' $INTROSPECTOR | base64 -w0)"
+    BENCH_BODY="$INTROSPECT_BODY" BENCH_AUTH="$basic"
 else
   skipped introspect "no introspecting client, or $INTROSPECT_PATH answers 404"
 fi
 
 # 6. The JWKS.
+warmup jwks get /dev/null BENCH_PATH="$JWKS_PATH"
 scenario jwks get /dev/null BENCH_PATH="$JWKS_PATH"
 
 # The TokenVerifier library on one thread, with keys from this server (agent-auth tokens only).

@@ -10,6 +10,10 @@ import java.util.function.Supplier;
  * {@code queue} wait; beyond that 503. Callers that recently succeeded from the same address get
  * a lane of their own and the next free slot, so a login flood from elsewhere fills the queue
  * but cannot starve the agents that hold a working secret.
+ *
+ * <p>Each lane is served in arrival order (tickets): without them a caller arriving just as a
+ * slot freed took it ahead of those already waiting, and bench/ saw the p99 of 16 connections
+ * behind 2 slots go past 0.5 s while the median stayed near 0.25 s.
  */
 final class HashGate {
     private final int slots;
@@ -17,6 +21,7 @@ final class HashGate {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition freed = lock.newCondition();
     private int running, waiting, waitingPriority;
+    private long nextTicket, served, nextPriorityTicket, servedPriority;
 
     HashGate(int slots, int queue) {
         this.slots = slots;
@@ -55,13 +60,18 @@ final class HashGate {
             if (full) throw new AuthError.TemporarilyUnavailable("The server is busy checking secrets; retry shortly.", 1, null);
             if (priority) waitingPriority++;
             else waiting++;
+            long ticket = priority ? nextPriorityTicket++ : nextTicket++;
             try {
-                while (running >= slots || (!priority && waitingPriority > 0)) freed.awaitUninterruptibly();
+                while (running >= slots || ticket != (priority ? servedPriority : served)
+                       || (!priority && waitingPriority > 0)) freed.awaitUninterruptibly();
             } finally {
                 if (priority) waitingPriority--;
                 else waiting--;
             }
+            if (priority) servedPriority++;
+            else served++;
             running++;
+            freed.signalAll(); // the next ticket may take a slot that is still free
         } finally {
             lock.unlock();
         }
