@@ -18,6 +18,7 @@ import agentauth.user.PasswordHasher;
 import agentauth.user.Throttle;
 import agentauth.user.Users;
 import io.javalin.Javalin;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
 /** The composition root: builds every service with its constructor and runs the server. */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
+    /** How long a stop waits for requests in flight before it closes their connections. */
+    public static final java.time.Duration STOP_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final Services services;
     private final Javalin javalin;
@@ -62,6 +65,12 @@ public final class App implements AutoCloseable {
                 c.http.maxRequestSize = agentauth.http.Body.MAX_BYTES;
                 c.http.prefer405over404 = true;
                 c.router.ignoreTrailingSlashes = false; // /admin must redirect to /admin/, not loop
+                // Graceful stop: on close the connector stops accepting, and requests in flight
+                // (a refresh whose rotation is committing) get up to STOP_TIMEOUT to answer.
+                c.jetty.modifyServer(server -> {
+                    server.setHandler(new GracefulHandler()); // Javalin nests its handler inside
+                    server.setStopTimeout(STOP_TIMEOUT.toMillis());
+                });
                 Routes.install(c, services);
             });
             javalin.start();
@@ -72,6 +81,8 @@ public final class App implements AutoCloseable {
             });
             App app = new App(services, javalin, housekeeping, javalin.port(), clock);
             housekeeping.scheduleWithFixedDelay(app::prune, 1, 60, TimeUnit.MINUTES);
+            if (!config.refreshRetryWindow().isZero()) // retry copies go when their window ends, even when idle
+                housekeeping.scheduleWithFixedDelay(app::dropRetryCopies, 10, 10, TimeUnit.SECONDS);
             services.audit().record(clock.instant(), "startup", null, "system", null, "listening on " + issuer);
             if (!issuer.startsWith("https://") && !isLoopback(config.host()))
                 log.warn("the issuer {} is not https on a non-loopback address: put TLS in front and set --issuer", issuer);
@@ -115,6 +126,14 @@ public final class App implements AutoCloseable {
         }
     }
 
+    private void dropRetryCopies() {
+        try {
+            services.refreshTokens().dropExpiredRetryCopies();
+        } catch (RuntimeException e) {
+            log.warn("dropping expired retry copies failed: {}", e.getMessage());
+        }
+    }
+
     private static int freePort(String host) {
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
@@ -144,7 +163,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
-        javalin.stop();
+        javalin.stop(); // graceful: see STOP_TIMEOUT
         services.database().close();
     }
 

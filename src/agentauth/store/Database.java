@@ -1,7 +1,11 @@
 package agentauth.store;
 
 import agentauth.error.AuthError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -18,11 +22,17 @@ import org.slf4j.LoggerFactory;
  * writes are serialized here by design instead of failing with SQLITE_BUSY under load), and a
  * few reader connections that WAL lets run beside it. Storage faults (read-only file, full disk,
  * I/O errors, a lock held too long by another process) become 503 temporarily_unavailable.
+ *
+ * <p>The file's identity (inode) is remembered at open and checked at most once a second: a file
+ * deleted or replaced under the running server would otherwise go on taking writes into a
+ * deleted inode, or have a fresh empty database created in its place. Either way the server
+ * answers 503 and logs it until restarted; it never opens or creates another file by itself.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     private static final int READERS = 4;
     private static final long BUSY_TIMEOUT_MS = 5000;
+    private static final long IDENTITY_CHECK_NANOS = 1_000_000_000L;
 
     @FunctionalInterface
     public interface Work<T> {
@@ -30,19 +40,33 @@ public final class Database implements AutoCloseable {
     }
 
     private final Path file;
-    private final Connection writer;
+    private final boolean durable;
+    private final Object identity;
+    private Connection writer; // guarded by writeLock; reopened after a read-only fault
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private volatile boolean closed;
+    private volatile long identityCheckedAt = System.nanoTime();
+    private volatile String identityLost;  // why, once the file is gone or replaced; never cleared
+    private volatile String fault;         // the storage fault last logged; null when writes work
+    private boolean reopenWriter;          // guarded by writeLock
 
     private Database(Path file, boolean durable) throws SQLException {
         this.file = file;
+        this.durable = durable;
         this.writer = connect(file, durable);
+        try {
+            this.identity = fileKey(file);
+        } catch (IOException e) {
+            closeQuietly(writer);
+            throw new SQLException("cannot read the attributes of " + file + ": " + e.getMessage(), e);
+        }
         for (int i = 0; i < READERS; i++) readers.add(connect(file, durable));
     }
 
     /** Opens (creating when absent) the database file and brings its schema up to date. */
     public static Database open(Path file, boolean durable) {
+        if (!Files.exists(file)) log.info("creating a new database at {}", file.toAbsolutePath());
         try {
             Database db = new Database(file, durable);
             Migrations.apply(db);
@@ -77,19 +101,25 @@ public final class Database implements AutoCloseable {
         writeLock.lock();
         try {
             ensureOpen();
+            checkIdentity(false);
+            if (reopenWriter) reopenWriter();
             try (Statement s = writer.createStatement()) {
                 s.execute("BEGIN IMMEDIATE");
             } catch (SQLException e) {
-                throw storageFault(e);
+                throw writeFault(e);
             }
             boolean committed = false;
             try {
                 T result = work.run(writer);
                 try (Statement s = writer.createStatement()) { s.execute("COMMIT"); }
                 committed = true;
+                if (fault != null) {
+                    fault = null;
+                    log.info("storage available again: writes to {} succeed", file);
+                }
                 return result;
             } catch (SQLException e) {
-                throw storageFault(e);
+                throw writeFault(e);
             } finally {
                 if (!committed) rollbackQuietly();
             }
@@ -98,10 +128,34 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection that met a read-only file stays read-only in SQLite even after the file is
+     * writable again, so the writer is reopened (same path, identity checked first) at the next
+     * write; this is how service resumes by itself once the fault clears.
+     */
+    private RuntimeException writeFault(SQLException e) {
+        int primary = e.getErrorCode() & 0xFF;
+        if (primary == 8 || primary == 10 || primary == 14) reopenWriter = true;
+        return storageFault(e);
+    }
+
+    private void reopenWriter() {
+        checkIdentity(true);
+        try {
+            Connection fresh = connect(file, durable);
+            closeQuietly(writer);
+            writer = fresh;
+            reopenWriter = false;
+        } catch (SQLException e) {
+            throw storageFault(e);
+        }
+    }
+
     /** Runs {@code work} on a reader connection; it sees the last committed state. */
     public <T> T read(Work<T> work) {
         if (writeLock.isHeldByCurrentThread()) return runUnchecked(work, writer); // see our own writes
         ensureOpen();
+        checkIdentity(false);
         Connection c;
         try {
             c = readers.poll(BUSY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -150,8 +204,40 @@ public final class Database implements AutoCloseable {
         if (closed) throw new AuthError.TemporarilyUnavailable("The server is shutting down.", 1, null);
     }
 
+    /**
+     * Compares the file's identity with the one at open, at most once a second unless
+     * {@code now}. Gone or replaced: 503 from here on, with one log line.
+     */
+    private void checkIdentity(boolean now) {
+        if (identityLost == null && (now || System.nanoTime() - identityCheckedAt >= IDENTITY_CHECK_NANOS)) {
+            identityCheckedAt = System.nanoTime();
+            String lost = null;
+            try {
+                Object key = fileKey(file);
+                if (!identity.equals(key)) lost = "was replaced by another file";
+            } catch (NoSuchFileException e) {
+                lost = "was deleted";
+            } catch (IOException e) {
+                lost = null; // cannot tell (e.g. a permission change on the folder): let SQLite decide
+            }
+            if (lost != null) {
+                identityLost = lost;
+                log.error("the database file {} {} while the server had it open; refusing every request that "
+                    + "needs it (never creating a new one): restore the file and restart agent-auth", file, lost);
+            }
+        }
+        if (identityLost != null)
+            throw new AuthError.TemporarilyUnavailable("Storage is temporarily unavailable; try again shortly.", 30, null);
+    }
+
+    private static Object fileKey(Path file) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        // Without inodes (some filesystems), the creation time stands in for the identity.
+        return a.fileKey() != null ? a.fileKey() : a.creationTime();
+    }
+
     /** Storage faults the server recovers from become 503; anything else is a bug (500). */
-    static RuntimeException storageFault(SQLException e) {
+    RuntimeException storageFault(SQLException e) {
         int primary = e.getErrorCode() & 0xFF;
         String why = switch (primary) {
             case 3, 8 -> "the database file is read-only";
@@ -163,7 +249,10 @@ public final class Database implements AutoCloseable {
             default -> null;
         };
         if (why == null) return new IllegalStateException("database error: " + e.getMessage(), e);
-        log.warn("storage unavailable: {} ({})", why, e.getMessage());
+        if (!why.equals(fault)) { // one line per fault, not one per request while it lasts
+            fault = why;
+            log.warn("storage unavailable: {} ({}); answering 503 until it clears", why, e.getMessage());
+        }
         return new AuthError.TemporarilyUnavailable("Storage is temporarily unavailable; try again shortly.", 5, e);
     }
 

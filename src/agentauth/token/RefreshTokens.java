@@ -118,6 +118,10 @@ public final class RefreshTokens {
                 copyUntil = now.plus(lifetimes.retryWindow());
             }
             store.markUsed(c, hash, now, copy, copyUntil);
+            // The presented token was its parent's successor: now used, the parent's copy can
+            // never be served again, so it goes; expired copies go with every rotation too.
+            store.dropRetryCopyOfParent(c, hash);
+            store.dropExpiredRetryCopies(c, now);
             store.recordRefresh(c, family.id(), now);
             return Outcome.ok(new TokenResponse(access.value(), access.expiresIn(now), next,
                 seconds(now, family.expiresAt()), scope));
@@ -172,6 +176,12 @@ public final class RefreshTokens {
                 audit.record(c, now, "logout", owner.get().username(), null, address, "session " + sid);
             return null;
         });
+    }
+
+    /** Deletes retry copies whose window has passed (also done by every rotation). */
+    public int dropExpiredRetryCopies() {
+        Instant now = clock.instant();
+        return db.write(c -> store.dropExpiredRetryCopies(c, now));
     }
 
     /** Deletes families that ended more than {@code keep} ago and expired retry copies. */
