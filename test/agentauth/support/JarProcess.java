@@ -119,6 +119,11 @@ public final class JarProcess implements AutoCloseable {
         return await();
     }
 
+    /** Sends SIGTERM without waiting for the process to end. */
+    public void signalTerm() {
+        process.destroy();
+    }
+
     /** SIGKILL: the process ends at once, mid-write or not (a crash). */
     public void kill() {
         process.destroyForcibly();
