@@ -83,7 +83,11 @@ public final class App implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(app::prune, 1, 60, TimeUnit.MINUTES);
             if (!config.refreshRetryWindow().isZero()) // retry copies go when their window ends, even when idle
                 housekeeping.scheduleWithFixedDelay(app::dropRetryCopies, 10, 10, TimeUnit.SECONDS);
-            services.audit().record(clock.instant(), "startup", null, "system", null, "listening on " + issuer);
+            try {
+                services.audit().record(clock.instant(), "startup", null, "system", null, "listening on " + issuer);
+            } catch (agentauth.error.AuthError e) { // storage fault (e.g. read-only): serve reads, 503 writes
+                log.warn("could not record the startup event: {}", e.description());
+            }
             if (!issuer.startsWith("https://") && !isLoopback(config.host()))
                 log.warn("the issuer {} is not https on a non-loopback address: put TLS in front and set --issuer", issuer);
             log.info("agent-auth listening on {}:{} (issuer {}); admin page: {}/admin/", config.host(), app.port, issuer, issuer);

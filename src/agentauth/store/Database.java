@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * few reader connections that WAL lets run beside it. Storage faults (read-only file, full disk,
  * I/O errors, a lock held too long by another process) become 503 temporarily_unavailable.
  *
- * <p>The file's identity (inode) is remembered at open and checked at most once a second: a file
- * deleted or replaced under the running server would otherwise go on taking writes into a
- * deleted inode, or have a fresh empty database created in its place. Either way the server
- * answers 503 and logs it until restarted; it never opens or creates another file by itself.
+ * <p>The file's identity (inode) is remembered at open and checked before every write and at
+ * most once a second on reads: a file deleted or replaced under the running server would
+ * otherwise go on taking writes into a deleted inode, or have a fresh empty database created in
+ * its place. Either way the server answers 503 and logs it until restarted; it never opens or
+ * creates another file by itself.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -50,6 +51,7 @@ public final class Database implements AutoCloseable {
     private volatile String identityLost;  // why, once the file is gone or replaced; never cleared
     private volatile String fault;         // the storage fault last logged; null when writes work
     private boolean reopenWriter;          // guarded by writeLock
+    private int readerCount;               // reader connections in existence; changed under writeLock
 
     private Database(Path file, boolean durable) throws SQLException {
         this.file = file;
@@ -61,7 +63,7 @@ public final class Database implements AutoCloseable {
             closeQuietly(writer);
             throw new SQLException("cannot read the attributes of " + file + ": " + e.getMessage(), e);
         }
-        for (int i = 0; i < READERS; i++) readers.add(connect(file, durable));
+        for (; readerCount < READERS; readerCount++) readers.add(connect(file, durable));
     }
 
     /** Opens (creating when absent) the database file and brings its schema up to date. */
@@ -101,8 +103,8 @@ public final class Database implements AutoCloseable {
         writeLock.lock();
         try {
             ensureOpen();
-            checkIdentity(false);
-            if (reopenWriter) reopenWriter();
+            checkIdentity(true); // every write: a stat costs far less than a commit, and no write may land in a deleted file
+            if (reopenWriter) reopenAll();
             try (Statement s = writer.createStatement()) {
                 s.execute("BEGIN IMMEDIATE");
             } catch (SQLException e) {
@@ -130,8 +132,9 @@ public final class Database implements AutoCloseable {
 
     /**
      * A connection that met a read-only file stays read-only in SQLite even after the file is
-     * writable again, so the writer is reopened (same path, identity checked first) at the next
-     * write; this is how service resumes by itself once the fault clears.
+     * writable again, and so does the shared-memory index every connection of this process to the
+     * file shares: so after such a fault all connections are reopened (same path; the identity was
+     * just checked) at the next write. This is how service resumes by itself once the fault clears.
      */
     private RuntimeException writeFault(SQLException e) {
         int primary = e.getErrorCode() & 0xFF;
@@ -139,15 +142,26 @@ public final class Database implements AutoCloseable {
         return storageFault(e);
     }
 
-    private void reopenWriter() {
-        checkIdentity(true);
+    private void reopenAll() {
         try {
-            Connection fresh = connect(file, durable);
+            for (int i = readerCount; i > 0; i--) { // wait for reads in progress to hand their connection back
+                Connection c = readers.poll(BUSY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                if (c == null) throw new AuthError.TemporarilyUnavailable("The database is busy; try again.", 1, null);
+                closeQuietly(c);
+                readerCount--;
+            }
             closeQuietly(writer);
-            writer = fresh;
+            writer = connect(file, durable);
+            while (readerCount < READERS) {
+                readers.add(connect(file, durable));
+                readerCount++;
+            }
             reopenWriter = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuthError.TemporarilyUnavailable("The server is shutting down.", 1, e);
         } catch (SQLException e) {
-            throw storageFault(e);
+            throw storageFault(e); // reopenWriter stays set: the next write starts over
         }
     }
 

@@ -48,7 +48,9 @@ public final class JarProcess implements AutoCloseable {
             jar().toString(), "--host", "127.0.0.1", "--port", "0", "--db", db.toString(), "--argon2-memory", "1024"));
         command.addAll(List.of(flags));
         try {
-            Path log = Files.createTempFile(db.toAbsolutePath().getParent(), "server-", ".log");
+            // Not beside the database: its folder may be a filesystem the test fills or makes read-only.
+            Path log = Files.createTempFile("agent-auth-server-", ".log");
+            log.toFile().deleteOnExit();
             ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> env = b.environment();
             env.put("AGENT_AUTH_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
