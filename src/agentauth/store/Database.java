@@ -276,6 +276,17 @@ public final class Database implements AutoCloseable {
         try {
             if (closed) return;
             closed = true;
+            try {
+                checkIdentity(true);
+            } catch (AuthError e) {
+                // lost: handled below
+            }
+            if (identityLost != null) {
+                // SQLite would checkpoint and then delete "<db>-wal" and "<db>-shm" by name: files
+                // that may belong to whatever is at that path now. The process is ending anyway.
+                log.warn("the database file {} {}: leaving its connections unclosed", file, identityLost);
+                return;
+            }
             for (Connection c : readers) closeQuietly(c);
             try (Statement s = writer.createStatement()) {
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)"); // leave one self-contained file behind
