@@ -1,5 +1,6 @@
 package agentauth;
 
+import agentauth.cli.BackupCommand;
 import agentauth.cli.UsersCommand;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -31,6 +32,9 @@ public final class Main {
                 }
                 case "users" -> {
                     return UsersCommand.run(rest, env, in, out, err);
+                }
+                case "backup" -> {
+                    return BackupCommand.run(rest, env, out, err);
                 }
                 case "serve" -> {
                     return serve(rest, env, err);
