@@ -81,14 +81,15 @@ public final class Database implements AutoCloseable {
     private static Connection connect(Path file, boolean durable) throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement s = c.createStatement()) {
+            // Another process (the users command, a backup) may hold a lock briefly: wait instead
+            // of failing. First, so that the pragmas below wait too.
+            s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
             // WAL: readers never block the writer nor the writer them.
             s.execute("PRAGMA journal_mode=WAL");
             // NORMAL in WAL survives a process crash (only power loss can drop the last commits);
             // FULL (--durable) also survives power loss, at one fsync per commit.
             s.execute("PRAGMA synchronous=" + (durable ? "FULL" : "NORMAL"));
             s.execute("PRAGMA foreign_keys=ON");
-            // Another process (the users CLI) may hold the write lock briefly: wait instead of failing.
-            s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
         }
         return c;
     }
