@@ -8,6 +8,7 @@ import agentauth.store.Database;
 import agentauth.store.RefreshTokenStore;
 import agentauth.store.SigningKeyStore;
 import agentauth.store.UserStore;
+import agentauth.throttle.FailureThrottle;
 import agentauth.token.AccessTokens;
 import agentauth.token.Grants;
 import agentauth.token.RefreshTokens;
@@ -65,6 +66,10 @@ public final class App implements AutoCloseable {
                 c.http.maxRequestSize = agentauth.http.Body.MAX_BYTES;
                 c.http.prefer405over404 = true;
                 c.router.ignoreTrailingSlashes = false; // /admin must redirect to /admin/, not loop
+                // A silent or trickling client is cut off after 30 s, so slow requests cannot hold threads;
+                // requests Jetty rejects itself still get the contract's JSON error.
+                c.jetty.modifyHttpConfiguration(h -> h.setIdleTimeout(30_000));
+                c.jetty.modifyServer(server -> server.setErrorHandler(new agentauth.http.ProtocolErrors()));
                 // Graceful stop: on close the connector stops accepting, and requests in flight
                 // (a refresh whose rotation is committing) get up to STOP_TIMEOUT to answer.
                 c.jetty.modifyServer(server -> {
@@ -109,7 +114,7 @@ public final class App implements AutoCloseable {
         PasswordHasher hasher = new PasswordHasher(config.hashing());
         Users users = new Users(db, userStore, refreshStore, audit, hasher, clock);
         Bootstrap.firstAdmin(users, env);
-        Throttle throttle = Throttle.NONE;
+        Throttle throttle = new FailureThrottle(config.throttling(), audit, clock);
         Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
         RefreshTokens refreshTokens = new RefreshTokens(db, refreshStore, userStore, tokenIssuer, audit,

@@ -60,7 +60,7 @@ public record Config(
             resources, proxies,
             new Throttling(r.integer("throttle-failures", 1, 1_000_000), r.integer("throttle-name-failures", 1, 1_000_000),
                 r.positive("throttle-window"), r.integer("throttle-address-failures", 1, 1_000_000),
-                r.integer("throttle-address-names", 1, 1_000_000), r.positive("throttle-address-window"),
+                r.integer("throttle-address-names", 1, 1_000), r.positive("throttle-address-window"),
                 r.positive("throttle-delay"), r.positive("throttle-max-delay")),
             new Hashing(r.integer("argon2-memory", 8, 4 * 1024 * 1024), r.integer("argon2-iterations", 1, 100),
                 r.integer("argon2-parallelism", 1, 64),

@@ -1,6 +1,7 @@
 package agentauth;
 
 import agentauth.cli.BackupCommand;
+import agentauth.cli.TokenCommand;
 import agentauth.cli.UsersCommand;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -31,10 +32,15 @@ public final class Main {
                     return 0;
                 }
                 case "users" -> {
+                    // the command prints its own one-line result; the audit event is in the database
+                    System.setProperty("org.slf4j.simpleLogger.log.agentauth.store.AuditLog", "warn");
                     return UsersCommand.run(rest, env, in, out, err);
                 }
                 case "backup" -> {
                     return BackupCommand.run(rest, env, out, err);
+                }
+                case "token" -> {
+                    return TokenCommand.run(rest.toArray(String[]::new), env, in, out, err);
                 }
                 case "serve" -> {
                     return serve(rest, env, err);

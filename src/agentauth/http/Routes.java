@@ -31,10 +31,43 @@ public final class Routes {
         // Any valid access token for this server.
         config.routes.get("/me", me::me);
 
+        // Standard OAuth 2.0 (RFC 6749, 7009, 7662, 8707): the client authenticates
+        // (HTTP Basic or client_id/client_secret in the form) on every call; forms only.
+        var clientAuth = new ClientAuth(s.authenticator(), s.clientAddress());
+        var oauthToken = new OAuthTokenHandler(clientAuth, s.clientAddress(), Map.of(
+            "client_credentials", new OAuthClientCredentialsGrant(s.grants(), s.refreshTokens()),
+            "refresh_token", new OAuthRefreshTokenGrant(s.grants(), s.refreshTokens())));
+        var oauthRevoke = new OAuthRevokeHandler(clientAuth, s.clientAddress(), s.accessTokens(), s.refreshTokens());
+        var oauthIntrospect = new OAuthIntrospectHandler(clientAuth, s.accessTokens());
+        config.routes.post("/oauth/token", oauthToken::token);
+        config.routes.post("/oauth/revoke", oauthRevoke::revoke);
+        // Only for callers holding 'introspect' or 'admin' (resource servers, operators).
+        config.routes.post("/oauth/introspect", oauthIntrospect::introspect);
+
         // Public documents for verifiers and OAuth clients.
         config.routes.get("/.well-known/jwks.json", discovery::jwks);
         config.routes.get("/.well-known/oauth-authorization-server", discovery::metadata);
         config.routes.get("/health", discovery::health);
+
+        // Admin API: bearer token with scope admin, aud = issuer, live state checked
+        // (admin.guard: a disabled or demoted admin's token stops at once). No answer is cached,
+        // errors and unknown paths included.
+        var admin = new AdminAuth(s.accessTokens(), s.clientAddress());
+        var adminUsers = new AdminUsersHandler(s.users(), s.throttle());
+        var adminAudit = new AdminAuditHandler(s.audit());
+        var adminKeys = new AdminKeysHandler(s.signingKeys());
+        config.routes.before("/admin/api/*", ctx -> ctx.header("Cache-Control", "no-store"));
+        config.routes.get("/admin/api/users", admin.guard(adminUsers::list));
+        config.routes.post("/admin/api/users", admin.guard(adminUsers::create));
+        config.routes.get("/admin/api/users/{name}", admin.guard(adminUsers::get));
+        config.routes.patch("/admin/api/users/{name}", admin.guard(adminUsers::patch));
+        config.routes.delete("/admin/api/users/{name}", admin.guard(adminUsers::delete));
+        config.routes.post("/admin/api/users/{name}/revoke", admin.guard(adminUsers::revoke));
+        config.routes.post("/admin/api/users/{name}/unthrottle", admin.guard(adminUsers::unthrottle));
+        config.routes.get("/admin/api/audit", admin.guard(adminAudit::list));
+        config.routes.get("/admin/api/keys", admin.guard(adminKeys::list));
+        config.routes.post("/admin/api/keys/rotate", admin.guard(adminKeys::rotate));
+        config.routes.post("/admin/api/keys/{kid}/revoke", admin.guard(adminKeys::revoke));
 
         // The admin page: static files from web/ in the jar.
         config.routes.get("/", ctx -> ctx.redirect("/admin/"));

@@ -15,6 +15,10 @@ public final class AuditLog {
         "revoke", "user_created", "user_updated", "user_deleted", "key_rotated", "key_revoked", "family_evicted",
         "startup");
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
+    /** Routine events stay out of the log (they are in the audit table); the rest get one line each. */
+    private static final Set<String> QUIET = Set.of("login", "logout");
+
     public record Event(long id, Instant time, String type, String user, String actor, String address, String detail) {}
 
     /** One page of events and the cursor for the next (null at the end). */
@@ -48,6 +52,20 @@ public final class AuditLog {
             s.setString(6, detail);
             s.executeUpdate();
         }
+        if (!QUIET.contains(type))
+            log.info("{} user={} actor={} address={}{}", type, orDash(loggable(user)), orDash(actor), orDash(address),
+                detail == null ? "" : " (" + detail + ")");
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
+    }
+
+    /** An attacker-chosen name as one short log line: no forged lines, no 16 KiB entries. */
+    private static String loggable(String user) {
+        if (user == null) return null;
+        String s = user.length() > 64 ? user.substring(0, 64) + "..." : user;
+        return s.replaceAll("[^\\x20-\\x7E]", "?");
     }
 
     /** Newest first; {@code before} is the cursor of the previous page (an event id), or null. */

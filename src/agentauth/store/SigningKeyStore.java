@@ -65,6 +65,15 @@ public final class SigningKeyStore {
         }
     }
 
+    /** Sets the exact bound once a key stops signing (the stored one had headroom). */
+    public void setTokensUntil(Connection c, String kid, Instant until) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE signing_keys SET tokens_until = ? WHERE kid = ?")) {
+            s.setLong(1, until.toEpochMilli());
+            s.setString(2, kid);
+            s.executeUpdate();
+        }
+    }
+
     public boolean revoke(Connection c, String kid, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
             "UPDATE signing_keys SET revoked_at = ?, signing = 0 WHERE kid = ? AND revoked_at IS NULL")) {

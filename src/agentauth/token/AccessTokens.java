@@ -84,17 +84,27 @@ public final class AccessTokens {
         if (!claims.audience().contains(issuer))
             throw new AuthError.InvalidToken("The access token is for another audience.");
         if (requiredScope != null && !claims.hasScope(requiredScope)) throw new AuthError.InsufficientScope(requiredScope);
+        User user = inGoodStanding(claims);
+        if (requiredScope != null && !user.hasScope(requiredScope))
+            throw new AuthError.InvalidToken("The access token's user no longer holds '" + requiredScope + "'.");
+        return claims;
+    }
+
+    /**
+     * The user of a verified token while the token is in good standing: the user exists, is enabled,
+     * changed no credential since, and the family is not revoked. For any audience (introspection,
+     * RFC 7662, answers for tokens of other resources too); throws invalid_token otherwise.
+     */
+    public User inGoodStanding(Claims claims) {
         User user = users.find(claims.subject()).orElseThrow(() -> new AuthError.InvalidToken("The access token's user no longer exists."));
         if (!user.enabled()) throw new AuthError.InvalidToken("The access token's user is disabled.");
         if (!issuedAfter(claims.issuedAt(), user)) throw new AuthError.InvalidToken("The access token predates a credential change.");
-        if (requiredScope != null && !user.hasScope(requiredScope))
-            throw new AuthError.InvalidToken("The access token's user no longer holds '" + requiredScope + "'.");
         if (claims.sid() != null) {
             Optional<Family> f = families.family(claims.sid());
             if (f.isEmpty() || f.get().userId() != user.id() || f.get().revokedAt() != null)
                 throw new AuthError.InvalidToken("The access token's session was ended.");
         }
-        return claims;
+        return user;
     }
 
     /**

@@ -68,7 +68,7 @@ public final class RefreshTokens {
             store.insertToken(c, hash(refresh), family.id(), null, now);
             return null;
         });
-        TokenIssuer.AccessToken access = issuer.issue(user.username(), scope, audience, family.id());
+        TokenIssuer.AccessToken access = issuer.issue(user.username(), scope, audience, family.id(), family.expiresAt());
         return new TokenResponse(access.value(), access.expiresIn(now), refresh, seconds(now, family.expiresAt()), scope);
     }
 
@@ -84,6 +84,16 @@ public final class RefreshTokens {
      * be (null at the native /refresh, where holding the token is the proof).
      */
     public TokenResponse refresh(String token, String client, String address) {
+        return refresh(token, client, null, null, address);
+    }
+
+    /**
+     * Rotates a refresh token for the OAuth refresh_token grant. {@code requested}: RFC 6749 §6,
+     * a subset of the family's scope for this access token only (null: all of it);
+     * {@code audience}: RFC 8707, must be the family's (null: the family's). Either refusal leaves
+     * the token unused.
+     */
+    public TokenResponse refresh(String token, String client, List<String> requested, String audience, String address) {
         byte[] hash = hash(token);
         Instant now = clock.instant();
         Outcome outcome = db.write(c -> {
@@ -107,10 +117,16 @@ public final class RefreshTokens {
                 store.revokeFamily(c, family.id(), now);
                 return Outcome.fail("None of the session's scopes is granted any more.");
             }
+            if (audience != null && !audience.equals(family.audience()))
+                return Outcome.fail(new AuthError.InvalidTarget("The refresh token was issued for another resource."));
+            if (requested != null && !scope.containsAll(requested))
+                return Outcome.fail(new AuthError.InvalidScope("The scope requested exceeds the scope of the session."));
             if (scope.size() < family.scope().size()) store.narrowScope(c, family.id(), scope);
+            if (requested != null) scope = List.copyOf(requested);
             String next = newToken();
             store.insertToken(c, hash(next), family.id(), hash, now);
-            TokenIssuer.AccessToken access = issuer.issue(owner.get().username(), scope, family.audience(), family.id());
+            TokenIssuer.AccessToken access = issuer.issue(owner.get().username(), scope, family.audience(), family.id(),
+                family.expiresAt());
             byte[] copy = null;
             Instant copyUntil = null;
             if (!lifetimes.retryWindow().isZero()) {
@@ -139,7 +155,7 @@ public final class RefreshTokens {
         if (row.successor() != null && row.successorUntil() != null && now.isBefore(row.successorUntil())) {
             RetryCopy.Answer a = RetryCopy.open(token, family.id(), row.successor());
             if (a != null && !store.isUsed(c, hash(a.refreshToken())) && owner.isPresent() && owner.get().enabled())
-                return Outcome.ok(new TokenResponse(a.accessToken(), Math.max(0, Duration.between(now, a.accessExpiresAt()).getSeconds()),
+                return Outcome.ok(new TokenResponse(a.accessToken(), new TokenIssuer.AccessToken(a.accessToken(), null, a.accessExpiresAt()).expiresIn(now),
                     a.refreshToken(), seconds(now, family.expiresAt()), a.scope()));
         }
         store.revokeFamily(c, family.id(), now);
@@ -209,12 +225,13 @@ public final class RefreshTokens {
     }
 
     /** A verdict reached inside the transaction; failures are thrown only after it committed. */
-    private record Outcome(TokenResponse response, String failure) {
+    private record Outcome(TokenResponse response, AuthError failure) {
         static Outcome ok(TokenResponse r) { return new Outcome(r, null); }
-        static Outcome fail(String why) { return new Outcome(null, why); }
+        static Outcome fail(String why) { return new Outcome(null, new AuthError.InvalidGrant(why)); }
+        static Outcome fail(AuthError e) { return new Outcome(null, e); }
 
         TokenResponse get() {
-            if (failure != null) throw new AuthError.InvalidGrant(failure);
+            if (failure != null) throw failure;
             return response;
         }
     }

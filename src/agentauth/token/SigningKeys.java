@@ -46,7 +46,11 @@ public final class SigningKeys {
         }
     }
 
-    private record State(Key current, Map<String, Key> all, Instant tokensUntilStored) {}
+    /**
+     * {@code tokensUntilStored}: the bound persisted for the current key; {@code boundAtLoad}: what
+     * bounded it before this process signed anything; {@code lastExp}: the latest expiry it signed.
+     */
+    private record State(Key current, Map<String, Key> all, Instant tokensUntilStored, Instant boundAtLoad, Instant lastExp) {}
 
     private final Database db;
     private final SigningKeyStore store;
@@ -106,7 +110,8 @@ public final class SigningKeys {
             all.put(row.kid(), key);
             if (key.signing()) current = key;
         }
-        return new State(current, Map.copyOf(all), current == null ? null : current.tokensUntil());
+        Instant bound = current == null ? null : current.tokensUntil();
+        return new State(current, Map.copyOf(all), bound, bound, null);
     }
 
     private String create(String actor, String address) {
@@ -122,7 +127,14 @@ public final class SigningKeys {
         String kid = Jwks.thumbprint(pub);
         byte[] sealed = masterKey.encrypt(pair.getPrivate().getEncoded(), kid.getBytes(StandardCharsets.UTF_8));
         Instant now = clock.instant();
+        State before = state;
         db.write(c -> {
+            if (before != null && before.current() != null) {
+                // The retiring key's exact bound: no headroom needed once it stops signing.
+                Instant last = before.lastExp() == null ? before.boundAtLoad()
+                    : max(before.lastExp(), before.boundAtLoad());
+                store.setTokensUntil(c, before.current().kid(), last);
+            }
             store.insert(c, new SigningKeyStore.Row(kid, now, pub.getEncoded(), sealed, false, now, null));
             store.makeSigning(c, kid);
             audit.record(c, now, "key_rotated", null, actor, address, "new signing key " + kid);
@@ -164,17 +176,25 @@ public final class SigningKeys {
      */
     public void noteIssued(Key key, Instant exp) {
         State s = state;
-        if (s.tokensUntilStored() != null && !exp.isAfter(s.tokensUntilStored())) return;
+        if (s.current() == key && s.lastExp() != null && !exp.isAfter(s.lastExp())) return; // the common case
         synchronized (this) {
             s = state;
-            if (s.current() != key || (s.tokensUntilStored() != null && !exp.isAfter(s.tokensUntilStored()))) return;
-            Instant until = exp.plus(accessTtl);
-            db.write(c -> {
-                store.extendTokensUntil(c, key.kid(), until);
-                return null;
-            });
-            state = new State(s.current(), s.all(), until);
+            if (s.current() != key) return;
+            Instant stored = s.tokensUntilStored();
+            if (stored == null || exp.isAfter(stored)) {
+                stored = exp.plus(accessTtl);
+                Instant until = stored;
+                db.write(c -> {
+                    store.extendTokensUntil(c, key.kid(), until);
+                    return null;
+                });
+            }
+            state = new State(s.current(), s.all(), stored, s.boundAtLoad(), s.lastExp() == null ? exp : max(exp, s.lastExp()));
         }
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** A new key signs from now on; the old one stays published while its tokens live. */

@@ -14,8 +14,9 @@ import java.util.Map;
 public final class TokenIssuer {
     /** A signed access token. */
     public record AccessToken(String value, Instant issuedAt, Instant expiresAt) {
+        /** Rounded up: iat is whole seconds, so flooring would report a 2 s token as 1 s. */
         public long expiresIn(Instant now) {
-            return Math.max(0, Duration.between(now, expiresAt).getSeconds());
+            return Math.max(0, (Duration.between(now, expiresAt).toMillis() + 999) / 1000);
         }
     }
 
@@ -44,8 +45,17 @@ public final class TokenIssuer {
 
     /** @param sid the family id, or null for a token with no refresh family (client_credentials) */
     public AccessToken issue(String username, List<String> scope, String audience, String sid) {
+        return issue(username, scope, audience, sid, null);
+    }
+
+    /**
+     * @param notAfter when the token must be expired at the latest (its family's end, so an admin
+     *                 session cap holds for access tokens too), or null
+     */
+    public AccessToken issue(String username, List<String> scope, String audience, String sid, Instant notAfter) {
         Instant iat = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant exp = iat.plus(ttl);
+        if (notAfter != null && notAfter.isBefore(exp)) exp = notAfter.truncatedTo(ChronoUnit.SECONDS);
         SigningKeys.Key key = keys.current();
         var builder = JWT.create()
             .withHeader(HEADER)

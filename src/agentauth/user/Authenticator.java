@@ -40,7 +40,8 @@ public final class Authenticator {
         throttle.check(name, address);
         try {
             Optional<User> found = validName(name) ? users.find(name) : Optional.empty();
-            boolean ok = hasher.verify(found.map(User::passwordHash).orElse(null), bytes);
+            boolean ok = hasher.verify(found.map(User::passwordHash).orElse(null), bytes,
+                throttle.recentlySucceeded(name, address));
             Instant now = clock.instant();
             if (!ok || !found.get().enabled()) {
                 throttle.failed(name, address);

@@ -1,12 +1,9 @@
 package agentauth.user;
 
 import agentauth.Config;
-import agentauth.error.AuthError;
 import de.mkammerer.argon2.Argon2;
 import de.mkammerer.argon2.Argon2Factory;
 import java.util.Arrays;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Argon2id in the standard encoded form ($argon2id$v=19$m=..,t=..,p=..$salt$hash), so parameters
@@ -17,15 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PasswordHasher {
     private final Argon2 argon2;
     private final Config.Hashing params;
-    private final Semaphore running;
-    private final AtomicInteger waiting = new AtomicInteger();
+    private final HashGate gate;
     private final String dummyHash;
 
     public PasswordHasher(Config.Hashing params) {
         NativeArgon2.useBundled();
         this.argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
         this.params = params;
-        this.running = new Semaphore(params.concurrency());
+        this.gate = new HashGate(params.concurrency(), params.queue());
         // Verified for unknown names so they cost what a real user costs; always the current parameters.
         this.dummyHash = argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(),
             "agent-auth dummy secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -34,7 +30,7 @@ public final class PasswordHasher {
     /** Hashes a secret and wipes the caller's copy. */
     public String hash(byte[] secret) {
         try {
-            return gated(() -> argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(), secret));
+            return gate.run(false, () -> argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(), secret));
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
@@ -42,8 +38,13 @@ public final class PasswordHasher {
 
     /** Checks a secret against an encoded hash (or the dummy hash when {@code encoded} is null). */
     public boolean verify(String encoded, byte[] secret) {
+        return verify(encoded, secret, false);
+    }
+
+    /** @param priority the caller recently succeeded from its address: it skips the flood's queue */
+    public boolean verify(String encoded, byte[] secret, boolean priority) {
         String target = encoded == null ? dummyHash : encoded;
-        boolean ok = gated(() -> argon2.verify(target, secret));
+        boolean ok = gate.run(priority, () -> argon2.verify(target, secret));
         return ok && encoded != null;
     }
 
@@ -72,22 +73,5 @@ public final class PasswordHasher {
             }
         }
         return out;
-    }
-
-    private <T> T gated(java.util.function.Supplier<T> work) {
-        if (waiting.incrementAndGet() > params.concurrency() + params.queue()) {
-            waiting.decrementAndGet();
-            throw new AuthError.TemporarilyUnavailable("The server is busy checking secrets; retry shortly.", 1, null);
-        }
-        try {
-            running.acquireUninterruptibly();
-            try {
-                return work.get();
-            } finally {
-                running.release();
-            }
-        } finally {
-            waiting.decrementAndGet();
-        }
     }
 }

@@ -12,6 +12,9 @@ public interface Throttle {
 
     void succeeded(String name, String address);
 
+    /** True when this name succeeded from this address recently (it gets the hashing fast lane). */
+    boolean recentlySucceeded(String name, String address);
+
     /** Clears every counter of a name (the admin's unthrottle). */
     void clear(String name);
 
@@ -20,6 +23,7 @@ public interface Throttle {
         @Override public void check(String name, String address) {}
         @Override public void failed(String name, String address) {}
         @Override public void succeeded(String name, String address) {}
+        @Override public boolean recentlySucceeded(String name, String address) { return false; }
         @Override public void clear(String name) {}
     };
 }

@@ -120,6 +120,20 @@ public final class Users {
         });
     }
 
+    /**
+     * Audits an admin's clearing of a name's throttle (the throttle keeps no log of its own). The
+     * name need not be a user's: the throttle counts names, not users.
+     */
+    public void throttleCleared(String name, Actor actor) {
+        Rules.username(name);
+        Instant now = clock.instant();
+        db.write(c -> {
+            String user = store.find(c, name).map(User::username).orElse(name);
+            audit.record(c, now, "user_updated", user, actor.name(), actor.address(), "throttle cleared");
+            return null;
+        });
+    }
+
     private void guardLastAdmin(Connection c, boolean force) throws SQLException {
         if (!force && store.countEnabledWithScope(c, ADMIN_SCOPE) == 0)
             throw new AuthError.Conflict("This would leave no enabled admin; create or enable another admin first.");

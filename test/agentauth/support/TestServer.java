@@ -28,7 +28,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     private final Path dir;
-    private final List<String> flags;
+    private List<String> flags;
     private final Map<String, String> env;
     private final Clock clock;
     private App app;
@@ -70,6 +70,12 @@ public final class TestServer implements AutoCloseable {
     public void restart() {
         app.close();
         app = App.start(Config.parse(allFlags(), env), env, clock);
+    }
+
+    /** Restarts on the same database file with other flags. */
+    public void restartWith(String... newFlags) {
+        flags = List.of(newFlags);
+        restart();
     }
 
     public String url() {

@@ -1,0 +1,48 @@
+package agentauth.client;
+
+/**
+ * A {@link TokenVerifier} rejected a bearer token. A resource server answers {@code 401} with
+ * {@code WWW-Authenticate: Bearer error="invalid_token"} (RFC 6750 §3.1). The message names
+ * the check that failed but never repeats the token or any value taken from it.
+ */
+public final class InvalidTokenException extends AgentAuthException {
+    private static final long serialVersionUID = 1L;
+
+    /** Which check rejected the token. */
+    public enum Reason {
+        /** Not three base64url parts of JSON, or a required claim is missing or mistyped. */
+        MALFORMED,
+        /** The header {@code alg} is not the key's algorithm (ES256), e.g. {@code none} or HS256. */
+        WRONG_ALGORITHM,
+        /** The header {@code typ} is not {@code at+jwt} (RFC 9068 §2.1), or it has {@code crit}. */
+        WRONG_TYPE,
+        /** No key with the token's {@code kid} is published in the JWKS. */
+        UNKNOWN_KEY,
+        /** The signature does not verify with the published key. */
+        BAD_SIGNATURE,
+        /** {@code iss} is not the expected issuer. */
+        WRONG_ISSUER,
+        /** {@code aud} does not contain the expected audience. */
+        WRONG_AUDIENCE,
+        /** {@code exp} has passed (beyond the clock skew). */
+        EXPIRED,
+        /** {@code iat} or {@code nbf} lies in the future (beyond the clock skew). */
+        NOT_YET_VALID
+    }
+
+    private final Reason reason;
+
+    InvalidTokenException(Reason reason, String message) {
+        super(message, "invalid_token", null);
+        this.reason = reason;
+    }
+
+    /**
+     * The check that failed.
+     *
+     * @return the reason, never {@code null}
+     */
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,203 @@
+package agentauth.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+
+/**
+ * The issuer's signing keys by {@code kid}, fetched from its JWKS. Refetched when the JWKS's
+ * {@code Cache-Control: max-age} has passed (keys no longer listed drop out) and, at most
+ * once per {@code unknownKidInterval}, when a token names a key not in the set, so a flood of
+ * forged kids costs the issuer one request per interval. Thread-safe: lookups read one
+ * volatile snapshot; fetches are serialized.
+ */
+final class JwksKeys {
+    private static final Pattern MAX_AGE = Pattern.compile("(?:^|[,\\s])max-age\\s*=\\s*\"?(\\d{1,10})");
+    private static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
+    private static final Duration LONGEST_MAX_AGE = Duration.ofDays(1);
+
+    /** One fetched JWKS; replaced, never changed. */
+    record KeySet(Map<String, ECPublicKeyParameters> keys, Instant freshUntil) {
+    }
+
+    private final URI issuer;          // discovery base, or null when the JWKS URL was given
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Duration unknownKidInterval;
+    private final Clock clock;
+
+    private final Object fetchLock = new Object();
+    private volatile URI jwksUri;
+    private volatile KeySet current;
+    private Instant lastUnknownKidFetch;   // guarded by fetchLock
+
+    JwksKeys(URI issuer, URI jwksUri, HttpClient http, Duration timeout, Duration unknownKidInterval, Clock clock) {
+        this.issuer = issuer;
+        this.jwksUri = jwksUri;
+        this.http = http;
+        this.timeout = timeout;
+        this.unknownKidInterval = unknownKidInterval;
+        this.clock = clock;
+    }
+
+    /** The current keys, refetched first if their max-age has passed. */
+    KeySet keys() {
+        KeySet ks = current;
+        if (ks != null && clock.instant().isBefore(ks.freshUntil())) {
+            return ks;
+        }
+        synchronized (fetchLock) {
+            ks = current;
+            Instant now = clock.instant();
+            if (ks != null && now.isBefore(ks.freshUntil())) {
+                return ks;
+            }
+            try {
+                return fetch();
+            } catch (ServerUnavailableException | AuthProtocolException e) {
+                if (ks == null) {
+                    throw e;
+                }
+                // Availability over freshness: keep verifying with the keys we have, and ask
+                // again after the unknown-kid interval rather than on every request.
+                current = new KeySet(ks.keys(), now.plus(unknownKidInterval));
+                return current;
+            }
+        }
+    }
+
+    /** The key with this kid, refetching once per interval if unknown; null if there is none. */
+    ECPublicKeyParameters key(String kid) {
+        ECPublicKeyParameters key = keys().keys().get(kid);
+        if (key != null) {
+            return key;
+        }
+        synchronized (fetchLock) {
+            key = current.keys().get(kid);
+            if (key != null) {
+                return key; // another thread's fetch brought it
+            }
+            Instant now = clock.instant();
+            if (lastUnknownKidFetch != null && now.isBefore(lastUnknownKidFetch.plus(unknownKidInterval))) {
+                return null;
+            }
+            lastUnknownKidFetch = now;
+            return fetch().keys().get(kid);
+        }
+    }
+
+    /** Fetches, parses and publishes the JWKS. Caller holds fetchLock. */
+    private KeySet fetch() {
+        Instant now = clock.instant();
+        HttpResponse<byte[]> response = get(jwksUri(), "the JWKS");
+        Map<String, ECPublicKeyParameters> keys = new HashMap<>();
+        JsonNode list = parse(response, "the JWKS").get("keys");
+        if (list == null || !list.isArray()) {
+            throw new AuthProtocolException("the JWKS at " + jwksUri + " has no \"keys\" array", 200);
+        }
+        KeySet previous = current;
+        for (JsonNode jwk : list) {
+            String kid = text(jwk, "kid");
+            ECPublicKeyParameters key = es256Key(jwk);
+            if (kid == null || key == null) {
+                continue; // a key for another algorithm or use is not ours to judge
+            }
+            ECPublicKeyParameters old = previous == null ? null : previous.keys().get(kid);
+            // Same object for an unchanged key: keeps BC's precomputation and the token cache valid.
+            keys.put(kid, old != null && old.getQ().equals(key.getQ()) ? old : key);
+        }
+        KeySet ks = new KeySet(Map.copyOf(keys), now.plus(maxAge(response)));
+        current = ks;
+        return ks;
+    }
+
+    private static ECPublicKeyParameters es256Key(JsonNode jwk) {
+        String alg = text(jwk, "alg");
+        String use = text(jwk, "use");
+        if (!"EC".equals(text(jwk, "kty")) || !"P-256".equals(text(jwk, "crv"))
+                || (alg != null && !alg.equals("ES256")) || (use != null && !use.equals("sig"))) {
+            return null;
+        }
+        try {
+            Base64.Decoder b64 = Base64.getUrlDecoder();
+            return Es256.publicKey(b64.decode(String.valueOf(text(jwk, "x"))), b64.decode(String.valueOf(text(jwk, "y"))));
+        } catch (IllegalArgumentException notAValidPoint) {
+            return null;
+        }
+    }
+
+    /** RFC 8414 §3: discovered once; the metadata must name the issuer we expect (§3.3). */
+    private URI jwksUri() {
+        if (jwksUri == null) {
+            URI metadata = URI.create(issuer + "/.well-known/oauth-authorization-server");
+            JsonNode json = parse(get(metadata, "the server metadata"), "the server metadata");
+            String jwks = text(json, "jwks_uri");
+            if (!issuer.toString().equals(text(json, "issuer")) || jwks == null) {
+                throw new AuthProtocolException("the metadata at " + metadata
+                        + " does not name issuer " + issuer + " and a jwks_uri", 200);
+            }
+            jwksUri = Urls.absolute(jwks, "jwks_uri");
+        }
+        return jwksUri;
+    }
+
+    private HttpResponse<byte[]> get(URI uri, String what) {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 200) {
+                return response;
+            }
+            if (response.statusCode() == 429 || response.statusCode() >= 500) {
+                throw new ServerUnavailableException(what + " at " + uri + " answered " + response.statusCode(),
+                        null, null, null);
+            }
+            throw new AuthProtocolException(what + " at " + uri + " answered " + response.statusCode(),
+                    response.statusCode());
+        } catch (IOException e) {
+            throw new ServerUnavailableException("cannot fetch " + what + " at " + uri + ": " + e, null, null, e);
+        } catch (InterruptedException e) {
+            throw Retry.interrupted(what);
+        }
+    }
+
+    private static JsonNode parse(HttpResponse<byte[]> response, String what) {
+        try {
+            JsonNode json = Json.MAPPER.readTree(response.body());
+            if (json != null && json.isObject()) {
+                return json;
+            }
+        } catch (IOException e) {
+            // falls through to the exception below
+        }
+        throw new AuthProtocolException(what + " at " + response.uri() + " is not a JSON object", 200);
+    }
+
+    static Duration maxAge(HttpResponse<?> response) {
+        String cacheControl = String.join(",", response.headers().allValues("Cache-Control"));
+        Matcher m = MAX_AGE.matcher(cacheControl);
+        if (!m.find()) {
+            return DEFAULT_MAX_AGE;
+        }
+        Duration d = Duration.ofSeconds(Long.parseLong(m.group(1)));
+        // at least a second, so max-age=0 cannot turn every verification into a fetch
+        return d.compareTo(LONGEST_MAX_AGE) > 0 ? LONGEST_MAX_AGE : d.isZero() ? Duration.ofSeconds(1) : d;
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode node = json == null ? null : json.get(field);
+        return node != null && node.isTextual() ? node.asText() : null;
+    }
+}

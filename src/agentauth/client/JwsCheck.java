@@ -1,0 +1,166 @@
+package agentauth.client;
+
+import agentauth.client.InvalidTokenException.Reason;
+import agentauth.client.VerifiedTokens.Entry;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+
+/**
+ * The full check of a token not seen before: structure, header, signature, then claims, in
+ * that order, so nothing from the payload is trusted before the signature holds. Times are
+ * left to the caller, which checks them on every use. Stateless.
+ */
+final class JwsCheck {
+    /** 9999-12-31T23:59:59Z: later NumericDates are not dates an issuer means. */
+    private static final long LAST_SECOND = 253402300799L;
+
+    private JwsCheck() {
+    }
+
+    static Entry verify(byte[] token, Function<String, ECPublicKeyParameters> keys, String issuer, String audience) {
+        int dot1 = indexOf(token, 0);
+        int dot2 = dot1 < 0 ? -1 : indexOf(token, dot1 + 1);
+        if (dot2 < 0 || indexOf(token, dot2 + 1) >= 0) {
+            throw malformed("the token is not three dot-separated parts (a JWS in compact form)");
+        }
+        JsonNode header = json(token, 0, dot1, "header");
+        // RFC 8725 §3.1: the algorithm is the key's (ES256); the header must merely agree.
+        if (!"ES256".equals(text(header, "alg"))) {
+            throw new InvalidTokenException(Reason.WRONG_ALGORITHM, "the token is not signed with ES256");
+        }
+        String typ = text(header, "typ");
+        if (typ == null || !(typ.equalsIgnoreCase("at+jwt") || typ.equalsIgnoreCase("application/at+jwt"))) {
+            throw new InvalidTokenException(Reason.WRONG_TYPE, "the token's typ is not at+jwt (RFC 9068)");
+        }
+        if (header.has("crit")) { // RFC 7515 §4.1.11: we understand no extension
+            throw new InvalidTokenException(Reason.WRONG_TYPE, "the token has critical header extensions");
+        }
+        String kid = text(header, "kid");
+        ECPublicKeyParameters key = kid == null ? null : keys.apply(kid);
+        if (key == null) {
+            throw new InvalidTokenException(Reason.UNKNOWN_KEY, "the token's kid names no published key");
+        }
+        byte[] signature = decode(token, dot2 + 1, token.length, "signature");
+        if (!Es256.verify(key, token, dot2, signature)) {
+            throw new InvalidTokenException(Reason.BAD_SIGNATURE, "the token's signature does not verify");
+        }
+        return claims(json(token, dot1 + 1, dot2, "payload"), kid, key, issuer, audience);
+    }
+
+    private static Entry claims(JsonNode p, String kid, ECPublicKeyParameters key, String issuer, String audience) {
+        if (!issuer.equals(text(p, "iss"))) {
+            throw new InvalidTokenException(Reason.WRONG_ISSUER, "the token is not from the expected issuer");
+        }
+        List<String> aud = audiences(p.get("aud"));
+        if (!aud.contains(audience)) {
+            throw new InvalidTokenException(Reason.WRONG_AUDIENCE, "the token is not for this audience");
+        }
+        long exp = time(p, "exp", true);
+        long iat = time(p, "iat", true);
+        long nbf = time(p, "nbf", false);
+        String sub = required(p, "sub");
+        String clientId = required(p, "client_id");
+        String jti = required(p, "jti");
+        JsonNode scope = p.get("scope");
+        if (scope != null && !scope.isTextual()) {
+            throw malformed("the token's scope is not a string");
+        }
+        Set<String> scopes = new LinkedHashSet<>();
+        if (scope != null && !scope.asText().isBlank()) {
+            scopes.addAll(Arrays.asList(scope.asText().trim().split(" +")));
+        }
+        TokenClaims claims = new TokenClaims(sub, clientId, scopes, Instant.ofEpochSecond(exp),
+                Instant.ofEpochSecond(iat), jti, text(p, "sid"), aud);
+        return new Entry(claims, kid, key, exp, nbf, iat);
+    }
+
+    /** RFC 7519 §4.1.3: a string or an array of strings. */
+    private static List<String> audiences(JsonNode aud) {
+        List<String> list = new ArrayList<>();
+        if (aud != null && aud.isTextual()) {
+            list.add(aud.asText());
+        } else if (aud != null && aud.isArray()) {
+            for (JsonNode a : aud) {
+                if (!a.isTextual()) {
+                    throw malformed("the token's aud is not a string or strings");
+                }
+                list.add(a.asText());
+            }
+        } else {
+            throw malformed("the token has no aud");
+        }
+        return list;
+    }
+
+    /** A NumericDate (RFC 7519 §2), fractions dropped; Long.MIN_VALUE when optional and absent. */
+    private static long time(JsonNode p, String claim, boolean required) {
+        JsonNode n = p.get(claim);
+        if (n == null && !required) {
+            return Long.MIN_VALUE;
+        }
+        if (n == null || !n.isNumber() || n.asDouble() < 0 || n.asDouble() > LAST_SECOND) {
+            throw malformed("the token's " + claim + " is missing or not a date");
+        }
+        return n.isIntegralNumber() ? n.asLong() : (long) Math.floor(n.asDouble());
+    }
+
+    private static String required(JsonNode p, String claim) {
+        String value = text(p, claim);
+        if (value == null || value.isEmpty()) {
+            throw malformed("the token has no " + claim);
+        }
+        return value;
+    }
+
+    private static JsonNode json(byte[] token, int from, int to, String part) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(decode(token, from, to, part));
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (IOException e) {
+            // not chained: the parser's message may quote the token
+        }
+        throw malformed("the token's " + part + " is not a JSON object");
+    }
+
+    private static byte[] decode(byte[] token, int from, int to, String part) {
+        for (int i = from; i < to; i++) {
+            if (token[i] == '=') { // RFC 7515 §2: base64url without padding, one encoding per token
+                throw malformed("the token's " + part + " is not unpadded base64url");
+            }
+        }
+        try {
+            return Base64.getUrlDecoder().decode(Arrays.copyOfRange(token, from, to));
+        } catch (IllegalArgumentException e) {
+            throw malformed("the token's " + part + " is not base64url");
+        }
+    }
+
+    private static int indexOf(byte[] token, int from) {
+        for (int i = from; i < token.length; i++) {
+            if (token[i] == '.') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode node = json.get(field);
+        return node != null && node.isTextual() ? node.asText() : null;
+    }
+
+    private static InvalidTokenException malformed(String message) {
+        return new InvalidTokenException(Reason.MALFORMED, message);
+    }
+}

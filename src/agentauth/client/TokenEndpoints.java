@@ -1,0 +1,139 @@
+package agentauth.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * The agent endpoints of the server ({@code /login}, {@code /refresh}, {@code /logout}) as
+ * plain calls; {@link AgentAuthClient} decides when to make them. Thread-safe.
+ */
+final class TokenEndpoints {
+    private final URI server;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Retry retry;
+    private final Clock clock;
+    private final Duration minValidity;
+
+    TokenEndpoints(URI server, HttpClient http, Duration timeout, Retry retry, Clock clock,
+            Duration minValidity) {
+        this.server = server;
+        this.http = http;
+        this.timeout = timeout;
+        this.retry = retry;
+        this.clock = clock;
+        this.minValidity = minValidity;
+    }
+
+    TokenSet login(String username, char[] secret, String scope, String resource) {
+        byte[] body = new Json().field("username", username).field("password", secret)
+                .field("scope", scope).field("resource", resource).toBytesAndWipe();
+        try {
+            Instant sentAt = clock.instant();
+            HttpResponse<byte[]> response = retry.send(http, post("/login", body), "POST /login");
+            int status = response.statusCode();
+            if (status == 200) {
+                return tokens(response, sentAt, "/login");
+            }
+            String error = Retry.errorCode(response.body());
+            if (status == 400 || status == 401) {
+                throw new BadCredentialsException("login as '" + username + "' refused: "
+                        + (error == null ? "status " + status : error), error);
+            }
+            throw unexpected(status, "/login");
+        } finally {
+            Arrays.fill(body, (byte) 0);
+        }
+    }
+
+    /** A rotated token set, or null when the server refused the refresh token (log in again). */
+    TokenSet refresh(String refreshToken) {
+        byte[] body = new Json().field("refresh_token", refreshToken).toBytesAndWipe();
+        try {
+            Instant sentAt = clock.instant();
+            HttpResponse<byte[]> response = retry.send(http, post("/refresh", body), "POST /refresh");
+            int status = response.statusCode();
+            if (status == 200) {
+                return tokens(response, sentAt, "/refresh");
+            }
+            // invalid_grant: unknown, expired, revoked or reused; any 400 means the same to us
+            if (status == 400 || status == 401) {
+                return null;
+            }
+            throw unexpected(status, "/refresh");
+        } finally {
+            Arrays.fill(body, (byte) 0);
+        }
+    }
+
+    /**
+     * Ends the family of the refresh token. One attempt only: it runs on close, and a family
+     * that outlives a failed logout still expires at its refresh TTL.
+     */
+    boolean logout(String refreshToken) {
+        byte[] body = new Json().field("refresh_token", refreshToken).toBytesAndWipe();
+        try {
+            return http.send(post("/logout", body), HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 204;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            Arrays.fill(body, (byte) 0);
+        }
+    }
+
+    private HttpRequest post(String path, byte[] body) {
+        return HttpRequest.newBuilder(URI.create(server + path))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
+    private TokenSet tokens(HttpResponse<byte[]> response, Instant sentAt, String path) {
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            // not chained: a parser message may quote the body, and the body holds tokens
+            throw new AuthProtocolException("the token response of " + path + " is not JSON", 200);
+        }
+        String access = text(json, "access_token");
+        String refresh = text(json, "refresh_token");
+        JsonNode expiresIn = json == null ? null : json.get("expires_in");
+        JsonNode refreshExpiresIn = json == null ? null : json.get("refresh_expires_in");
+        String type = text(json, "token_type");
+        if (access == null || refresh == null || expiresIn == null || !expiresIn.canConvertToLong()
+                || expiresIn.asLong() <= 0 || !"bearer".equalsIgnoreCase(type)) {
+            throw new AuthProtocolException("the token response of " + path
+                    + " lacks access_token, refresh_token, token_type Bearer or a positive expires_in", 200);
+        }
+        Duration lifetime = Duration.ofSeconds(expiresIn.asLong());
+        Instant refreshExpiresAt = refreshExpiresIn != null && refreshExpiresIn.canConvertToLong()
+                ? sentAt.plusSeconds(refreshExpiresIn.asLong()) : null;
+        return new TokenSet(access, refresh, sentAt.plus(lifetime),
+                TokenSet.refreshAt(sentAt, lifetime, minValidity), refreshExpiresAt, text(json, "scope"));
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode node = json == null ? null : json.get(field);
+        return node != null && node.isTextual() && !node.asText().isEmpty() ? node.asText() : null;
+    }
+
+    private static AuthProtocolException unexpected(int status, String path) {
+        return new AuthProtocolException("POST " + path + " answered unexpected status " + status
+                + " (is the server URL right?)", status);
+    }
+}

@@ -1,0 +1,316 @@
+package agentauth.client;
+
+import agentauth.client.InvalidTokenException.Reason;
+import agentauth.client.VerifiedTokens.Digest;
+import agentauth.client.VerifiedTokens.Entry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+
+/**
+ * Verifies agent-auth access tokens inside a resource server, offline, against the issuer's
+ * published keys (JWKS).
+ *
+ * <pre>{@code
+ * TokenVerifier verifier = TokenVerifier.forIssuer("https://auth.example.com")
+ *         .audience("https://api.example.com").build();
+ * TokenClaims claims = verifier.verifyAuthorizationHeader(ctx.header("Authorization"))
+ *         .requireScope("read");
+ * }</pre>
+ *
+ * <p><b>Checked:</b> three-part JWS; header {@code alg} equal to the key's algorithm (ES256
+ * only: the algorithm comes from the key, so {@code none} and HMAC confusion fail), {@code typ}
+ * {@code at+jwt} (RFC 9068), no {@code crit}; the {@code kid} names a key in the JWKS; the
+ * signature; {@code iss} equals the expected issuer; {@code aud} contains the expected
+ * audience; {@code exp} not passed, {@code iat} and {@code nbf} (if present) not in the
+ * future, each with the clock skew; {@code sub}, {@code client_id} and {@code jti} present.
+ *
+ * <p><b>Not checked:</b> revocation. A token whose family was revoked, or whose user was
+ * disabled, stays valid here until it expires (keep the access TTL short), unless its key is
+ * revoked from the JWKS and this verifier has refetched it. Scopes are checked by the caller
+ * ({@link TokenClaims#requireScope}).
+ *
+ * <p><b>Keys:</b> fetched on the first verification (not at build time, so a service may start
+ * before its auth server), refetched when the JWKS {@code max-age} passes (keys no longer
+ * listed drop out; if the issuer cannot be reached then, the known keys stay in use), and on an
+ * unknown {@code kid} at most once per {@link Builder#unknownKeyRefetchInterval} (so a flood of
+ * forged kids cannot make it hammer the issuer; a genuinely new key within that interval of
+ * such a flood is refused until it passes).
+ *
+ * <p><b>Speed:</b> tokens that verified before are remembered (bounded, by the SHA-256 of the
+ * token); seeing one again costs a hash and a lookup, and still checks expiry and that its
+ * key is still published.
+ *
+ * <p><b>Thread-safety:</b> immutable configuration; {@link #verify} may be called from any
+ * number of threads at once.
+ */
+public final class TokenVerifier {
+    private static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
+    private final String issuer;
+    private final String audience;
+    private final long skewSeconds;
+    private final Clock clock;
+    private final JwksKeys keys;
+    private final VerifiedTokens cache;
+    private final MessageDigest sha256Prototype = Es256.sha256();
+
+    private TokenVerifier(Builder b, JwksKeys keys) {
+        this.issuer = b.issuer;
+        this.audience = b.audience;
+        this.skewSeconds = b.clockSkew.toSeconds();
+        this.clock = b.clock;
+        this.keys = keys;
+        this.cache = new VerifiedTokens(b.cacheSize);
+    }
+
+    /**
+     * A verifier for tokens from this issuer; the JWKS URL is discovered from its RFC 8414
+     * metadata ({@code <issuer>/.well-known/oauth-authorization-server}), whose {@code issuer}
+     * must match. The expected {@code iss} is this URL.
+     *
+     * @param issuerUrl the issuer, e.g. {@code https://auth.example.com}
+     * @return a builder; set at least {@link Builder#audience}
+     * @throws IllegalArgumentException the URL is not an absolute http(s) URL
+     */
+    public static Builder forIssuer(String issuerUrl) {
+        URI issuer = Urls.base(issuerUrl, "issuer");
+        return new Builder(issuer, null, issuer.toString());
+    }
+
+    /**
+     * A verifier that reads keys from this JWKS URL directly; set the expected issuer with
+     * {@link Builder#issuer}.
+     *
+     * @param jwksUrl e.g. {@code https://auth.example.com/.well-known/jwks.json}
+     * @return a builder; set at least {@link Builder#issuer} and {@link Builder#audience}
+     * @throws IllegalArgumentException the URL is not an absolute http(s) URL
+     */
+    public static Builder forJwks(String jwksUrl) {
+        return new Builder(null, Urls.absolute(jwksUrl, "jwksUrl"), null);
+    }
+
+    /**
+     * Verifies an access token.
+     *
+     * @param token the compact JWS, without {@code Bearer }
+     * @return its claims
+     * @throws InvalidTokenException the token is not acceptable; {@link InvalidTokenException#reason()} says why
+     * @throws ServerUnavailableException the keys were needed and the issuer could not be reached
+     * @throws AuthProtocolException the issuer's metadata or JWKS is not what was expected
+     */
+    public TokenClaims verify(String token) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            throw new InvalidTokenException(Reason.MALFORMED, "the token is empty or longer than "
+                    + MAX_TOKEN_LENGTH + " characters");
+        }
+        byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.of(sha256(bytes));
+        long now = clock.millis() / 1000;
+        Entry seen = cache.get(digest);
+        if (seen != null) {
+            checkTimes(seen.exp(), seen.nbf(), seen.iat(), now);
+            if (keys.keys().keys().get(seen.kid()) == seen.key()) {
+                return seen.claims();
+            }
+            cache.remove(digest); // its key was dropped or replaced: verify from scratch
+        }
+        Entry verified = JwsCheck.verify(bytes, this::key, issuer, audience);
+        checkTimes(verified.exp(), verified.nbf(), verified.iat(), now);
+        cache.put(digest, verified);
+        return verified.claims();
+    }
+
+    /**
+     * Verifies the token of an {@code Authorization: Bearer <token>} header (RFC 6750 §2.1;
+     * the scheme is matched ignoring case).
+     *
+     * @param header the header value, or null when the request had none
+     * @return the token's claims
+     * @throws InvalidTokenException no Bearer token, or as {@link #verify}
+     * @throws AgentAuthException as {@link #verify}
+     */
+    public TokenClaims verifyAuthorizationHeader(String header) {
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new InvalidTokenException(Reason.MALFORMED, "no Bearer token in the Authorization header");
+        }
+        return verify(header.substring(7).trim());
+    }
+
+    private ECPublicKeyParameters key(String kid) {
+        return keys.key(kid);
+    }
+
+    /** RFC 7519 §4.1.4-6, with the skew in the caller's favour on every side. */
+    private void checkTimes(long exp, long nbf, long iat, long now) {
+        if (now - skewSeconds >= exp) {
+            throw new InvalidTokenException(Reason.EXPIRED, "the token has expired");
+        }
+        if (iat > now + skewSeconds || nbf > now + skewSeconds) {
+            throw new InvalidTokenException(Reason.NOT_YET_VALID, "the token is not valid yet (iat or nbf in the future)");
+        }
+    }
+
+    private byte[] sha256(byte[] bytes) {
+        try {
+            MessageDigest md = (MessageDigest) sha256Prototype.clone(); // cheaper than getInstance
+            return md.digest(bytes);
+        } catch (CloneNotSupportedException e) {
+            return Es256.sha256().digest(bytes);
+        }
+    }
+
+    /** Names the issuer and audience; a verifier holds no secrets. */
+    @Override
+    public String toString() {
+        return "TokenVerifier[issuer=" + issuer + ", audience=" + audience + ", skew=" + skewSeconds + "s]";
+    }
+
+    /**
+     * Configures a {@link TokenVerifier}. Not thread-safe; {@link #build()} copies everything.
+     */
+    public static final class Builder {
+        private final URI discoveryBase;
+        private final URI jwksUri;
+        private String issuer;
+        private String audience;
+        private Duration clockSkew = Duration.ofSeconds(30);
+        private Duration unknownKeyRefetchInterval = Duration.ofSeconds(30);
+        private int cacheSize = 10_000;
+        private HttpClient httpClient;
+        private Duration timeout = Duration.ofSeconds(5);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(URI discoveryBase, URI jwksUri, String issuer) {
+            this.discoveryBase = discoveryBase;
+            this.jwksUri = jwksUri;
+            this.issuer = issuer;
+        }
+
+        /**
+         * The expected {@code iss}, compared exactly. Required with {@link #forJwks}; with
+         * {@link #forIssuer} it is the issuer URL already.
+         *
+         * @param issuer the issuer
+         * @return this builder
+         */
+        public Builder issuer(String issuer) {
+            this.issuer = issuer;
+            return this;
+        }
+
+        /**
+         * The audience this service accepts: tokens whose {@code aud} does not contain it are
+         * refused. Required: use the issuer URL to accept tokens issued without a
+         * {@code resource}, or the service's resource URL.
+         *
+         * @param audience the audience
+         * @return this builder
+         */
+        public Builder audience(String audience) {
+            this.audience = audience;
+            return this;
+        }
+
+        /**
+         * Tolerance for clocks that disagree, applied to {@code exp}, {@code iat}, {@code nbf}.
+         * Default 30 s.
+         *
+         * @param skew zero or more, whole seconds
+         * @return this builder
+         */
+        public Builder clockSkew(Duration skew) {
+            this.clockSkew = skew;
+            return this;
+        }
+
+        /**
+         * The least time between two JWKS fetches caused by an unknown {@code kid}. Default 30 s.
+         *
+         * @param interval a positive duration
+         * @return this builder
+         */
+        public Builder unknownKeyRefetchInterval(Duration interval) {
+            this.unknownKeyRefetchInterval = interval;
+            return this;
+        }
+
+        /**
+         * How many verified tokens to remember; default 10,000. 0 turns the cache off.
+         *
+         * @param size zero or more
+         * @return this builder
+         */
+        public Builder cacheSize(int size) {
+            this.cacheSize = size;
+            return this;
+        }
+
+        /**
+         * The HTTP client for metadata and JWKS; by default a new one (HTTP/1.1, no redirects).
+         *
+         * @param httpClient the client
+         * @return this builder
+         */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        /**
+         * Timeout of one metadata or JWKS request; default 5 s.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * The clock times are judged by; for tests. Default {@link Clock#systemUTC()}.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Validates and builds. Nothing is fetched yet.
+         *
+         * @return the verifier
+         * @throws IllegalArgumentException a required setting is missing or a value is invalid
+         */
+        public TokenVerifier build() {
+            require(issuer != null && !issuer.isEmpty(), "issuer is required");
+            require(audience != null && !audience.isEmpty(), "audience is required");
+            require(clockSkew != null && !clockSkew.isNegative(), "clockSkew must not be negative");
+            require(unknownKeyRefetchInterval != null && unknownKeyRefetchInterval.toMillis() > 0,
+                    "unknownKeyRefetchInterval must be positive");
+            require(cacheSize >= 0, "cacheSize must not be negative");
+            require(timeout != null && timeout.toMillis() > 0, "timeout must be positive");
+            require(clock != null, "clock is required");
+            HttpClient http = httpClient != null ? httpClient : HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(timeout)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+            return new TokenVerifier(this,
+                    new JwksKeys(discoveryBase, jwksUri, http, timeout, unknownKeyRefetchInterval, clock));
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

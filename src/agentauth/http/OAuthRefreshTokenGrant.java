@@ -1,0 +1,36 @@
+package agentauth.http;
+
+import agentauth.error.AuthError;
+import agentauth.store.User;
+import agentauth.token.Grants;
+import agentauth.token.RefreshTokens;
+import agentauth.token.TokenResponse;
+import java.util.List;
+
+/**
+ * grant_type=refresh_token (RFC 6749 §6) over the native refresh-token families: the same
+ * rotation and reuse detection as /refresh, and the token must be the authenticated client's own.
+ * {@code scope} narrows this access token only; {@code resource} must be the family's audience.
+ */
+final class OAuthRefreshTokenGrant implements OAuthTokenHandler.Grant {
+    private final Grants grants;
+    private final RefreshTokens tokens;
+
+    OAuthRefreshTokenGrant(Grants grants, RefreshTokens tokens) {
+        this.grants = grants;
+        this.tokens = tokens;
+    }
+
+    @Override
+    public TokenResponse issue(User client, Body form, String address) {
+        String token = form.string("refresh_token");
+        List<String> requested = OAuthTokenHandler.requestedScope(form);
+        String resource = form.optionalString("resource");
+        String audience = resource == null || resource.isEmpty() ? null : grants.audience(resource);
+        try {
+            return tokens.refresh(token, client.username(), requested, audience, address);
+        } catch (AuthError.InvalidGrant e) {
+            throw e.withStatus(400); // RFC 6749 §5.2; the native /refresh answers 401
+        }
+    }
+}

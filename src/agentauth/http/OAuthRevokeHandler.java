@@ -1,0 +1,51 @@
+package agentauth.http;
+
+import agentauth.error.AuthError;
+import agentauth.store.User;
+import agentauth.token.AccessTokens;
+import agentauth.token.RefreshTokens;
+import io.javalin.http.Context;
+
+/**
+ * POST /oauth/revoke (RFC 7009): the client authenticates and names one of its tokens. A refresh
+ * token ends its family; an access token ends the family it came from ({@code sid}). An unknown,
+ * expired or another client's token answers 200 too and changes nothing (§2.2), so the answer
+ * tells nothing about tokens the caller does not own. {@code token_type_hint} is not needed: an
+ * access token is a JWT, a refresh token never contains a dot.
+ */
+final class OAuthRevokeHandler {
+    private final ClientAuth clientAuth;
+    private final ClientAddress addresses;
+    private final AccessTokens accessTokens;
+    private final RefreshTokens refreshTokens;
+
+    OAuthRevokeHandler(ClientAuth clientAuth, ClientAddress addresses, AccessTokens accessTokens, RefreshTokens refreshTokens) {
+        this.clientAuth = clientAuth;
+        this.addresses = addresses;
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+    }
+
+    void revoke(Context ctx) {
+        Body form = OAuthForm.read(ctx);
+        User client = clientAuth.authenticate(ctx, form);
+        String token = form.string("token");
+        String address = addresses.of(ctx);
+        if (token.indexOf('.') >= 0) revokeAccessToken(token, client, address);
+        else refreshTokens.logout(token, client.username(), address);
+        ctx.header("Cache-Control", "no-store");
+        ctx.status(200);
+    }
+
+    /** A client_credentials token has no family: it cannot be revoked and ends at its expiry. */
+    private void revokeAccessToken(String token, User client, String address) {
+        AccessTokens.Claims claims;
+        try {
+            claims = accessTokens.verify(token);
+        } catch (AuthError.InvalidToken e) {
+            return; // not ours, expired or forged: nothing to end
+        }
+        if (claims.sid() != null && claims.subject().equals(client.username()))
+            refreshTokens.endFamily(claims.sid(), client.username(), address);
+    }
+}

@@ -1,0 +1,50 @@
+package agentauth.http;
+
+import agentauth.error.AuthError;
+import agentauth.store.User;
+import agentauth.token.TokenResponse;
+import agentauth.user.Rules;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * POST /oauth/token (RFC 6749 §3.2): a form body, the client authenticates, then the grant named
+ * by {@code grant_type} issues. Each grant is its own class; this one only picks it.
+ */
+final class OAuthTokenHandler {
+    /** One grant type: the authenticated client and its form in, a token response out. */
+    interface Grant {
+        TokenResponse issue(User client, Body form, String address);
+    }
+
+    private final ClientAuth clientAuth;
+    private final ClientAddress addresses;
+    private final Map<String, Grant> grants;
+
+    OAuthTokenHandler(ClientAuth clientAuth, ClientAddress addresses, Map<String, Grant> grants) {
+        this.clientAuth = clientAuth;
+        this.addresses = addresses;
+        this.grants = Map.copyOf(grants);
+    }
+
+    void token(Context ctx) {
+        Body form = OAuthForm.read(ctx);
+        String type = form.optionalString("grant_type");
+        if (type == null || type.isEmpty()) throw new AuthError.InvalidRequest("grant_type is required.");
+        Grant grant = grants.get(type);
+        if (grant == null)
+            throw new AuthError(400, "unsupported_grant_type", "Supported grant types: client_credentials, refresh_token.");
+        User client = clientAuth.authenticate(ctx, form);
+        TokenResponses.write(ctx, grant.issue(client, form, addresses.of(ctx)));
+    }
+
+    /** RFC 6749 §3.3 and §5.2: a malformed scope is invalid_scope, asked only after authentication. */
+    static List<String> requestedScope(Body form) {
+        try {
+            return Rules.requestedScope(form.optionalString("scope"));
+        } catch (AuthError.InvalidRequest e) {
+            throw new AuthError.InvalidScope(e.description());
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package agentauth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import agentauth.support.Http;
+import agentauth.support.TestServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The command line: help, flag validation, and the users subcommands against a live server's file. */
+class MainTest {
+    record Run(int code, String out, String err) {}
+
+    static Run run(Map<String, String> env, String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(args, env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void help_lists_every_flag_variable_and_subcommand() {
+        Run r = run(Map.of(), "", "--help");
+        assertEquals(0, r.code());
+        for (String s : new String[] {"--host", "--port", "--db", "--issuer", "--access-ttl", "--refresh-ttl",
+            "--admin-session-ttl", "--refresh-retry-window", "--resource", "--trusted-proxy", "AGENT_AUTH_HOST",
+            "AGENT_AUTH_ADMIN_PASSWORD", "AGENT_AUTH_MASTER_KEY", "users add", "token", "backup"})
+            assertTrue(r.out().contains(s), "help mentions " + s);
+    }
+
+    @Test
+    void bad_flags_exit_non_zero_with_one_line_naming_the_flag() {
+        String[][] cases = {
+            {"--port", "99999"}, {"--access-ttl", "soon"}, {"--refresh-retry-window", "301s"}, {"--nope"},
+            {"--host", "0.0.0.0"}, {"--trusted-proxy", "not-a-cidr"}, {"--issuer", "ftp://x"}, {"--port"}};
+        for (String[] args : cases) {
+            Run r = run(Map.of(), "", args);
+            assertEquals(2, r.code(), String.join(" ", args));
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(args[0].replace("--nope", "nope")), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
+    }
+
+    @Test
+    void environment_sets_a_flag_and_the_flag_wins() {
+        Config fromEnv = Config.parse(java.util.List.of(), Map.of("AGENT_AUTH_PORT", "9999", "AGENT_AUTH_ACCESS_TTL", "5m"));
+        assertEquals(9999, fromEnv.port());
+        assertEquals(java.time.Duration.ofMinutes(5), fromEnv.accessTtl());
+        Config flagWins = Config.parse(java.util.List.of("--port", "7000"), Map.of("AGENT_AUTH_PORT", "9999"));
+        assertEquals(7000, flagWins.port());
+    }
+
+    @Test
+    void users_commands_change_a_running_servers_users_at_once() {
+        try (TestServer server = TestServer.start()) {
+            Http http = new Http(server.url());
+            Map<String, String> env = new HashMap<>();
+            String db = server.db().toString();
+            Run add = run(env, "cli-agent-secret-1\n", "users", "add", "cli-agent", "--scope", "read", "--scope", "write",
+                "--db", db, "--argon2-memory", "1024");
+            assertEquals(0, add.code(), add.err());
+            Http.Response login = http.login("cli-agent", "cli-agent-secret-1");
+            assertEquals(200, login.status());
+            assertEquals("read write", login.text("scope"));
+
+            Run list = run(env, "", "users", "list", "--db", db);
+            assertTrue(list.out().contains("cli-agent") && list.out().contains("admin"), list.out());
+
+            env.put("AGENT_AUTH_PASSWORD", "cli-agent-secret-2");
+            assertEquals(0, run(env, "", "users", "passwd", "cli-agent", "--db", db, "--argon2-memory", "1024").code());
+            assertEquals(401, http.login("cli-agent", "cli-agent-secret-1").status());
+            assertEquals("invalid_grant", http.postJson("/refresh",
+                Http.json("refresh_token", login.text("refresh_token"))).error(), "passwd ended the families");
+            assertEquals(200, http.login("cli-agent", "cli-agent-secret-2").status());
+
+            assertEquals(0, run(env, "", "users", "disable", "cli-agent", "--db", db).code());
+            assertEquals(401, http.login("cli-agent", "cli-agent-secret-2").status());
+            assertEquals(0, run(env, "", "users", "enable", "cli-agent", "--db", db).code());
+            assertEquals(200, http.login("cli-agent", "cli-agent-secret-2").status());
+            assertEquals(0, run(env, "", "users", "remove", "cli-agent", "--db", db).code());
+            assertEquals(401, http.login("cli-agent", "cli-agent-secret-2").status());
+
+            var events = server.app().audit().list(50, null, "cli-agent", null).events();
+            assertTrue(events.stream().anyMatch(e -> e.type().equals("user_created") && "cli".equals(e.actor())));
+            assertTrue(events.stream().anyMatch(e -> e.type().equals("user_deleted") && "cli".equals(e.actor())));
+        }
+    }
+
+    @Test
+    void the_cli_keeps_the_last_admin_unless_forced_and_validates_like_the_api() {
+        try (TestServer server = TestServer.start()) {
+            String db = server.db().toString();
+            Run refused = run(Map.of(), "", "users", "disable", "admin", "--db", db);
+            assertEquals(1, refused.code());
+            assertTrue(refused.err().contains("no enabled admin"), refused.err());
+            Run badName = run(Map.of("AGENT_AUTH_PASSWORD", "long-enough-secret"), "", "users", "add", "-bad", "--db", db);
+            assertEquals(1, badName.code());
+            Run shortSecret = run(Map.of("AGENT_AUTH_PASSWORD", "short"), "", "users", "add", "okname", "--db", db);
+            assertEquals(1, shortSecret.code());
+            assertTrue(shortSecret.err().contains("12 to 1024 bytes"), shortSecret.err());
+            assertFalse(shortSecret.err().contains("short"), "the secret is never echoed");
+            Run forced = run(Map.of(), "", "users", "disable", "admin", "--db", db, "--force");
+            assertEquals(0, forced.code(), forced.err());
+        }
+    }
+
+    @Test
+    void a_missing_secret_is_a_clear_error() {
+        Path db = Path.of(System.getProperty("java.io.tmpdir"), "agent-auth-main-test-" + System.nanoTime() + ".db");
+        Run r = run(Map.of(), "", "users", "add", "someone", "--db", db.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("AGENT_AUTH_PASSWORD"), r.err());
+        db.toFile().delete();
+        Path.of(db + "-wal").toFile().delete();
+        Path.of(db + "-shm").toFile().delete();
+    }
+}

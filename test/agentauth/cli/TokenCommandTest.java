@@ -1,0 +1,169 @@
+package agentauth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import agentauth.client.TokenVerifier;
+import agentauth.store.RefreshTokenStore;
+import agentauth.support.TestServer;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TokenCommandTest {
+    private static final String SECRET = "p@ss:w\u00f6rd%+ &=of-12+chars";
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private HttpServer oauth;
+
+    @AfterEach
+    void stop() {
+        if (oauth != null) {
+            oauth.stop(0);
+        }
+    }
+
+    private int run(Map<String, String> env, String stdin, String... args) {
+        InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        return TokenCommand.run(args, env, in, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A /oauth/token on loopback that answers {@code status body} and keeps what it was sent. */
+    private String oauthServer(int status, String body, AtomicReference<String> auth, AtomicReference<String> form)
+            throws Exception {
+        oauth = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        oauth.createContext("/oauth/token", ex -> {
+            auth.set(ex.getRequestHeaders().getFirst("Authorization"));
+            form.set(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(status, bytes.length);
+            ex.getResponseBody().write(bytes);
+            ex.close();
+        });
+        oauth.start();
+        return "http://127.0.0.1:" + oauth.getAddress().getPort();
+    }
+
+    @Test
+    void client_credentials_prints_only_the_token_and_form_encodes_the_basic_credentials() throws Exception {
+        AtomicReference<String> auth = new AtomicReference<>();
+        AtomicReference<String> form = new AtomicReference<>();
+        String url = oauthServer(200, "{\"access_token\":\"the.access.token\",\"token_type\":\"Bearer\",\"expires_in\":900}",
+                auth, form);
+        int code = run(Map.of("AGENT_AUTH_PASSWORD", SECRET), "", "--server", url, "--username", "agent 1",
+                "--scope", "read", "--scope", "write", "--resource", "https://api.example/x?y=1");
+        assertEquals(0, code, err());
+        assertEquals("the.access.token" + System.lineSeparator(), out());
+        assertEquals("", err());
+        // RFC 6749 §2.3.1: each part form-url-encoded, then joined and base64-encoded
+        String basic = new String(Base64.getDecoder().decode(auth.get().substring("Basic ".length())), StandardCharsets.UTF_8);
+        String[] parts = basic.split(":", 2);
+        assertEquals("agent+1", parts[0]);
+        assertFalse(parts[1].contains(":"), "a colon in the secret is encoded");
+        assertEquals(SECRET, URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+        assertEquals(Map.of("grant_type", "client_credentials", "scope", "read write",
+                "resource", "https://api.example/x?y=1"), decode(form.get()));
+    }
+
+    private static Map<String, String> decode(String form) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String pair : form.split("&")) {
+            String[] kv = pair.split("=", 2);
+            m.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        return m;
+    }
+
+    @Test
+    void the_secret_comes_from_the_first_line_of_standard_input_when_the_variable_is_unset() throws Exception {
+        AtomicReference<String> auth = new AtomicReference<>();
+        String url = oauthServer(200, "{\"access_token\":\"t\"}", auth, new AtomicReference<>());
+        assertEquals(0, run(Map.of(), "line-one-secret\r\nline two\n", "--server", url, "--username", "a"));
+        assertEquals("a:line-one-secret",
+                new String(Base64.getDecoder().decode(auth.get().substring(6)), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void refused_credentials_exit_1_with_one_line_and_never_the_secret() throws Exception {
+        String url = oauthServer(401, "{\"error\":\"invalid_client\",\"error_description\":\"Wrong name or secret.\"}",
+                new AtomicReference<>(), new AtomicReference<>());
+        assertEquals(1, run(Map.of("AGENT_AUTH_PASSWORD", SECRET), "", "--server", url, "--username", "a"));
+        assertEquals("", out());
+        assertEquals(1, err().lines().count(), err());
+        assertTrue(err().contains("invalid_client"), err());
+        assertFalse(err().contains(SECRET));
+    }
+
+    @Test
+    void an_overloaded_server_exits_3_saying_when_to_retry() throws Exception {
+        oauthServer(503, "{\"error\":\"temporarily_unavailable\"}", new AtomicReference<>(), new AtomicReference<>());
+        oauth.removeContext("/oauth/token");
+        oauth.createContext("/oauth/token", ex -> {
+            ex.getResponseHeaders().set("Retry-After", "7");
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        String url = "http://127.0.0.1:" + oauth.getAddress().getPort();
+        assertEquals(3, run(Map.of("AGENT_AUTH_PASSWORD", SECRET), "", "--server", url, "--username", "a"));
+        assertTrue(err().contains("retry after 7 s"), err());
+    }
+
+    @Test
+    void usage_errors_exit_2_and_an_unreachable_server_exits_3() throws Exception {
+        assertEquals(2, run(Map.of("AGENT_AUTH_PASSWORD", SECRET), "", "--server", "http://127.0.0.1:1"));
+        assertEquals(2, run(Map.of(), "", "--server", "http://127.0.0.1:1", "--username", "a"));
+        assertTrue(err().contains("AGENT_AUTH_PASSWORD"), err());
+        assertEquals(2, run(Map.of(), "", "--bogus", "x"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        err.reset();
+        assertEquals(3, run(Map.of("AGENT_AUTH_PASSWORD", SECRET), "", "--server", "http://127.0.0.1:" + port,
+                "--username", "a"));
+        assertEquals(1, err().lines().count(), err());
+        assertFalse(err().contains(SECRET));
+    }
+
+    @Test
+    void against_the_real_server_the_token_verifies_and_no_refresh_family_is_left() {
+        try (TestServer s = TestServer.start()) {
+            s.createUser("agent-1", SECRET, "read", "write");
+            int code = run(Map.of(), SECRET + "\n", "--server", s.url(), "--username", "agent-1", "--scope", "read");
+            assertEquals(0, code, err());
+            List<String> lines = out().lines().toList();
+            assertEquals(1, lines.size());
+            var claims = TokenVerifier.forIssuer(s.url()).audience(s.url()).build().verify(lines.get(0));
+            assertEquals("agent-1", claims.subject());
+            assertEquals(java.util.Set.of("read"), claims.scopes());
+            long id = s.app().users().get("agent-1").id();
+            var db = s.app().services().database();
+            assertEquals(List.of(), db.read(c -> new RefreshTokenStore(db).liveFamilies(c, id, Instant.now())));
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package agentauth.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import agentauth.client.InvalidTokenException.Reason;
+import agentauth.support.TestServer;
+import agentauth.user.Users;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client and the verifier against a real agent-auth server on loopback, and a small
+ * protected service (Javalin + TokenVerifier) built here the way a user would build one.
+ */
+class AgentAuthClientServerTest {
+    private static final String SECRET = "agent-secret-of-many-chars";
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final CountingHttpClient http = new CountingHttpClient();
+    private final TestClock clientClock = TestClock.atSystemTime();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+    }
+
+    private TestServer server(String... flags) {
+        TestServer s = TestServer.start(flags);
+        running.add(s);
+        s.createUser("agent-1", SECRET, "read", "write");
+        return s;
+    }
+
+    private AgentAuthClient client(TestServer s) {
+        AgentAuthClient c = AgentAuthClient.builder().server(s.url()).username("agent-1").secret(SECRET)
+                .httpClient(http).build();
+        running.add(c);
+        return c;
+    }
+
+    /** A service whose GET /data needs a token for {@code audience} with scope read. */
+    private String service(TokenVerifier verifier) {
+        Javalin app = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.routes.get("/data", ctx -> ctx.result("hello " + verifier
+                    .verifyAuthorizationHeader(ctx.header("Authorization")).requireScope("read").subject()));
+            c.routes.exception(InvalidTokenException.class, (e, ctx) -> ctx.status(401)
+                    .header("WWW-Authenticate", "Bearer error=\"invalid_token\"").result(e.getMessage()));
+            c.routes.exception(InsufficientScopeException.class, (e, ctx) -> ctx.status(403).result(e.getMessage()));
+            c.routes.exception(AgentAuthException.class, (e, ctx) -> ctx.status(503).result(e.getMessage()));
+        }).start("127.0.0.1", 0);
+        running.add(app::stop);
+        return "http://127.0.0.1:" + app.port() + "/data";
+    }
+
+    private static HttpRequest.Builder get(String url) {
+        return HttpRequest.newBuilder(URI.create(url));
+    }
+
+    @Test
+    void sixteen_threads_calling_a_service_for_ten_seconds_see_no_failure_and_share_each_refresh()
+            throws Exception {
+        TestServer s = server("--access-ttl", "2s");
+        String data = service(TokenVerifier.forIssuer(s.url()).audience(s.url()).build());
+        AgentAuthClient agent = client(s);
+        AtomicInteger calls = new AtomicInteger();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            threads.add(new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    try {
+                        HttpResponse<String> r = agent.send(get(data), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200 || !r.body().equals("hello agent-1")) {
+                            failures.add(r.statusCode() + " " + r.body());
+                        }
+                        calls.incrementAndGet();
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(List.of(), List.copyOf(failures));
+        assertTrue(calls.get() > 16, "calls: " + calls.get());
+        assertEquals(1, http.count("/login"));
+        // The server floors expires_in to whole seconds, so a 2 s token usually says 1 s: about
+        // one refresh per second, shared by all 16 threads (16x that would be hundreds).
+        int refreshes = http.count("/refresh");
+        assertTrue(refreshes >= 4 && refreshes <= 14, "refreshes: " + refreshes + " for " + calls.get() + " calls");
+    }
+
+    @Test
+    void revoked_family_makes_the_client_log_in_again() {
+        TestServer s = server();
+        AgentAuthClient agent = AgentAuthClient.builder().server(s.url()).username("agent-1").secret(SECRET)
+                .httpClient(http).clock(clientClock).build();
+        running.add(agent);
+        String first = agent.accessToken();
+        s.app().users().revokeSessions("agent-1", new Users.Actor("test", null));
+        clientClock.advance(Duration.ofMinutes(14).plusSeconds(31)); // 15 min token: refresh is due
+        String second = agent.accessToken();
+        assertNotEquals(first, second);
+        assertEquals(1, http.count("/refresh"));
+        assertEquals(2, http.count("/login"));
+    }
+
+    @Test
+    void a_service_that_refuses_a_revoked_token_gets_one_retry_with_a_fresh_login() throws Exception {
+        TestServer s = server();
+        AgentAuthClient agent = client(s);
+        assertEquals(200, agent.send(get(s.url() + "/me"), HttpResponse.BodyHandlers.ofString()).statusCode());
+        s.app().users().revokeSessions("agent-1", new Users.Actor("test", null));
+        // /me checks the family is live: 401, then the client refreshes (refused) and logs in
+        HttpResponse<String> r = agent.send(get(s.url() + "/me"), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(3, http.count("/me"));
+        assertEquals(2, http.count("/login"));
+    }
+
+    @Test
+    void a_key_rotation_on_the_server_does_not_break_verification() {
+        TestServer s = server();
+        TokenVerifier verifier = TokenVerifier.forIssuer(s.url()).audience(s.url()).build();
+        String before = client(s).accessToken();
+        assertEquals("agent-1", verifier.verify(before).subject());
+        s.app().signingKeys().rotate("test", null);
+        String after = AgentAuthClient.builder().server(s.url()).username("agent-1").secret(SECRET).build()
+                .accessToken();
+        assertEquals("agent-1", verifier.verify(after).subject());
+        assertEquals("agent-1", verifier.verify(before).subject(), "the old key stays published");
+    }
+
+    @Test
+    void a_token_for_a_resource_is_accepted_by_that_resource_only() {
+        TestServer s = server("--resource", "https://api.example");
+        String token = AgentAuthClient.builder().server(s.url()).username("agent-1").secret(SECRET)
+                .resource("https://api.example").scopes("read").build().accessToken();
+        TokenClaims claims = TokenVerifier.forIssuer(s.url()).audience("https://api.example").build().verify(token);
+        assertEquals(List.of("https://api.example"), claims.audience());
+        assertEquals(java.util.Set.of("read"), claims.scopes());
+        InvalidTokenException e = assertThrows(InvalidTokenException.class,
+                () -> TokenVerifier.forIssuer(s.url()).audience(s.url()).build().verify(token));
+        assertEquals(Reason.WRONG_AUDIENCE, e.reason());
+        e = assertThrows(InvalidTokenException.class, () -> TokenVerifier.forJwks(s.url() + "/.well-known/jwks.json")
+                .issuer("https://elsewhere.example").audience("https://api.example").build().verify(token));
+        assertEquals(Reason.WRONG_ISSUER, e.reason());
+    }
+
+    @Test
+    void a_wrong_secret_is_bad_credentials_and_nothing_shows_a_secret_or_token() {
+        TestServer s = server();
+        AgentAuthClient wrong = AgentAuthClient.builder().server(s.url()).username("agent-1")
+                .secret(SECRET + "-wrong").build();
+        BadCredentialsException e = assertThrows(BadCredentialsException.class, wrong::accessToken);
+        assertEquals("invalid_client", e.error());
+        assertFalse(e.toString().contains(SECRET));
+        assertFalse(wrong.toString().contains(SECRET));
+
+        AgentAuthClient agent = client(s);
+        String token = agent.accessToken();
+        assertFalse(agent.toString().contains(SECRET) || agent.toString().contains(token), agent.toString());
+        InvalidTokenException rejected = assertThrows(InvalidTokenException.class,
+                () -> TokenVerifier.forIssuer(s.url()).audience("https://other.example").build().verify(token));
+        for (String part : token.split("\\.")) {
+            assertFalse(rejected.getMessage().contains(part));
+        }
+    }
+
+    @Test
+    void close_ends_the_family_on_the_server() throws Exception {
+        TestServer s = server();
+        AgentAuthClient agent = client(s);
+        agent.accessToken();
+        assertEquals(1, liveFamilies(s));
+        agent.close();
+        assertEquals(0, liveFamilies(s));
+        assertEquals(1, http.count("/logout"));
+    }
+
+    static int liveFamilies(TestServer s) {
+        long id = s.app().users().get("agent-1").id();
+        var db = s.app().services().database();
+        return db.read(c -> new agentauth.store.RefreshTokenStore(db)
+                .liveFamilies(c, id, java.time.Instant.now()).size());
+    }
+}

@@ -1,0 +1,75 @@
+package agentauth.client;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP server on 127.0.0.1 that publishes a JWKS and RFC 8414 metadata like agent-auth
+ * does, and counts how often each is fetched.
+ */
+final class JwksServer implements AutoCloseable {
+    private final HttpServer server;
+    final AtomicInteger jwksFetches = new AtomicInteger();
+    final AtomicInteger metadataFetches = new AtomicInteger();
+    volatile List<TestKey> keys;
+    volatile String cacheControl = "max-age=300";
+    volatile int jwksStatus = 200;
+
+    private JwksServer(List<TestKey> keys) throws IOException {
+        this.keys = keys;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/.well-known/jwks.json", this::jwks);
+        server.createContext("/.well-known/oauth-authorization-server", this::metadata);
+        server.start();
+    }
+
+    static JwksServer start(TestKey... keys) throws IOException {
+        return new JwksServer(List.of(keys));
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    String jwksUrl() {
+        return url() + "/.well-known/jwks.json";
+    }
+
+    private void jwks(HttpExchange ex) throws IOException {
+        jwksFetches.incrementAndGet();
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (TestKey k : keys) {
+            list.add(k.jwk());
+        }
+        ex.getResponseHeaders().set("Cache-Control", cacheControl);
+        reply(ex, jwksStatus, TestKey.JSON.writeValueAsString(Map.of("keys", list)));
+    }
+
+    private void metadata(HttpExchange ex) throws IOException {
+        metadataFetches.incrementAndGet();
+        reply(ex, 200, TestKey.JSON.writeValueAsString(Map.of("issuer", url(), "jwks_uri", jwksUrl())));
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

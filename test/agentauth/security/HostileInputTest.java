@@ -1,0 +1,277 @@
+package agentauth.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import agentauth.support.Http;
+import agentauth.support.TestServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The hostile-input suite: a table of requests no client should send, across every endpoint.
+ * Each must get the contract's error body with the expected status and code (never a 500 or a
+ * stack trace), and must leave the users and token tables exactly as they were.
+ */
+class HostileInputTest {
+    static final String SECRET = "hostile-agent-secret";
+    static TestServer server;
+    static Http http;
+    static HostileTokens tokens;
+    static String refreshToken;
+
+    @BeforeAll
+    static void start() {
+        // Throttle numbers high: this suite checks parsing, ThrottleTest checks throttling.
+        server = TestServer.start("--throttle-failures", "100000", "--throttle-name-failures", "100000",
+            "--throttle-address-failures", "100000", "--throttle-address-names", "1000");
+        server.createUser("agent", SECRET, "read");
+        http = new Http(server.url());
+        refreshToken = http.login("agent", SECRET).text("refresh_token");
+        tokens = new HostileTokens(server.url(), server.app().signingKeys().current());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** {@code label} names a row whose request alone does not say what it tries (null: the request says it). */
+    record Case(String label, String method, String path, String type, byte[] body, List<String> headers, int status, String error) {
+        @Override
+        public String toString() {
+            if (label != null) return method + " " + path + " " + label + " -> " + status + " " + error;
+            String b = body == null ? "" : new String(body, StandardCharsets.UTF_8);
+            b = b.length() > 60 ? b.substring(0, 60) + "..." : b;
+            return method + " " + path + " " + b.replaceAll("[^\\x20-\\x7E]", "?") + " -> " + status + " " + error;
+        }
+    }
+
+    static final List<Case> CASES = new ArrayList<>();
+
+    static void row(String method, String path, String type, String body, int status, String error, String... headers) {
+        rowBytes(method, path, type, body == null ? null : body.getBytes(StandardCharsets.UTF_8), status, error, headers);
+    }
+
+    static void rowBytes(String method, String path, String type, byte[] body, int status, String error, String... headers) {
+        CASES.add(new Case(null, method, path, type, body, List.of(headers), status, error));
+    }
+
+    static final String JSON = "application/json", FORM = "application/x-www-form-urlencoded";
+
+    static byte[] withBytes(String before, byte[] middle, String after) {
+        byte[] a = before.getBytes(StandardCharsets.UTF_8), c = after.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[a.length + middle.length + c.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(middle, 0, out, a.length, middle.length);
+        System.arraycopy(c, 0, out, a.length + middle.length, c.length);
+        return out;
+    }
+
+    static {
+        String pw = "\"password\":\"wrong-secret-123\"";
+        // Malformed and truncated JSON
+        row("POST", "/login", JSON, "{\"username\":\"agent\"", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":", 400, "invalid_request");
+        row("POST", "/login", JSON, "{", 400, "invalid_request");
+        row("POST", "/login", JSON, "", 400, "invalid_request");
+        row("POST", "/login", JSON, "{'username':'agent'}", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":\"agent\",}", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":\"agent\"} trailing", 400, "invalid_request");
+        row("POST", "/refresh", JSON, "{\"refresh_token\":\"abc", 400, "invalid_request");
+        row("POST", "/logout", JSON, "{\"refresh_token\"", 400, "invalid_request");
+        // Not an object, wrong types
+        row("POST", "/login", JSON, "[]", 400, "invalid_request");
+        row("POST", "/login", JSON, "[{\"username\":\"agent\"," + pw + "}]", 400, "invalid_request");
+        row("POST", "/login", JSON, "null", 400, "invalid_request");
+        row("POST", "/login", JSON, "\"agent\"", 400, "invalid_request");
+        row("POST", "/login", JSON, "12345", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":[\"agent\"]," + pw + "}", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":{\"$ne\":null},\"password\":{\"$ne\":null}}", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":true," + pw + "}", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":\"agent\",\"password\":12345678901234}", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":\"agent\",\"password\":\"" + SECRET + "\",\"scope\":[\"read\"]}", 400, "invalid_request");
+        row("POST", "/refresh", JSON, "{\"refresh_token\":123}", 400, "invalid_request");
+        row("POST", "/refresh", JSON, "{\"refresh_token\":[\"a\",\"b\"]}", 400, "invalid_request");
+        row("POST", "/logout", JSON, "{\"refresh_token\":{}}", 400, "invalid_request");
+        // Missing and empty fields
+        row("POST", "/login", JSON, "{}", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":\"agent\"}", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":\"\"," + pw + "}", 400, "invalid_request");
+        row("POST", "/refresh", FORM, "", 400, "invalid_request");
+        // Huge numbers and very long strings
+        row("POST", "/login", JSON, "{\"username\":1e999999999," + pw + "}", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":" + "9".repeat(5000) + "," + pw + "}", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":\"" + "a".repeat(15_000) + "\"," + pw + "}", 401, "invalid_client");
+        row("POST", "/login", JSON, "{\"username\":\"agent\",\"password\":\"" + "p".repeat(1025) + "\"}", 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"username\":\"agent\",\"password\":\"" + "p".repeat(17_000) + "\"}", 413, "request_too_large");
+        row("POST", "/refresh", JSON, "{\"refresh_token\":\"" + "r".repeat(15_000) + "\"}", 401, "invalid_grant");
+        row("POST", "/login", JSON, "[".repeat(8000) + "]".repeat(8000), 400, "invalid_request");
+        row("POST", "/login", JSON, "{\"a\":".repeat(2500) + "1" + "}".repeat(2500), 400, "invalid_request");
+        // NUL and control characters
+        row("POST", "/login", JSON, "{\"username\":\"agent\\u0000\"," + pw + "}", 401, "invalid_client");
+        row("POST", "/login", JSON, "{\"username\":\"agent\\r\\nX-Injected: 1\"," + pw + "}", 401, "invalid_client");
+        row("POST", "/login", JSON, "{\"username\":\"agent\u0000\"," + pw + "}", 400, "invalid_request");
+        row("POST", "/login", FORM, "username=agent%00&password=wrong-secret-123", 401, "invalid_client");
+        row("POST", "/refresh", JSON, "{\"refresh_token\":\"\\u0000\\u001b[31m\"}", 401, "invalid_grant");
+        // Invalid UTF-8
+        rowBytes("POST", "/login", JSON, withBytes("{\"username\":\"", new byte[] {(byte) 0xC3, (byte) 0x28}, "\"," + pw + "}"), 400, "invalid_request");
+        rowBytes("POST", "/login", JSON, withBytes("{\"username\":\"", new byte[] {(byte) 0xFF, (byte) 0xFE}, "\"," + pw + "}"), 400, "invalid_request");
+        row("POST", "/login", FORM, "username=agent%C3%28&password=wrong-secret-123", 400, "invalid_request");
+        rowBytes("POST", "/login", FORM, withBytes("username=", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, "&password=x"), 400, "invalid_request");
+        // SQL and JSON injection
+        row("POST", "/login", JSON, "{\"username\":\"admin' OR '1'='1\"," + pw + "}", 401, "invalid_client");
+        row("POST", "/login", JSON, "{\"username\":\"admin'--\",\"password\":\"' OR 1=1 --\"}", 401, "invalid_client");
+        row("POST", "/login", JSON, "{\"username\":\"x'; DROP TABLE users; --\"," + pw + "}", 401, "invalid_client");
+        row("POST", "/login", FORM, "username=agent%27%20OR%201%3D1--&password=x%27%20OR%20%271%27%3D%271", 401, "invalid_client");
+        row("POST", "/login", JSON, "{\"username\":\"agent\\\",\\\"scope\\\":\\\"admin\"," + pw + "}", 401, "invalid_client");
+        row("POST", "/refresh", JSON, "{\"refresh_token\":\"' OR ''='\"}", 401, "invalid_grant");
+        row("POST", "/refresh", FORM, "refresh_token=x%27%29%3B%20DELETE%20FROM%20families%3B--", 401, "invalid_grant");
+        row("POST", "/logout", JSON, "{\"refresh_token\":\"' OR 1=1; DELETE FROM refresh_tokens; --\"}", 204, null);
+        // Duplicate keys
+        row("POST", "/login", JSON, "{\"username\":\"agent\",\"username\":\"admin\"," + pw + "}", 400, "invalid_request");
+        row("POST", "/login", FORM, "username=agent&username=admin&password=x", 400, "invalid_request");
+        row("POST", "/refresh", JSON, "{\"refresh_token\":\"a\",\"refresh_token\":\"b\"}", 400, "invalid_request");
+        row("POST", "/logout", FORM, "refresh_token=a&refresh_token=b", 400, "invalid_request");
+        // Wrong content types
+        row("POST", "/login", "text/plain", "{\"username\":\"agent\"," + pw + "}", 415, "unsupported_media_type");
+        row("POST", "/login", null, "{\"username\":\"agent\"," + pw + "}", 415, "unsupported_media_type");
+        row("POST", "/login", "application/xml", "<username>agent</username>", 415, "unsupported_media_type");
+        row("POST", "/login", "multipart/form-data; boundary=x", "--x\r\n\r\nagent\r\n--x--", 415, "unsupported_media_type");
+        row("POST", "/refresh", "application/json-patch+json", "[]", 415, "unsupported_media_type");
+        // Header injection attempts that a client library lets through
+        row("POST", "/login", JSON, "{\"username\":\"agent\"," + pw + "}", 401, "invalid_client", "X-Forwarded-For", "1.2.3.4");
+        row("POST", "/login", "application/json; charset=utf-8; x=\"\\r\\n\"", "{\"username\":\"agent\"," + pw + "}", 401, "invalid_client");
+        row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer " + "%0d%0aSet-Cookie:x=1");
+        // Wrong methods
+        row("PUT", "/login", JSON, "{}", 405, "method_not_allowed");
+        row("DELETE", "/refresh", null, null, 405, "method_not_allowed");
+        row("GET", "/logout", null, null, 405, "method_not_allowed");
+        row("POST", "/me", JSON, "{}", 405, "method_not_allowed");
+        row("POST", "/.well-known/jwks.json", JSON, "{}", 405, "method_not_allowed");
+        row("DELETE", "/.well-known/oauth-authorization-server", null, null, 405, "method_not_allowed");
+        row("PATCH", "/health", JSON, "{}", 405, "method_not_allowed");
+        row("GET", "/login/../me", null, null, 404, "not_found");
+        // Bearer tokens
+        row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer");
+        row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Basic YWRtaW46YWRtaW4=");
+        row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer a.b.c");
+        row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer ....");
+        row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer " + "A".repeat(6000));
+        row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer " + HostileTokens.b64("{\"alg\":\"ES256\"}") + "." + HostileTokens.b64("[]") + ".x");
+    }
+
+    /** Token rows need the running server's key, so they are made after start. */
+    static List<Case> tokenCases() {
+        List<Case> t = new ArrayList<>();
+        Instant now = Instant.now();
+        Map<String, String> forged = new java.util.LinkedHashMap<>();
+        forged.put("alg none", tokens.algNone());
+        forged.put("HS256 keyed with the public key", tokens.hs256Confusion());
+        forged.put("unknown kid", tokens.signedByAttacker(Map.of()));
+        forged.put("jku to the attacker's keys", tokens.signedByAttacker(Map.of("jku", "http://127.0.0.1:9/jwks.json")));
+        forged.put("x5u to the attacker's cert", tokens.signedByAttacker(Map.of("x5u", "http://127.0.0.1:9/cert.pem")));
+        forged.put("jwk embedded in the header", tokens.signedByAttacker(Map.of("jwk", Map.of("kty", "EC", "crv", "P-256"))));
+        forged.put("the real kid with the attacker's signature", tokens.signedByAttacker(Map.of("kid", server.app().signingKeys().current().kid())));
+        forged.put("payload swapped under a real signature", tokens.swappedPayload());
+        forged.put("no sub", tokens.signedByServer(Map.of(), b -> b.withSubject(null)));
+        forged.put("no exp", tokens.signedByServer(Map.of(), b -> b.withExpiresAt((Instant) null)));
+        forged.put("no iat", tokens.signedByServer(Map.of(), b -> b.withIssuedAt((Instant) null)));
+        forged.put("no aud", tokens.signedByServer(Map.of(), b -> b.withAudience((String[]) null)));
+        forged.put("iat an hour ahead", tokens.signedByServer(Map.of(), b -> b.withIssuedAt(now.plusSeconds(3600))));
+        forged.put("expired", tokens.signedByServer(Map.of(), b -> b.withIssuedAt(now.minusSeconds(1200)).withExpiresAt(now.minusSeconds(300))));
+        forged.put("another issuer", tokens.signedByServer(Map.of(), b -> b.withIssuer("https://evil.example")));
+        forged.put("another audience", tokens.signedByServer(Map.of(), b -> b.withAudience("https://api.example")));
+        forged.put("typ JWT", tokens.signedByServer(Map.of("typ", "JWT"), b -> {}));
+        forged.put("a user that does not exist", tokens.signedByServer(Map.of(), b -> b.withSubject("ghost")));
+        for (Map.Entry<String, String> e : forged.entrySet())
+            t.add(new Case("with a token: " + e.getKey(), "GET", "/me", null, null,
+                List.of("Authorization", "Bearer " + e.getValue()), 401, "invalid_token"));
+        return t;
+    }
+
+    static Stream<Arguments> cases() {
+        List<Case> all = new ArrayList<>(CASES);
+        all.addAll(tokenCases());
+        return all.stream().map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void hostile_input_gets_the_contract_error_and_changes_nothing(Case c) {
+        String before = DbChecksum.of(server.db());
+        Http.Response r = http.send(c.method(), c.path(), c.type(), c.body(), c.headers().toArray(String[]::new));
+        assertEquals(c.status(), r.status(), r.body());
+        if (c.error() != null) assertContractError(r, c.error());
+        assertEquals(before, DbChecksum.of(server.db()), "the users and token tables are unchanged");
+    }
+
+    static void assertContractError(Http.Response r, String error) {
+        JsonNode body = r.json();
+        Iterator<String> fields = body.fieldNames();
+        List<String> names = new ArrayList<>();
+        fields.forEachRemaining(names::add);
+        assertEquals(List.of("error", "error_description"), names, r.body());
+        assertEquals(error, body.get("error").asText());
+        assertTrue(r.header("Content-Type").startsWith("application/json"));
+        assertFalse(r.body().contains("Exception") || r.body().contains("at agentauth") || r.body().contains("java."), r.body());
+    }
+
+    /** Requests no HTTP client library would send: written byte for byte on a socket. */
+    static Stream<Arguments> rawCases() {
+        String login = "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+        return Stream.of(
+            Arguments.of("two Content-Lengths (smuggling)", login + "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}", 400, "invalid_request"),
+            Arguments.of("Transfer-Encoding and Content-Length (smuggling)",
+                login + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n", 400, "invalid_request"),
+            Arguments.of("a folded header line", "GET /me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\n b\r\n\r\n", 400, "invalid_request"),
+            Arguments.of("a space in a header name", "GET /me HTTP/1.1\r\nHost: x\r\nAuthori zation: Bearer a\r\n\r\n", 400, "invalid_request"),
+            Arguments.of("headers of 20 KB", "GET /me HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n", 431, "request_too_large"),
+            Arguments.of("NUL in the path", "GET /%00 HTTP/1.1\r\nHost: x\r\n\r\n", 400, "invalid_request"),
+            Arguments.of("an encoded traversal", "GET /admin/..%2f..%2fetc/passwd HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not_found"),
+            Arguments.of("an unknown method", "BREW /login HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method_not_allowed"),
+            Arguments.of("a chunked body over 16 KiB", "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n4e20\r\n" + "{".repeat(20_000) + "\r\n0\r\n\r\n", 413, "request_too_large"));
+    }
+
+    @ParameterizedTest(name = "raw: {0} -> {2} {3}")
+    @MethodSource("rawCases")
+    void malformed_http_gets_the_contract_error_too(String what, String request, int status, String error) throws Exception {
+        String before = DbChecksum.of(server.db());
+        java.net.URI base = java.net.URI.create(server.url());
+        String response;
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.shutdownOutput();
+            response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(response.startsWith("HTTP/1.1 " + status + " "), response);
+        String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+        if (body.matches("(?s)^[0-9a-fA-F]+\r\n.*")) body = body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("}") + 1);
+        JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        assertEquals(error, json.get("error").asText(), response);
+        assertEquals(2, json.size(), response);
+        assertFalse(response.contains("<html") || response.contains("Exception"), response);
+        assertEquals(before, DbChecksum.of(server.db()));
+    }
+
+    @org.junit.jupiter.api.Test
+    void the_suite_has_at_least_60_hostile_inputs_and_its_control_token_works() {
+        assertTrue(CASES.size() + tokenCases().size() + rawCases().count() >= 60);
+        assertEquals(200, http.get("/me", "Authorization", "Bearer " + tokens.good()).status(), "the forged rows fail for their flaw alone");
+        assertEquals(200, http.postJson("/refresh", Http.json("refresh_token", refreshToken)).status());
+    }
+}

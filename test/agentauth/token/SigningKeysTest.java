@@ -1,0 +1,65 @@
+package agentauth.token;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import agentauth.support.Http;
+import agentauth.support.MutableClock;
+import agentauth.support.TestServer;
+import com.auth0.jwt.JWT;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class SigningKeysTest {
+    static String jwks(TestServer server) {
+        return new String(server.app().signingKeys().jwks(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void a_retired_key_stays_published_until_its_last_token_expired_plus_a_minute() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
+        try (TestServer server = TestServer.startWith(clock, "--access-ttl", "5m")) {
+            Http http = new Http(server.url());
+            String token = http.login("admin", TestServer.ADMIN_PASSWORD).text("access_token");
+            String oldKid = JWT.decode(token).getKeyId();
+            Instant lastExp = JWT.decode(token).getExpiresAtAsInstant();
+
+            clock.advance(Duration.ofMinutes(1));
+            String newKid = server.app().signingKeys().rotate("test", null);
+            assertNotEquals(oldKid, newKid);
+            SigningKeys.Key old = server.app().signingKeys().verificationKey(oldKid);
+            assertNotNull(old, "still published after rotation");
+            assertEquals(lastExp.plus(SigningKeys.GRACE), old.publishedUntil(), "exactly: last expiry plus a minute");
+            assertTrue(jwks(server).contains(oldKid) && jwks(server).contains(newKid));
+            assertEquals(200, http.get("/me", "Authorization", Http.bearer(token)).status(), "old tokens keep verifying");
+
+            clock.advance(Duration.between(clock.instant(), lastExp.plus(SigningKeys.GRACE)).minusSeconds(1));
+            assertTrue(jwks(server).contains(oldKid));
+            clock.advance(Duration.ofSeconds(1));
+            assertFalse(jwks(server).contains(oldKid), "dropped once its last token is a minute past expiry");
+            assertTrue(jwks(server).contains(newKid));
+        }
+    }
+
+    @Test
+    void a_restart_with_a_shorter_ttl_does_not_drop_a_key_early() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
+        try (TestServer server = TestServer.startWith(clock, "--access-ttl", "1h")) {
+            String token = new Http(server.url()).login("admin", TestServer.ADMIN_PASSWORD).text("access_token");
+            String kid = JWT.decode(token).getKeyId();
+            Instant exp = JWT.decode(token).getExpiresAtAsInstant();
+            server.restartWith("--access-ttl", "1m"); // the recorded bound is in the database, not derived from the TTL
+            server.app().signingKeys().rotate("test", null);
+            clock.advance(Duration.ofMinutes(59));
+            assertTrue(jwks(server).contains(kid), "published while its token lives");
+            clock.advance(Duration.between(clock.instant(), exp.plus(SigningKeys.GRACE)));
+            clock.advance(Duration.ofHours(1)); // bound persisted with one TTL of headroom across a restart
+            assertFalse(jwks(server).contains(kid));
+        }
+    }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Browser tests of the admin page: starts agent-auth.jar on a free loopback port with a fresh
+# database, drives headless Chromium through the page, and stops the server again.
+# Called by `./build.sh test` from the repo root once agent-auth.jar is built.
+# Last line: "browser: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+fail() { echo "browser tests: $*" >&2; echo "browser: 0 passed, 1 failed"; exit 1; }
+
+[ -f agent-auth.jar ] || fail "agent-auth.jar is missing: run ./build.sh first"
+if [ ! -x /usr/bin/chromium ] || [ ! -d test/browser/node_modules/playwright-core ]; then
+  .ci/install-browser.sh || fail "could not install chromium or the Node packages"
+fi
+
+tmp=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+export AGENT_AUTH_ADMIN_PASSWORD="browser-test-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+: >"$tmp/server.log" # exists before the background job opens it, for the grep below
+# A short access-token lifetime, so that the page's refresh ahead of expiry runs during the tests.
+java -jar agent-auth.jar --host 127.0.0.1 --port 0 --db "$tmp/t.db" --access-ttl 12s >"$tmp/server.log" 2>&1 &
+server_pid=$!
+
+url=""
+for _ in $(seq 1 200); do # up to 20 s for the server to start
+  url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/admin/' "$tmp/server.log" | head -1 || true)
+  [ -n "$url" ] && break
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$url" ]; then
+  sed 's/^/    server: /' "$tmp/server.log" >&2
+  fail "the server did not log its admin page URL"
+fi
+base=${url%/admin/} # the server logs this line once it is listening
+
+AGENT_AUTH_URL="$base" timeout 120 node test/browser/admin.test.mjs
+rc=$?
+if [ $rc != 0 ]; then
+  echo "    (server log: last 20 lines)" >&2
+  tail -20 "$tmp/server.log" | sed 's/^/    server: /' >&2
+fi
+exit $rc

@@ -1,0 +1,178 @@
+// The admin's session and every call to the server.
+//
+// Tokens live in this module's memory only. sessionStorage would survive a reload, but a
+// duplicated tab copies it, and two tabs refreshing the same single-use refresh token count
+// as reuse: the server then ends the whole family and both tabs get signed out.
+
+const ROOT = new URL('../', import.meta.url); // this file is served at <root>/admin/api.js
+const REFRESH_MARGIN_S = 60; // refresh this long before the access token expires
+
+/** An error answer from the server, or a failure to reach it (status 0). */
+export class ApiError extends Error {
+  constructor(status, code, description, retryAfter) {
+    super(description || code || `HTTP ${status}`);
+    this.status = status;
+    this.code = code || '';
+    this.description = description || '';
+    this.retryAfter = retryAfter;
+  }
+}
+
+let session = null; // { username, scopes, access, accessExpiresAt, refresh, refreshExpiresAt }
+let refreshing = null;
+let timer = null;
+let onEnd = () => {};
+
+/** Called with a message for the person when the session ends without them asking. */
+export function onSessionEnd(fn) { onEnd = fn; }
+
+export function currentUser() { return session && session.username; }
+
+async function send(method, path, body, accessToken) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+  try {
+    return await fetch(new URL(path, ROOT), {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store', credentials: 'omit', redirect: 'error',
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', 'The server could not be reached.');
+  }
+}
+
+async function parse(response) {
+  if (response.status === 204) return null;
+  let data = null;
+  try { data = await response.json(); } catch (e) { data = null; }
+  if (response.ok) return data;
+  const retry = Number.parseInt(response.headers.get('Retry-After') || '', 10);
+  throw new ApiError(response.status, data && data.error, data && data.error_description,
+    Number.isFinite(retry) ? retry : undefined);
+}
+
+/** The user name as stored (login ignores case): the `sub` claim of the access token. */
+function subject(jwt, fallback) {
+  try {
+    const payload = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))));
+    return typeof claims.sub === 'string' && claims.sub ? claims.sub : fallback;
+  } catch (e) {
+    return fallback;
+  }
+}
+
+function adopt(typedName, t) {
+  const now = Date.now();
+  const username = subject(t.access_token, typedName);
+  const scopes = (t.scope || '').split(' ').filter(Boolean);
+  session = {
+    username, scopes,
+    access: t.access_token,
+    accessExpiresAt: now + t.expires_in * 1000,
+    refresh: t.refresh_token,
+    refreshExpiresAt: t.refresh_expires_in ? now + t.refresh_expires_in * 1000 : Infinity,
+    // a call this close to expiry refreshes first rather than risk a 401 on the way
+    earlyMs: Math.min(10_000, (t.expires_in * 1000) / 4),
+  };
+  clearTimeout(timer);
+  const lead = Math.min(REFRESH_MARGIN_S, t.expires_in / 5);
+  const delay = Math.max(5, t.expires_in - lead) * 1000;
+  timer = setTimeout(() => { refresh().catch(() => {}); }, delay);
+}
+
+/** Signs in; resolves to the granted scopes, rejects with ApiError. */
+export async function signIn(username, password) {
+  const tokens = await parse(await send('POST', 'login', { username, password }));
+  adopt(username, tokens);
+  return { username: session.username, scopes: session.scopes };
+}
+
+/** Ends the session on the server (its whole refresh family) and here. */
+export async function signOut() {
+  const s = session;
+  forget();
+  if (s) {
+    try { await parse(await send('POST', 'logout', { refresh_token: s.refresh })); } catch (e) { /* gone anyway */ }
+  }
+}
+
+function forget() {
+  clearTimeout(timer);
+  session = null;
+  refreshing = null;
+}
+
+function end(message) {
+  if (!session) return;
+  forget();
+  onEnd(message);
+}
+
+/** One refresh at a time: a refresh token works once, so concurrent callers share the result. */
+function refresh() {
+  if (!refreshing) {
+    const s = session;
+    refreshing = (async () => {
+      if (!s) throw new ApiError(401, 'invalid_grant', 'Not signed in.');
+      if (Date.now() >= s.refreshExpiresAt) {
+        end('Your admin session reached its maximum length. Sign in again.');
+        throw new ApiError(401, 'invalid_grant', 'Session expired.');
+      }
+      let tokens;
+      try {
+        tokens = await parse(await send('POST', 'refresh', { refresh_token: s.refresh }));
+      } catch (e) {
+        if (e.status === 401 || e.status === 400) end('Your session has ended (it was revoked or expired). Sign in again.');
+        throw e;
+      }
+      if (session !== s) throw new ApiError(401, 'invalid_grant', 'Signed out meanwhile.');
+      adopt(s.username, tokens);
+      if (!session.scopes.includes('admin')) {
+        const name = s.username;
+        await signOut();
+        onEnd(`${name} no longer holds the admin scope, so this page cannot be used with it.`);
+        throw new ApiError(403, 'insufficient_scope', 'The admin scope was removed.');
+      }
+    })().finally(() => { refreshing = null; });
+  }
+  return refreshing;
+}
+
+/**
+ * Calls the admin API with the access token, refreshing it first when it is about to expire.
+ * On 401 it refreshes once and retries; if that fails too, the session ends with a message.
+ */
+export async function admin(method, path, body) {
+  if (!session) throw new ApiError(401, 'invalid_token', 'Not signed in.');
+  if (Date.now() > session.accessExpiresAt - session.earlyMs) {
+    try { await refresh(); } catch (e) { if (!session) throw e; }
+  }
+  const url = `admin/api/${path}`;
+  let response = await send(method, url, body, session.access);
+  if (response.status === 401) {
+    await refresh();
+    response = await send(method, url, body, session.access);
+    if (response.status === 401) {
+      end('The server no longer accepts this session. Sign in again.');
+    }
+  }
+  if (response.status === 403) {
+    const err = await parse(response).catch((e) => e);
+    end(`${currentUser() || 'This user'} is no longer allowed to use the admin API (scope admin missing). Sign in as an admin.`);
+    throw err;
+  }
+  return parse(response);
+}
+
+/** Path segment for a user name or key id. */
+export const seg = (s) => encodeURIComponent(s);
+
+// Timers are throttled in background tabs: catch up when the tab is seen again.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && session &&
+      Date.now() > session.accessExpiresAt - REFRESH_MARGIN_S * 1000) {
+    refresh().catch(() => {});
+  }
+});
