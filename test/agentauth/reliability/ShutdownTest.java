@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,18 +28,22 @@ class ShutdownTest {
         try {
             Http http = server.http();
             String token = http.login("admin", TestServer.ADMIN_PASSWORD).text("refresh_token");
-            try (RawRequest inFlight = new RawRequest(server.url(), "/refresh", Http.json("refresh_token", token))) {
-                int half = inFlight.length() / 2;
-                inFlight.send(0, half);
-                // No event tells that the server has dispatched the half-sent request; give it a
-                // moment, so the signal cannot overtake the request on the wire.
+            // Another process holds the write lock, so the refresh waits inside the server (up to
+            // its 5 s busy timeout) until the test lets go: a refresh in flight, on demand.
+            try (Connection lock = DriverManager.getConnection("jdbc:sqlite:" + db);
+                 RawRequest inFlight = new RawRequest(server.url(), "/refresh", Http.json("refresh_token", token))) {
+                lock.createStatement().execute("BEGIN IMMEDIATE");
+                inFlight.sendAll();
+                // No event tells that the server has dispatched the request; give it a moment,
+                // so the signal cannot overtake the request on the wire.
                 Thread.sleep(300);
                 server.signalTerm();
                 assertTrue(server.awaitLog("stopping:", 20), server.log());
                 assertTrue(refusesNewConnections(http), "a stopping server accepts no new connections");
                 assertTrue(server.isAlive(), "it waits for the request in flight");
+                lock.createStatement().execute("COMMIT");
 
-                String answer = inFlight.send(half, inFlight.length()).answer();
+                String answer = inFlight.answer();
                 assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
                 String next = new ObjectMapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4))
                     .get("refresh_token").asText();
