@@ -20,6 +20,7 @@ import agentauth.user.Throttle;
 import agentauth.user.Users;
 import io.javalin.Javalin;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -54,31 +55,26 @@ public final class App implements AutoCloseable {
 
     /** Opens the database, prepares keys and users, and starts serving. */
     public static App start(Config config, Map<String, String> env, Clock clock) {
-        int port = config.port() == 0 ? freePort(config.host()) : config.port();
-        String issuer = config.issuerFor(port);
         Database db = Database.open(config.db(), config.durable());
         try {
-            Services services = build(config, env, clock, db, issuer);
-            Javalin javalin = Javalin.create(c -> {
-                c.jetty.host = config.host();
-                c.jetty.port = port;
-                c.startup.showJavalinBanner = false;
-                c.http.maxRequestSize = agentauth.http.Body.MAX_BYTES;
-                c.http.prefer405over404 = true;
-                c.router.ignoreTrailingSlashes = false; // /admin must redirect to /admin/, not loop
-                // A silent or trickling client is cut off after 30 s, so slow requests cannot hold threads;
-                // requests Jetty rejects itself still get the contract's JSON error.
-                c.jetty.modifyHttpConfiguration(h -> h.setIdleTimeout(30_000));
-                c.jetty.modifyServer(server -> server.setErrorHandler(new agentauth.http.ProtocolErrors()));
-                // Graceful stop: on close the connector stops accepting, and requests in flight
-                // (a refresh whose rotation is committing) get up to STOP_TIMEOUT to answer.
-                c.jetty.modifyServer(server -> {
-                    server.setHandler(new GracefulHandler()); // Javalin nests its handler inside
-                    server.setStopTimeout(STOP_TIMEOUT.toMillis());
-                });
-                Routes.install(c, services);
-            });
-            javalin.start();
+            Services services;
+            Javalin javalin;
+            for (int attempt = 1; ; attempt++) {
+                // With --port 0 the issuer needs the port before the server binds it: pick a free
+                // one, and pick again in the rare case another process took it in between.
+                int port = config.port() == 0 ? freePort(config.host()) : config.port();
+                services = build(config, env, clock, db, config.issuerFor(port));
+                javalin = server(config, services, port);
+                try {
+                    javalin.start();
+                    break;
+                } catch (JavalinBindException e) {
+                    javalin.stop();
+                    if (config.port() != 0 || attempt == 5)
+                        throw new ConfigException("cannot listen on " + config.host() + ":" + port + ": " + e.getMessage());
+                }
+            }
+            String issuer = services.issuer();
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "housekeeping");
                 t.setDaemon(true);
@@ -101,6 +97,28 @@ public final class App implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    private static Javalin server(Config config, Services services, int port) {
+        return Javalin.create(c -> {
+            c.jetty.host = config.host();
+            c.jetty.port = port;
+            c.startup.showJavalinBanner = false;
+            c.http.maxRequestSize = agentauth.http.Body.MAX_BYTES;
+            c.http.prefer405over404 = true;
+            c.router.ignoreTrailingSlashes = false; // /admin must redirect to /admin/, not loop
+            // A silent or trickling client is cut off after 30 s, so slow requests cannot hold threads;
+            // requests Jetty rejects itself still get the contract's JSON error.
+            c.jetty.modifyHttpConfiguration(h -> h.setIdleTimeout(30_000));
+            c.jetty.modifyServer(server -> server.setErrorHandler(new agentauth.http.ProtocolErrors()));
+            // Graceful stop: on close the connector stops accepting, and requests in flight
+            // (a refresh whose rotation is committing) get up to STOP_TIMEOUT to answer.
+            c.jetty.modifyServer(server -> {
+                server.setHandler(new GracefulHandler()); // Javalin nests its handler inside
+                server.setStopTimeout(STOP_TIMEOUT.toMillis());
+            });
+            Routes.install(c, services);
+        });
     }
 
     private static Services build(Config config, Map<String, String> env, Clock clock, Database db, String issuer) {

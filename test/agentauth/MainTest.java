@@ -51,6 +51,18 @@ class MainTest {
     }
 
     @Test
+    void a_port_in_use_is_a_one_line_error() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path db = java.nio.file.Files.createTempDirectory("agent-auth-port").resolve("t.db");
+            Run r = run(Map.of("AGENT_AUTH_ADMIN_PASSWORD", "port-test-admin-secret"), "",
+                "--port", String.valueOf(taken.getLocalPort()), "--db", db.toString(), "--argon2-memory", "1024");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), r.err());
+            assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("agent-auth:")).count(), r.err());
+        }
+    }
+
+    @Test
     void environment_sets_a_flag_and_the_flag_wins() {
         Config fromEnv = Config.parse(java.util.List.of(), Map.of("AGENT_AUTH_PORT", "9999", "AGENT_AUTH_ACCESS_TTL", "5m"));
         assertEquals(9999, fromEnv.port());

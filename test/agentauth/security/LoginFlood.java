@@ -103,7 +103,9 @@ public final class LoginFlood {
     }
 
     static String login(HttpClient client, String base) throws Exception {
+        // The agent works from one address, before the flood and during it.
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/login")).header("Content-Type", "application/json")
+            .header("X-Forwarded-For", "192.0.2.1")
             .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"flood-admin-password\"}")).build();
         String body = client.send(req, HttpResponse.BodyHandlers.ofString()).body();
         return body.replaceAll("(?s).*\"refresh_token\":\"([^\"]+)\".*", "$1");
