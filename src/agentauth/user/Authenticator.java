@@ -17,6 +17,7 @@ import java.util.Optional;
  * tells whether a user exists.
  */
 public final class Authenticator {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Authenticator.class);
     private final Database db;
     private final UserStore users;
     private final PasswordHasher hasher;
@@ -33,7 +34,11 @@ public final class Authenticator {
         this.clock = clock;
     }
 
-    /** The user whose secret this is; records the login (last_login_at and the audit event). */
+    /**
+     * The user whose secret this is. Checking a secret is not yet a login: the grant that issues
+     * tokens records that, so a request refused after this (bad scope, bad refresh token,
+     * introspection) changes nothing.
+     */
     public User authenticate(String name, String secret, String address) {
         byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > 1024) throw new AuthError.InvalidRequest("password is longer than 1024 bytes.");
@@ -51,13 +56,16 @@ public final class Authenticator {
             }
             throttle.succeeded(name, address);
             User user = found.get();
-            String rehash = hasher.needsRehash(user.passwordHash()) ? hasher.hash(bytes.clone()) : null;
-            db.write(c -> {
-                users.touchLastLogin(c, user.id(), now);
-                if (rehash != null) users.replaceHash(c, user.id(), rehash);
-                audit.record(c, now, "login", user.username(), null, address, rehash != null ? "password hash upgraded" : null);
-                return null;
-            });
+            if (hasher.needsRehash(user.passwordHash())) {
+                // Stronger parameters configured since: upgrade now, while we hold the secret.
+                // Not a credential change, so the user's tokens stay valid.
+                String rehash = hasher.hash(bytes.clone());
+                db.write(c -> {
+                    users.replaceHash(c, user.id(), rehash);
+                    return null;
+                });
+                log.info("password hash of {} upgraded to the configured Argon2 parameters", user.username());
+            }
             return user;
         } finally {
             Arrays.fill(bytes, (byte) 0);
