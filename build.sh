@@ -139,7 +139,10 @@ run_tests() {
   # Browser tests of the admin page (see test/browser/README.md).
   if [ -x test/browser/run.sh ]; then
     local b
-    b=$(test/browser/run.sh | tee /dev/stderr | grep -E '^browser: [0-9]+ passed, [0-9]+ failed$' | tail -1 || true)
+    # (through a file, not tee /dev/stderr: that would truncate a log file stderr points at)
+    test/browser/run.sh >$BUILD/browser-report.txt 2>&1 || true
+    cat $BUILD/browser-report.txt
+    b=$(grep -E '^browser: [0-9]+ passed, [0-9]+ failed$' $BUILD/browser-report.txt | tail -1 || true)
     if [ -n "$b" ]; then
       passed=$((passed + $(sed -E 's/browser: ([0-9]+) passed.*/\1/' <<<"$b")))
       failed=$((failed + $(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$b")))

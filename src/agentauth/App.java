@@ -19,6 +19,7 @@ import agentauth.user.PasswordHasher;
 import agentauth.user.Throttle;
 import agentauth.user.Users;
 import io.javalin.Javalin;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
 /** The composition root: builds every service with its constructor and runs the server. */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
+    /** How long a stop waits for requests in flight before it closes their connections. */
+    public static final java.time.Duration STOP_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final Services services;
     private final Javalin javalin;
@@ -79,7 +82,13 @@ public final class App implements AutoCloseable {
             });
             App app = new App(services, javalin, housekeeping, javalin.port(), clock);
             housekeeping.scheduleWithFixedDelay(app::prune, 1, 60, TimeUnit.MINUTES);
-            services.audit().record(clock.instant(), "startup", null, "system", null, "listening on " + issuer);
+            if (!config.refreshRetryWindow().isZero()) // retry copies go when their window ends, even when idle
+                housekeeping.scheduleWithFixedDelay(app::dropRetryCopies, 10, 10, TimeUnit.SECONDS);
+            try {
+                services.audit().record(clock.instant(), "startup", null, "system", null, "listening on " + issuer);
+            } catch (agentauth.error.AuthError e) { // storage fault (e.g. read-only): serve reads, 503 writes
+                log.warn("could not record the startup event: {}", e.description());
+            }
             if (!issuer.startsWith("https://") && !isLoopback(config.host()))
                 log.warn("the issuer {} is not https on a non-loopback address: put TLS in front and set --issuer", issuer);
             log.info("agent-auth listening on {}:{} (issuer {}); admin page: {}/admin/", config.host(), app.port, issuer, issuer);
@@ -102,6 +111,12 @@ public final class App implements AutoCloseable {
             // requests Jetty rejects itself still get the contract's JSON error.
             c.jetty.modifyHttpConfiguration(h -> h.setIdleTimeout(30_000));
             c.jetty.modifyServer(server -> server.setErrorHandler(new agentauth.http.ProtocolErrors()));
+            // Graceful stop: on close the connector stops accepting, and requests in flight
+            // (a refresh whose rotation is committing) get up to STOP_TIMEOUT to answer.
+            c.jetty.modifyServer(server -> {
+                server.setHandler(new GracefulHandler()); // Javalin nests its handler inside
+                server.setStopTimeout(STOP_TIMEOUT.toMillis());
+            });
             Routes.install(c, services);
         });
     }
@@ -138,6 +153,14 @@ public final class App implements AutoCloseable {
         }
     }
 
+    private void dropRetryCopies() {
+        try {
+            services.refreshTokens().dropExpiredRetryCopies();
+        } catch (RuntimeException e) {
+            log.warn("dropping expired retry copies failed: {}", e.getMessage());
+        }
+    }
+
     private static int freePort(String host) {
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
@@ -167,7 +190,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
-        javalin.stop();
+        javalin.stop(); // graceful: see STOP_TIMEOUT
         services.database().close();
     }
 

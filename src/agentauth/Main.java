@@ -1,5 +1,6 @@
 package agentauth;
 
+import agentauth.cli.BackupCommand;
 import agentauth.cli.TokenCommand;
 import agentauth.cli.UsersCommand;
 import java.io.InputStream;
@@ -35,6 +36,9 @@ public final class Main {
                     System.setProperty("org.slf4j.simpleLogger.log.agentauth.store.AuditLog", "warn");
                     return UsersCommand.run(rest, env, in, out, err);
                 }
+                case "backup" -> {
+                    return BackupCommand.run(rest, env, out, err);
+                }
                 case "token" -> {
                     return TokenCommand.run(rest.toArray(String[]::new), env, in, out, err);
                 }
@@ -68,8 +72,28 @@ public final class Main {
             err.println("agent-auth: cannot start: " + rootMessage(e));
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app), "shutdown"));
         return -1;
+    }
+
+    /**
+     * SIGTERM/SIGINT: stop accepting, let requests in flight finish (bounded), close the database
+     * with a checkpoint, then exit 0, since a requested stop that went well is a success (the JVM
+     * would report 143 for SIGTERM otherwise). A failed close exits 1.
+     */
+    private static void stop(App app) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
+        log.info("stopping: no new connections; waiting up to {}s for requests in flight", App.STOP_TIMEOUT.toSeconds());
+        int code = 0;
+        try {
+            app.close();
+            log.info("stopped: database closed cleanly");
+        } catch (RuntimeException e) {
+            log.error("stopping failed: {}", e.toString());
+            code = 1;
+        }
+        System.err.flush();
+        Runtime.getRuntime().halt(code);
     }
 
     private static String rootMessage(Throwable e) {

@@ -24,6 +24,6 @@ final class OAuthClientCredentialsGrant implements OAuthTokenHandler.Grant {
     public TokenResponse issue(User client, Body form, String address) {
         List<String> requested = OAuthTokenHandler.requestedScope(form);
         String audience = grants.audience(form.optionalString("resource")); // RFC 8707 §2
-        return tokens.accessOnly(client, grants.scope(client, requested, audience), audience);
+        return tokens.accessOnly(client, grants.scope(client, requested, audience), audience, address);
     }
 }

@@ -1,7 +1,11 @@
 package agentauth.store;
 
 import agentauth.error.AuthError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -18,11 +22,18 @@ import org.slf4j.LoggerFactory;
  * writes are serialized here by design instead of failing with SQLITE_BUSY under load), and a
  * few reader connections that WAL lets run beside it. Storage faults (read-only file, full disk,
  * I/O errors, a lock held too long by another process) become 503 temporarily_unavailable.
+ *
+ * <p>The file's identity (inode) is remembered at open and checked before every write and at
+ * most once a second on reads: a file deleted or replaced under the running server would
+ * otherwise go on taking writes into a deleted inode, or have a fresh empty database created in
+ * its place. Either way the server answers 503 and logs it until restarted; it never opens or
+ * creates another file by itself.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     private static final int READERS = 4;
     private static final long BUSY_TIMEOUT_MS = 5000;
+    private static final long IDENTITY_CHECK_NANOS = 1_000_000_000L;
 
     @FunctionalInterface
     public interface Work<T> {
@@ -30,19 +41,34 @@ public final class Database implements AutoCloseable {
     }
 
     private final Path file;
-    private final Connection writer;
+    private final boolean durable;
+    private final Object identity;
+    private Connection writer; // guarded by writeLock; reopened after a read-only fault
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private volatile boolean closed;
+    private volatile long identityCheckedAt = System.nanoTime();
+    private volatile String identityLost;  // why, once the file is gone or replaced; never cleared
+    private volatile String fault;         // the storage fault last logged; null when writes work
+    private boolean reopenWriter;          // guarded by writeLock
+    private int readerCount;               // reader connections in existence; changed under writeLock
 
     private Database(Path file, boolean durable) throws SQLException {
         this.file = file;
+        this.durable = durable;
         this.writer = connect(file, durable);
-        for (int i = 0; i < READERS; i++) readers.add(connect(file, durable));
+        try {
+            this.identity = fileKey(file);
+        } catch (IOException e) {
+            closeQuietly(writer);
+            throw new SQLException("cannot read the attributes of " + file + ": " + e.getMessage(), e);
+        }
+        for (; readerCount < READERS; readerCount++) readers.add(connect(file, durable));
     }
 
     /** Opens (creating when absent) the database file and brings its schema up to date. */
     public static Database open(Path file, boolean durable) {
+        if (!Files.exists(file)) log.info("creating a new database at {}", file.toAbsolutePath());
         try {
             Database db = new Database(file, durable);
             Migrations.apply(db);
@@ -55,14 +81,15 @@ public final class Database implements AutoCloseable {
     private static Connection connect(Path file, boolean durable) throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement s = c.createStatement()) {
+            // Another process (the users command, a backup) may hold a lock briefly: wait instead
+            // of failing. First, so that the pragmas below wait too.
+            s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
             // WAL: readers never block the writer nor the writer them.
             s.execute("PRAGMA journal_mode=WAL");
             // NORMAL in WAL survives a process crash (only power loss can drop the last commits);
             // FULL (--durable) also survives power loss, at one fsync per commit.
             s.execute("PRAGMA synchronous=" + (durable ? "FULL" : "NORMAL"));
             s.execute("PRAGMA foreign_keys=ON");
-            // Another process (the users CLI) may hold the write lock briefly: wait instead of failing.
-            s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
         }
         return c;
     }
@@ -77,19 +104,25 @@ public final class Database implements AutoCloseable {
         writeLock.lock();
         try {
             ensureOpen();
+            checkIdentity(true); // every write: a stat costs far less than a commit, and no write may land in a deleted file
+            if (reopenWriter) reopenAll();
             try (Statement s = writer.createStatement()) {
                 s.execute("BEGIN IMMEDIATE");
             } catch (SQLException e) {
-                throw storageFault(e);
+                throw writeFault(e);
             }
             boolean committed = false;
             try {
                 T result = work.run(writer);
                 try (Statement s = writer.createStatement()) { s.execute("COMMIT"); }
                 committed = true;
+                if (fault != null) {
+                    fault = null;
+                    log.info("storage available again: writes to {} succeed", file);
+                }
                 return result;
             } catch (SQLException e) {
-                throw storageFault(e);
+                throw writeFault(e);
             } finally {
                 if (!committed) rollbackQuietly();
             }
@@ -98,10 +131,46 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection that met a read-only file stays read-only in SQLite even after the file is
+     * writable again, and so does the shared-memory index every connection of this process to the
+     * file shares: so after such a fault all connections are reopened (same path; the identity was
+     * just checked) at the next write. This is how service resumes by itself once the fault clears.
+     */
+    private RuntimeException writeFault(SQLException e) {
+        int primary = e.getErrorCode() & 0xFF;
+        if (primary == 8 || primary == 10 || primary == 14) reopenWriter = true;
+        return storageFault(e);
+    }
+
+    private void reopenAll() {
+        try {
+            for (int i = readerCount; i > 0; i--) { // wait for reads in progress to hand their connection back
+                Connection c = readers.poll(BUSY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                if (c == null) throw new AuthError.TemporarilyUnavailable("The database is busy; try again.", 1, null);
+                closeQuietly(c);
+                readerCount--;
+            }
+            closeQuietly(writer);
+            writer = connect(file, durable);
+            while (readerCount < READERS) {
+                readers.add(connect(file, durable));
+                readerCount++;
+            }
+            reopenWriter = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuthError.TemporarilyUnavailable("The server is shutting down.", 1, e);
+        } catch (SQLException e) {
+            throw storageFault(e); // reopenWriter stays set: the next write starts over
+        }
+    }
+
     /** Runs {@code work} on a reader connection; it sees the last committed state. */
     public <T> T read(Work<T> work) {
         if (writeLock.isHeldByCurrentThread()) return runUnchecked(work, writer); // see our own writes
         ensureOpen();
+        checkIdentity(false);
         Connection c;
         try {
             c = readers.poll(BUSY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -150,8 +219,40 @@ public final class Database implements AutoCloseable {
         if (closed) throw new AuthError.TemporarilyUnavailable("The server is shutting down.", 1, null);
     }
 
+    /**
+     * Compares the file's identity with the one at open, at most once a second unless
+     * {@code now}. Gone or replaced: 503 from here on, with one log line.
+     */
+    private void checkIdentity(boolean now) {
+        if (identityLost == null && (now || System.nanoTime() - identityCheckedAt >= IDENTITY_CHECK_NANOS)) {
+            identityCheckedAt = System.nanoTime();
+            String lost = null;
+            try {
+                Object key = fileKey(file);
+                if (!identity.equals(key)) lost = "was replaced by another file";
+            } catch (NoSuchFileException e) {
+                lost = "was deleted";
+            } catch (IOException e) {
+                lost = null; // cannot tell (e.g. a permission change on the folder): let SQLite decide
+            }
+            if (lost != null) {
+                identityLost = lost;
+                log.error("the database file {} {} while the server had it open; refusing every request that "
+                    + "needs it (never creating a new one): restore the file and restart agent-auth", file, lost);
+            }
+        }
+        if (identityLost != null)
+            throw new AuthError.TemporarilyUnavailable("Storage is temporarily unavailable; try again shortly.", 30, null);
+    }
+
+    private static Object fileKey(Path file) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        // Without inodes (some filesystems), the creation time stands in for the identity.
+        return a.fileKey() != null ? a.fileKey() : a.creationTime();
+    }
+
     /** Storage faults the server recovers from become 503; anything else is a bug (500). */
-    static RuntimeException storageFault(SQLException e) {
+    RuntimeException storageFault(SQLException e) {
         int primary = e.getErrorCode() & 0xFF;
         String why = switch (primary) {
             case 3, 8 -> "the database file is read-only";
@@ -163,7 +264,10 @@ public final class Database implements AutoCloseable {
             default -> null;
         };
         if (why == null) return new IllegalStateException("database error: " + e.getMessage(), e);
-        log.warn("storage unavailable: {} ({})", why, e.getMessage());
+        if (!why.equals(fault)) { // one line per fault, not one per request while it lasts
+            fault = why;
+            log.warn("storage unavailable: {} ({}); answering 503 until it clears", why, e.getMessage());
+        }
         return new AuthError.TemporarilyUnavailable("Storage is temporarily unavailable; try again shortly.", 5, e);
     }
 
@@ -173,6 +277,17 @@ public final class Database implements AutoCloseable {
         try {
             if (closed) return;
             closed = true;
+            try {
+                checkIdentity(true);
+            } catch (AuthError e) {
+                // lost: handled below
+            }
+            if (identityLost != null) {
+                // SQLite would checkpoint and then delete "<db>-wal" and "<db>-shm" by name: files
+                // that may belong to whatever is at that path now. The process is ending anyway.
+                log.warn("the database file {} {}: leaving its connections unclosed", file, identityLost);
+                return;
+            }
             for (Connection c : readers) closeQuietly(c);
             try (Statement s = writer.createStatement()) {
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)"); // leave one self-contained file behind

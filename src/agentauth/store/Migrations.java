@@ -1,6 +1,9 @@
 package agentauth.store;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 
@@ -70,14 +73,10 @@ final class Migrations {
         CREATE INDEX audit_by_user ON audit_events(username, id);
         CREATE INDEX audit_by_type ON audit_events(type, id);
         """,
-        // 2: the live families of a user, for the limit checked at every login. families_by_user
-        // also walked the ended ones, which an agent logging in often piles up until pruning
-        // (bench/: a login's cost grew with every earlier login of the same agent). The plain
-        // user_id index stays for the cascade on user deletion.
+        // 2: the housekeeping sweeps find expired retry copies and expired families without a scan
         """
-        DROP INDEX families_by_user;
-        CREATE INDEX families_live_by_user ON families(user_id, created_at) WHERE revoked_at IS NULL;
-        CREATE INDEX families_by_user ON families(user_id);
+        CREATE INDEX refresh_tokens_retry_copies ON refresh_tokens(successor_until) WHERE successor IS NOT NULL;
+        CREATE INDEX families_by_expiry ON families(expires_at);
         """);
 
     private Migrations() {}
@@ -86,29 +85,53 @@ final class Migrations {
         return STEPS.size();
     }
 
+    /**
+     * Brings the schema up to date. The version is read first without a write, so a database that
+     * is already current opens even from a read-only file; each step then runs in its own write
+     * transaction that re-reads the version, so two processes opening one new file at once (the
+     * server and the users command) apply each step exactly once, and a failing step leaves
+     * nothing half-applied.
+     */
     static void apply(Database db) {
-        int current = db.write(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
-                try (ResultSet r = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) {
-                    return r.next() ? r.getInt(1) : 0;
-                }
-            }
-        });
-        if (current > STEPS.size())
-            throw new IllegalStateException("database " + db.file() + " has schema version " + current
-                + " but this agent-auth knows only up to " + STEPS.size() + "; run a newer agent-auth");
-        for (int version = current + 1; version <= STEPS.size(); version++) {
-            String sql = STEPS.get(version - 1);
-            int v = version;
-            db.write(c -> {
+        int current = db.read(Migrations::version);
+        while (true) {
+            refuseNewer(db, current);
+            if (current == STEPS.size()) return;
+            current = db.write(c -> {
                 try (Statement s = c.createStatement()) {
-                    for (String stmt : sql.split(";\\s*\n")) if (!stmt.isBlank()) s.execute(stmt);
-                    s.execute("INSERT INTO schema_migrations(version, applied_at) VALUES (" + v + ", "
-                        + System.currentTimeMillis() + ")");
+                    s.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
                 }
-                return null;
+                int v = version(c);
+                if (v >= STEPS.size()) return v;
+                int next = v + 1;
+                try (Statement s = c.createStatement()) {
+                    for (String stmt : STEPS.get(next - 1).split(";\\s*\n")) if (!stmt.isBlank()) s.execute(stmt);
+                }
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)")) {
+                    s.setInt(1, next);
+                    s.setLong(2, System.currentTimeMillis());
+                    s.executeUpdate();
+                }
+                return next;
             });
+        }
+    }
+
+    private static void refuseNewer(Database db, int version) {
+        if (version > STEPS.size())
+            throw new IllegalStateException("database " + db.file() + " has schema version " + version
+                + " but this agent-auth knows only up to " + STEPS.size() + "; run a newer agent-auth (or restore "
+                + "the backup taken before the upgrade)");
+    }
+
+    private static int version(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")) {
+                if (!r.next()) return 0;
+            }
+            try (ResultSet r = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) {
+                return r.next() ? r.getInt(1) : 0;
+            }
         }
     }
 }

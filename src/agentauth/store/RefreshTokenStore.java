@@ -79,6 +79,24 @@ public final class RefreshTokenStore {
         }
     }
 
+    /** Deletes the retry copy held by the parent of {@code hash}: its successor is used now. */
+    public void dropRetryCopyOfParent(Connection c, byte[] hash) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE refresh_tokens SET successor = NULL, successor_until = NULL "
+            + "WHERE hash = (SELECT parent_hash FROM refresh_tokens WHERE hash = ?) AND successor IS NOT NULL")) {
+            s.setBytes(1, hash);
+            s.executeUpdate();
+        }
+    }
+
+    /** Deletes retry copies whose window ended (an index lookup: see migration 2). */
+    public int dropExpiredRetryCopies(Connection c, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE refresh_tokens SET successor = NULL, successor_until = NULL "
+            + "WHERE successor IS NOT NULL AND successor_until <= ?")) {
+            s.setLong(1, now.toEpochMilli());
+            return s.executeUpdate();
+        }
+    }
+
     public void recordRefresh(Connection c, String familyId, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
             "UPDATE families SET refreshed_at = ?, refresh_count = refresh_count + 1 WHERE id = ?")) {

@@ -26,6 +26,7 @@ import java.util.Optional;
  */
 public final class RefreshTokens {
     public static final int MAX_LIVE_FAMILIES = 100;
+    private static final Duration LOGIN_RECORD_INTERVAL = Duration.ofMinutes(1);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Session lifetimes: refresh TTL, the cap for admin families, and the lost-answer retry window. */
@@ -66,6 +67,8 @@ public final class RefreshTokens {
             }
             store.insertFamily(c, family);
             store.insertToken(c, hash(refresh), family.id(), null, now);
+            users.touchLastLogin(c, user.id(), now);
+            audit.record(c, now, "login", user.username(), null, address, "session " + family.id());
             return null;
         });
         TokenIssuer.AccessToken access = issuer.issue(user.username(), scope, audience, family.id(), family.expiresAt());
@@ -73,8 +76,17 @@ public final class RefreshTokens {
     }
 
     /** An access token without a family (client_credentials, RFC 6749 §4.4.3: no refresh token). */
-    public TokenResponse accessOnly(User user, List<String> scope, String audience) {
+    public TokenResponse accessOnly(User user, List<String> scope, String audience, String address) {
         Instant now = clock.instant();
+        // Agents may take a token per job: record the login at most once a minute per user,
+        // so neither the audit table nor the write load grows with that traffic.
+        if (user.lastLoginAt() == null || user.lastLoginAt().isBefore(now.minus(LOGIN_RECORD_INTERVAL))) {
+            db.write(c -> {
+                users.touchLastLogin(c, user.id(), now);
+                audit.record(c, now, "login", user.username(), null, address, "client_credentials");
+                return null;
+            });
+        }
         TokenIssuer.AccessToken access = issuer.issue(user.username(), scope, audience, null);
         return new TokenResponse(access.value(), access.expiresIn(now), null, null, scope);
     }
@@ -143,6 +155,10 @@ public final class RefreshTokens {
             byte[] copy = RetryCopy.seal(token, family.id(), new RetryCopy.Answer(access.value(), access.expiresAt(), next, scope));
             Instant copyUntil = now.plus(lifetimes.retryWindow());
             store.markUsed(c, hash, now, copy, copyUntil);
+            // The presented token was its parent's successor: now used, the parent's copy can
+            // never be served again, so it goes; expired copies go with every rotation too.
+            store.dropRetryCopyOfParent(c, hash);
+            store.dropExpiredRetryCopies(c, now);
             store.recordRefresh(c, family.id(), now);
             return Outcome.ok(new TokenResponse(access.value(), access.expiresIn(now), next,
                 seconds(now, family.expiresAt()), scope));
@@ -197,6 +213,12 @@ public final class RefreshTokens {
                 audit.record(c, now, "logout", owner.get().username(), null, address, "session " + sid);
             return null;
         });
+    }
+
+    /** Deletes retry copies whose window has passed (also done by every rotation). */
+    public int dropExpiredRetryCopies() {
+        Instant now = clock.instant();
+        return db.write(c -> store.dropExpiredRetryCopies(c, now));
     }
 
     /** Deletes families that ended more than {@code keep} ago and expired retry copies. */

@@ -3,7 +3,6 @@ package agentauth.perf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import agentauth.cli.UsersCommand;
-import agentauth.store.AuditLog;
 import agentauth.support.Http;
 import agentauth.support.MutableClock;
 import agentauth.support.TestServer;
@@ -89,30 +88,6 @@ class CachedSecretsTest {
         assertEquals(0, code);
         assertEquals(401, http.login("cs-cli", "cs-cli-secret-one").status());
         assertEquals(200, http.login("cs-cli", "cs-cli-secret-two").status());
-    }
-
-    @Test
-    void repeats_within_a_second_are_counted_into_the_next_login_event() {
-        loggedInTwice("cs-audit", "cs-audit-secret"); // the first is written, the second folded
-        assertEquals(200, http.login("cs-audit", "cs-audit-secret").status()); // folded too
-        assertEquals(1, logins("cs-audit").size());
-        clock.advance(Duration.ofSeconds(1));
-        assertEquals(200, http.login("cs-audit", "cs-audit-secret").status());
-        List<AuditLog.Event> events = logins("cs-audit");
-        assertEquals(2, events.size());
-        assertEquals("2 more since the previous login event, not logged one by one", events.get(0).detail());
-    }
-
-    @Test
-    void a_login_that_needed_argon2_is_always_written() {
-        loggedInTwice("cs-argon", "cs-argon-secret-1");
-        server.app().users().update("cs-argon", new Users.Patch("cs-argon-secret-2", null, null), ACTOR, false);
-        assertEquals(200, http.login("cs-argon", "cs-argon-secret-2").status()); // same second, but hashed
-        assertEquals(2, logins("cs-argon").size());
-    }
-
-    static List<AuditLog.Event> logins(String user) {
-        return server.app().audit().list(50, null, user, "login").events();
     }
 
     @Test

@@ -202,9 +202,57 @@ class HostileInputTest {
         return t;
     }
 
+    /** The standard OAuth endpoints: only RFC 6749 §5.2 codes, even for bodies they cannot read. */
+    static List<Case> oauthCases() {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("agent:" + SECRET).getBytes(StandardCharsets.UTF_8));
+        List<Case> t = new ArrayList<>();
+        t.add(new Case("a JSON body", "POST", "/oauth/token", JSON, "{\"grant_type\":\"client_credentials\"}".getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 400, "invalid_request"));
+        t.add(new Case("no grant_type", "POST", "/oauth/token", FORM, "scope=read".getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 400, "invalid_request"));
+        t.add(new Case("grant_type twice", "POST", "/oauth/token", FORM, "grant_type=client_credentials&grant_type=refresh_token".getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 400, "invalid_request"));
+        t.add(new Case("the password grant", "POST", "/oauth/token", FORM, "grant_type=password&username=agent&password=x".getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 400, "unsupported_grant_type"));
+        t.add(new Case("Basic that is not base64", "POST", "/oauth/token", FORM, "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8), List.of("Authorization", "Basic !!!*"), 401, "invalid_client"));
+        t.add(new Case("Basic and a body secret at once", "POST", "/oauth/token", FORM, ("grant_type=client_credentials&client_id=agent&client_secret=" + SECRET).getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 400, "invalid_request"));
+        t.add(new Case("SQL in client_id", "POST", "/oauth/token", FORM, "grant_type=client_credentials&client_id=%27+OR+1%3D1+--&client_secret=whatever-secret".getBytes(StandardCharsets.UTF_8), List.of(), 401, "invalid_client"));
+        t.add(new Case("a 15,000-character refresh token", "POST", "/oauth/token", FORM, ("grant_type=refresh_token&refresh_token=" + "r".repeat(15_000)).getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 400, "invalid_grant"));
+        t.add(new Case("a body over 16 KiB", "POST", "/oauth/token", FORM, ("grant_type=client_credentials&x=" + "a".repeat(20_000)).getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 400, "invalid_request"));
+        t.add(new Case("invalid UTF-8 in the form", "POST", "/oauth/token", FORM, withBytes("grant_type=client_credentials&scope=", new byte[] {(byte) 0xC3, (byte) 0x28}, ""), List.of("Authorization", basic), 400, "invalid_request"));
+        t.add(new Case("no client authentication", "POST", "/oauth/introspect", FORM, "token=abc".getBytes(StandardCharsets.UTF_8), List.of(), 401, "invalid_client"));
+        t.add(new Case("a client without introspect", "POST", "/oauth/introspect", FORM, "token=abc".getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 403, "insufficient_scope"));
+        t.add(new Case("a wrong secret", "POST", "/oauth/revoke", FORM, "token=abc".getBytes(StandardCharsets.UTF_8), List.of("Authorization", "Basic YWdlbnQ6d3Jvbmctc2VjcmV0LTEyMw=="), 401, "invalid_client"));
+        return t;
+    }
+
+    /** The admin API, with a valid admin token: the input is what is hostile. */
+    static List<Case> adminCases() {
+        String auth = "Bearer " + http.login("admin", TestServer.ADMIN_PASSWORD).text("access_token");
+        List<Case> t = new ArrayList<>();
+        java.util.function.BiConsumer<String[], Object[]> add = (req, expect) -> t.add(new Case(null, req[0], req[1], req[2],
+            req[3] == null ? null : req[3].getBytes(StandardCharsets.UTF_8), List.of("Authorization", auth), (Integer) expect[0], (String) expect[1]));
+        add.accept(new String[] {"POST", "/admin/api/users", JSON, "{\"username\":\"x' OR '1'='1\",\"password\":\"long-enough-secret\",\"scopes\":[]}"}, new Object[] {400, "invalid_request"});
+        add.accept(new String[] {"POST", "/admin/api/users", JSON, "{\"username\":\"eve\",\"password\":\"long-enough-secret\",\"scopes\":\"admin\"}"}, new Object[] {400, "invalid_request"});
+        add.accept(new String[] {"POST", "/admin/api/users", JSON, "{\"username\":\"eve\",\"password\":\"long-enough-secret\",\"scopes\":[\"a b\"]}"}, new Object[] {400, "invalid_request"});
+        add.accept(new String[] {"POST", "/admin/api/users", JSON, "{\"username\":\"eve\",\"password\":\"long-enough-secret\",\"enabled\":\"yes\"}"}, new Object[] {400, "invalid_request"});
+        add.accept(new String[] {"POST", "/admin/api/users", JSON, "{\"username\":\"eve\",\"username\":\"admin\",\"password\":\"long-enough-secret\"}"}, new Object[] {400, "invalid_request"});
+        add.accept(new String[] {"POST", "/admin/api/users", JSON, "{\"username\":\"AGENT\",\"password\":\"long-enough-secret\"}"}, new Object[] {409, "conflict"});
+        add.accept(new String[] {"POST", "/admin/api/users", "text/plain", "username=eve"}, new Object[] {415, "unsupported_media_type"});
+        add.accept(new String[] {"PATCH", "/admin/api/users/agent", JSON, "{\"scopes\":[1,2]}"}, new Object[] {400, "invalid_request"});
+        add.accept(new String[] {"PATCH", "/admin/api/users/agent", JSON, "{\"password\":\"short\"}"}, new Object[] {400, "invalid_request"});
+        add.accept(new String[] {"PATCH", "/admin/api/users/admin", JSON, "{\"enabled\":false}"}, new Object[] {409, "conflict"});
+        add.accept(new String[] {"DELETE", "/admin/api/users/%00", null, null}, new Object[] {400, "invalid_request"});
+        add.accept(new String[] {"GET", "/admin/api/users/..%2f..%2fetc%2fpasswd", null, null}, new Object[] {404, "not_found"});
+        add.accept(new String[] {"GET", "/admin/api/audit?limit=-1", null, null}, new Object[] {400, "invalid_request"});
+        add.accept(new String[] {"GET", "/admin/api/audit?limit=99999999999999999999", null, null}, new Object[] {400, "invalid_request"});
+        add.accept(new String[] {"GET", "/admin/api/audit?before=abc", null, null}, new Object[] {400, "invalid_request"});
+        add.accept(new String[] {"GET", "/admin/api/audit?type=%3Cscript%3E", null, null}, new Object[] {400, "invalid_request"});
+        add.accept(new String[] {"POST", "/admin/api/keys/..%2f..%2fx/revoke", null, null}, new Object[] {404, "not_found"});
+        return t;
+    }
+
     static Stream<Arguments> cases() {
         List<Case> all = new ArrayList<>(CASES);
         all.addAll(tokenCases());
+        all.addAll(oauthCases());
+        all.addAll(adminCases());
         return all.stream().map(Arguments::of);
     }
 

@@ -1,0 +1,86 @@
+package agentauth.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import agentauth.store.Database;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Schema migrations: each once, each in one transaction, and never on a newer database. */
+class MigrationsTest {
+    static final String VERSIONS = "SELECT version || ':' || applied_at FROM schema_migrations ORDER BY version";
+    static final String INDEXES = "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN "
+        + "('refresh_tokens_retry_copies', 'families_by_expiry') ORDER BY name";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void migrations_run_once_and_are_recorded() {
+        Path db = dir.resolve("a.db");
+        try (Database d = Database.open(db, false)) {
+            assertTrue(d.healthy());
+        }
+        List<String> first = Sqlite.column(db, VERSIONS);
+        assertEquals(2, first.size(), first.toString());
+        try (Database d = Database.open(db, false)) {
+            assertTrue(d.healthy());
+        }
+        assertEquals(first, Sqlite.column(db, VERSIONS), "a second start applies nothing");
+    }
+
+    @Test
+    void a_failing_migration_leaves_nothing_half_applied_and_the_next_start_completes_it() {
+        Path db = dir.resolve("b.db");
+        Database.open(db, false).close();
+        // Back to version 1, with an object in the way of the second statement of step 2.
+        Sqlite.execute(db, "DROP INDEX refresh_tokens_retry_copies", "DROP INDEX families_by_expiry",
+            "DELETE FROM schema_migrations WHERE version = 2", "CREATE INDEX families_by_expiry ON users(created_at)");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Database.open(db, false));
+        assertTrue(e.getMessage().contains("families_by_expiry"), e.getMessage());
+        assertEquals(List.of("1"), Sqlite.column(db, "SELECT version FROM schema_migrations"));
+        assertEquals(List.of("families_by_expiry"), Sqlite.column(db, INDEXES), "step 2's first index was rolled back");
+
+        Sqlite.execute(db, "DROP INDEX families_by_expiry");
+        Database.open(db, false).close();
+        assertEquals(List.of("1", "2"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
+        assertEquals(List.of("families_by_expiry", "refresh_tokens_retry_copies"), Sqlite.column(db, INDEXES));
+    }
+
+    @Test
+    void the_server_refuses_to_start_on_a_database_newer_than_its_code() throws Exception {
+        Path db = dir.resolve("c.db");
+        Database.open(db, false).close();
+        Sqlite.execute(db, "INSERT INTO schema_migrations(version, applied_at) VALUES (99, 0)");
+        BackupTest.Result r = BackupTest.runJar(List.of("--port", "0", "--db", db.toString()));
+        assertEquals(1, r.code(), r.output());
+        assertTrue(r.output().contains("has schema version 99 but this agent-auth knows only up to 2; run a newer agent-auth"),
+            r.output());
+        assertEquals("99", Sqlite.one(db, "SELECT MAX(version) FROM schema_migrations"), "nothing was changed");
+    }
+
+    @Test
+    void concurrent_openers_of_a_new_file_apply_each_step_once() throws Exception {
+        Path db = dir.resolve("d.db");
+        Thread[] openers = new Thread[4];
+        Throwable[] failures = new Throwable[openers.length];
+        for (int i = 0; i < openers.length; i++) {
+            int n = i;
+            openers[i] = new Thread(() -> {
+                try (Database d = Database.open(db, false)) {
+                    d.healthy();
+                } catch (Throwable t) {
+                    failures[n] = t;
+                }
+            });
+        }
+        for (Thread t : openers) t.start();
+        for (Thread t : openers) t.join();
+        for (Throwable t : failures) if (t != null) throw new AssertionError(t);
+        assertEquals(List.of("1", "2"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
+    }
+}
