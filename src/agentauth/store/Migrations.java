@@ -77,6 +77,14 @@ final class Migrations {
         """
         CREATE INDEX refresh_tokens_retry_copies ON refresh_tokens(successor_until) WHERE successor IS NOT NULL;
         CREATE INDEX families_by_expiry ON families(expires_at);
+        """,
+        // 3: the live families of a user, for the limit of 100 checked at every login:
+        // families_by_user also walked the ended ones, so a login's cost grew with the agent's
+        // history until pruning (bench/). The plain user_id index stays for the delete cascade.
+        """
+        DROP INDEX families_by_user;
+        CREATE INDEX families_live_by_user ON families(user_id, created_at) WHERE revoked_at IS NULL;
+        CREATE INDEX families_by_user ON families(user_id);
         """);
 
     private Migrations() {}

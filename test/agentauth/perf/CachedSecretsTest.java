@@ -91,6 +91,23 @@ class CachedSecretsTest {
     }
 
     @Test
+    void every_new_session_is_a_login_event_even_when_the_secret_was_remembered() {
+        loggedInTwice("cs-audit", "cs-audit-secret");
+        assertEquals(2, server.app().audit().list(50, null, "cs-audit", "login").events().size());
+    }
+
+    @Test
+    void repeated_client_credentials_within_a_minute_write_one_login_event() {
+        server.createUser("cs-cc", "cs-cc-secret-123", "read");
+        String form = Http.form("grant_type", "client_credentials", "client_id", "cs-cc", "client_secret", "cs-cc-secret-123");
+        for (int i = 0; i < 5; i++) assertEquals(200, http.postForm("/oauth/token", form).status());
+        assertEquals(1, server.app().audit().list(50, null, "cs-cc", "login").events().size(), "one event, not one per token");
+        clock.advance(Duration.ofSeconds(61));
+        assertEquals(200, http.postForm("/oauth/token", form).status());
+        assertEquals(2, server.app().audit().list(50, null, "cs-cc", "login").events().size());
+    }
+
+    @Test
     void a_remembered_secret_still_works_after_its_record_expired() {
         loggedInTwice("cs-expiry", "cs-expiry-secret");
         clock.advance(Duration.ofMinutes(6)); // Argon2 again, same answer

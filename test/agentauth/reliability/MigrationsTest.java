@@ -26,7 +26,7 @@ class MigrationsTest {
             assertTrue(d.healthy());
         }
         List<String> first = Sqlite.column(db, VERSIONS);
-        assertEquals(2, first.size(), first.toString());
+        assertEquals(3, first.size(), first.toString());
         try (Database d = Database.open(db, false)) {
             assertTrue(d.healthy());
         }
@@ -39,7 +39,8 @@ class MigrationsTest {
         Database.open(db, false).close();
         // Back to version 1, with an object in the way of the second statement of step 2.
         Sqlite.execute(db, "DROP INDEX refresh_tokens_retry_copies", "DROP INDEX families_by_expiry",
-            "DELETE FROM schema_migrations WHERE version = 2", "CREATE INDEX families_by_expiry ON users(created_at)");
+            "DROP INDEX families_live_by_user", "DELETE FROM schema_migrations WHERE version >= 2",
+            "CREATE INDEX families_by_expiry ON users(created_at)");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Database.open(db, false));
         assertTrue(e.getMessage().contains("families_by_expiry"), e.getMessage());
         assertEquals(List.of("1"), Sqlite.column(db, "SELECT version FROM schema_migrations"));
@@ -47,7 +48,7 @@ class MigrationsTest {
 
         Sqlite.execute(db, "DROP INDEX families_by_expiry");
         Database.open(db, false).close();
-        assertEquals(List.of("1", "2"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
+        assertEquals(List.of("1", "2", "3"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
         assertEquals(List.of("families_by_expiry", "refresh_tokens_retry_copies"), Sqlite.column(db, INDEXES));
     }
 
@@ -58,7 +59,7 @@ class MigrationsTest {
         Sqlite.execute(db, "INSERT INTO schema_migrations(version, applied_at) VALUES (99, 0)");
         BackupTest.Result r = BackupTest.runJar(List.of("--port", "0", "--db", db.toString()));
         assertEquals(1, r.code(), r.output());
-        assertTrue(r.output().contains("has schema version 99 but this agent-auth knows only up to 2; run a newer agent-auth"),
+        assertTrue(r.output().contains("has schema version 99 but this agent-auth knows only up to 3; run a newer agent-auth"),
             r.output());
         assertEquals("99", Sqlite.one(db, "SELECT MAX(version) FROM schema_migrations"), "nothing was changed");
     }
@@ -81,6 +82,6 @@ class MigrationsTest {
         for (Thread t : openers) t.start();
         for (Thread t : openers) t.join();
         for (Throwable t : failures) if (t != null) throw new AssertionError(t);
-        assertEquals(List.of("1", "2"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
+        assertEquals(List.of("1", "2", "3"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
     }
 }
