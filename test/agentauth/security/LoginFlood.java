@@ -35,8 +35,13 @@ public final class LoginFlood {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         Path dir = Files.createTempDirectory("login-flood");
         Path log = dir.resolve("server.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar", jar.toString(), "--port", "0", "--db", dir.resolve("db").toString(), "--trusted-proxy", "127.0.0.1/32")
+        // JVM options for the server (e.g. the launch command of docs/performance.md): -Dflood.jvm="-Xmx64m ..."
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String jvm = System.getProperty("flood.jvm", "").trim();
+        if (!jvm.isEmpty()) command.addAll(List.of(jvm.split("\\s+")));
+        command.addAll(List.of("-jar", jar.toString(), "--port", "0", "--db", dir.resolve("db").toString(),
+            "--trusted-proxy", "127.0.0.1/32"));
+        ProcessBuilder pb = new ProcessBuilder(command)
             .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("AGENT_AUTH_ADMIN_PASSWORD", "flood-admin-password");
         Process server = pb.start();
