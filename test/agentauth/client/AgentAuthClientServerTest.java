@@ -1,5 +1,6 @@
 package agentauth.client;
 
+import agentauth.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,6 +11,7 @@ import agentauth.client.InvalidTokenException.Reason;
 import agentauth.support.TestServer;
 import agentauth.user.Users;
 import io.javalin.Javalin;
+import java.time.Instant;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,7 +32,7 @@ class AgentAuthClientServerTest {
 
     private final List<AutoCloseable> running = new ArrayList<>();
     private final CountingHttpClient http = new CountingHttpClient();
-    private final TestClock clientClock = TestClock.atSystemTime();
+    private final MutableClock clientClock = new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
 
     @AfterEach
     void stop() throws Exception {

@@ -1,5 +1,6 @@
 package agentauth.client;
 
+import agentauth.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -29,7 +31,7 @@ class AgentAuthClientTest {
     private static final String SECRET = "s3cret-agent-passphrase";
 
     private final ScriptedAuthServer server = new ScriptedAuthServer();
-    private final TestClock clock = TestClock.atSystemTime();
+    private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
     private final List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());
 
     AgentAuthClientTest() throws Exception {

@@ -1,5 +1,6 @@
 package agentauth.client;
 
+import agentauth.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.client.InvalidTokenException.Reason;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +26,7 @@ class TokenVerifierTest {
     private static final String AUDIENCE = "https://api.example";
 
     private final TestKey key = TestKey.generate("key-1");
-    private final TestClock clock = TestClock.atSystemTime();
+    private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
     private JwksServer jwks;
     private TokenVerifier verifier;
 
@@ -40,7 +42,7 @@ class TokenVerifierTest {
     }
 
     private Map<String, Object> claims() {
-        return TestKey.claims(jwks.url(), AUDIENCE, clock.epochSecond());
+        return TestKey.claims(jwks.url(), AUDIENCE, clock.instant().getEpochSecond());
     }
 
     private String token() {
@@ -67,8 +69,8 @@ class TokenVerifierTest {
         assertEquals(List.of(AUDIENCE), claims.audience());
         assertEquals("family-1", claims.sid());
         assertEquals(c.get("jti"), claims.jti());
-        assertEquals(clock.epochSecond() + 300, claims.expiresAt().getEpochSecond());
-        assertEquals(clock.epochSecond(), claims.issuedAt().getEpochSecond());
+        assertEquals(clock.instant().getEpochSecond() + 300, claims.expiresAt().getEpochSecond());
+        assertEquals(clock.instant().getEpochSecond(), claims.issuedAt().getEpochSecond());
         assertEquals(1, jwks.metadataFetches.get());
         assertEquals(1, jwks.jwksFetches.get());
     }
@@ -138,9 +140,9 @@ class TokenVerifierTest {
     @Test
     void expiry_is_judged_with_the_clock_skew() {
         Map<String, Object> c = claims();
-        c.put("exp", clock.epochSecond() - 29);
+        c.put("exp", clock.instant().getEpochSecond() - 29);
         assertEquals("agent-1", verifier.verify(key.sign(key.header(), c)).subject());
-        c.put("exp", clock.epochSecond() - 30);
+        c.put("exp", clock.instant().getEpochSecond() - 30);
         rejects(key.sign(key.header(), c), Reason.EXPIRED);
     }
 
@@ -157,10 +159,10 @@ class TokenVerifierTest {
     @Test
     void a_token_issued_in_the_future_beyond_the_skew_is_rejected() {
         Map<String, Object> c = claims();
-        c.put("iat", clock.epochSecond() + 31);
+        c.put("iat", clock.instant().getEpochSecond() + 31);
         rejects(key.sign(key.header(), c), Reason.NOT_YET_VALID);
-        c.put("iat", clock.epochSecond());
-        c.put("nbf", clock.epochSecond() + 31);
+        c.put("iat", clock.instant().getEpochSecond());
+        c.put("nbf", clock.instant().getEpochSecond() + 31);
         rejects(key.sign(key.header(), c), Reason.NOT_YET_VALID);
     }
 
