@@ -8,34 +8,30 @@ import java.security.interfaces.ECPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.Map;
 
 /** The JWKS document (RFC 7517), serialized once and served as bytes until a key changes or drops out. */
 final class Jwks {
-    private record Cached(byte[] bytes, Instant validUntil) {}
+    /** {@code source}: the key set it was built from, so a document built from a replaced set is never served. */
+    private record Cached(byte[] bytes, Instant validUntil, Map<String, SigningKeys.Key> source) {}
 
     private volatile Cached cached;
 
-    byte[] bytes(Instant now, Supplier<Collection<SigningKeys.Key>> keys) {
+    byte[] bytes(Instant now, Map<String, SigningKeys.Key> keys) {
         Cached c = cached;
-        if (c != null && now.isBefore(c.validUntil())) return c.bytes();
+        if (c != null && c.source() == keys && now.isBefore(c.validUntil())) return c.bytes();
         Instant validUntil = Instant.MAX;
         List<String> entries = new ArrayList<>();
-        for (SigningKeys.Key k : keys.get()) {
+        for (SigningKeys.Key k : keys.values()) {
             if (!k.publishedAt(now)) continue;
             entries.add(jwk(k.kid(), k.publicKey()));
             Instant until = k.publishedUntil();
             if (until != null && until.isBefore(validUntil)) validUntil = until;
         }
         byte[] bytes = ("{\"keys\":[" + String.join(",", entries) + "]}").getBytes(StandardCharsets.UTF_8);
-        cached = new Cached(bytes, validUntil);
+        cached = new Cached(bytes, validUntil, keys);
         return bytes;
-    }
-
-    void invalidate() {
-        cached = null;
     }
 
     private static String jwk(String kid, ECPublicKey key) {

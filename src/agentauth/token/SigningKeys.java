@@ -150,7 +150,6 @@ public final class SigningKeys {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("a signing key written by this process cannot be read back", e);
         }
-        jwks.invalidate();
     }
 
     /** The key that signs now. */
@@ -166,7 +165,7 @@ public final class SigningKeys {
 
     /** The JWKS document, pre-serialized. */
     public byte[] jwks() {
-        return jwks.bytes(clock.instant(), () -> state.all().values());
+        return jwks.bytes(clock.instant(), state.all());
     }
 
     /**
@@ -177,20 +176,34 @@ public final class SigningKeys {
     public void noteIssued(Key key, Instant exp) {
         State s = state;
         if (s.current() == key && s.lastExp() != null && !exp.isAfter(s.lastExp())) return; // the common case
-        synchronized (this) {
-            s = state;
-            if (s.current() != key) return;
-            Instant stored = s.tokensUntilStored();
-            if (stored == null || exp.isAfter(stored)) {
-                stored = exp.plus(accessTtl);
-                Instant until = stored;
-                db.write(c -> {
-                    store.extendTokensUntil(c, key.kid(), until);
-                    return null;
-                });
+        if (s.tokensUntilStored() == null || exp.isAfter(s.tokensUntilStored())) {
+            // The database lock first, then this monitor: the order rotate and revoke take them in
+            // too (a refresh with a retry window signs inside its write transaction).
+            db.write(c -> {
+                synchronized (this) {
+                    Instant stored = state.tokensUntilStored();
+                    Instant extended = null;
+                    if (state.current() == key && (stored == null || exp.isAfter(stored))) {
+                        extended = exp.plus(accessTtl);
+                        store.extendTokensUntil(c, key.kid(), extended);
+                    }
+                    record(key, exp, extended);
+                }
+                return null;
+            });
+        } else {
+            synchronized (this) {
+                record(key, exp, null);
             }
-            state = new State(s.current(), s.all(), stored, s.boundAtLoad(), s.lastExp() == null ? exp : max(exp, s.lastExp()));
         }
+    }
+
+    /** Under this monitor: notes {@code exp}, and the stored bound when it was just extended. */
+    private void record(Key key, Instant exp, Instant extended) {
+        State s = state;
+        if (s.current() != key) return;
+        state = new State(s.current(), s.all(), extended != null ? extended : s.tokensUntilStored(), s.boundAtLoad(),
+            s.lastExp() == null ? exp : max(exp, s.lastExp()));
     }
 
     private static Instant max(Instant a, Instant b) {
@@ -198,22 +211,29 @@ public final class SigningKeys {
     }
 
     /** A new key signs from now on; the old one stays published while its tokens live. */
-    public synchronized String rotate(String actor, String address) {
-        return create(actor, address);
+    public String rotate(String actor, String address) {
+        return db.write(c -> {
+            synchronized (this) {
+                return create(actor, address);
+            }
+        });
     }
 
     /** Drops a key from the JWKS at once (a leaked key). The signing key must be rotated out first. */
-    public synchronized void revoke(String kid, String actor, String address) {
-        Key k = state.all().get(kid);
-        if (k == null) throw new AuthError.NotFound("There is no signing key '" + kid + "'.");
-        if (k.signing()) throw new AuthError.Conflict("This key signs tokens now; rotate first, then revoke it.");
-        Instant now = clock.instant();
-        boolean changed = db.write(c -> {
-            boolean did = store.revoke(c, kid, now);
-            if (did) audit.record(c, now, "key_revoked", null, actor, address, "signing key " + kid + " revoked");
-            return did;
+    public void revoke(String kid, String actor, String address) {
+        db.write(c -> {
+            synchronized (this) {
+                Key k = state.all().get(kid);
+                if (k == null) throw new AuthError.NotFound("There is no signing key '" + kid + "'.");
+                if (k.signing()) throw new AuthError.Conflict("This key signs tokens now; rotate first, then revoke it.");
+                Instant now = clock.instant();
+                if (store.revoke(c, kid, now)) {
+                    audit.record(c, now, "key_revoked", null, actor, address, "signing key " + kid + " revoked");
+                    reload();
+                }
+            }
+            return null;
         });
-        if (changed) reload();
     }
 
     /** Every key, newest first, for the admin API. */

@@ -62,4 +62,33 @@ class SigningKeysTest {
             assertFalse(jwks(server).contains(kid));
         }
     }
+
+    @Test
+    void rotating_keys_while_windowed_refreshes_sign_inside_their_transaction_does_not_deadlock() {
+        // With a retry window, a refresh signs (and may extend the key's bound) under the database
+        // lock; rotation must take the two locks in the same order.
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (TestServer server = TestServer.start("--refresh-retry-window", "30s", "--access-ttl", "1s")) {
+                Http http = new Http(server.url());
+                long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                java.util.List<Thread> threads = new java.util.ArrayList<>();
+                java.util.concurrent.atomic.AtomicInteger refreshed = new java.util.concurrent.atomic.AtomicInteger();
+                for (int i = 0; i < 3; i++) threads.add(new Thread(() -> {
+                    String token = http.login("admin", TestServer.ADMIN_PASSWORD).text("refresh_token");
+                    while (System.nanoTime() < until) {
+                        Http.Response r = http.postJson("/refresh", Http.json("refresh_token", token));
+                        if (r.status() != 200) break;
+                        token = r.text("refresh_token");
+                        refreshed.incrementAndGet();
+                    }
+                }));
+                threads.add(new Thread(() -> {
+                    while (System.nanoTime() < until) server.app().signingKeys().rotate("test", null);
+                }));
+                for (Thread t : threads) t.start();
+                for (Thread t : threads) t.join();
+                assertTrue(refreshed.get() > 0);
+            }
+        });
+    }
 }
