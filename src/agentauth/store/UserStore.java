@@ -102,10 +102,15 @@ public final class UserStore {
     }
 
     /** A rehash on login (stronger parameters) is not a credential change: old tokens stay valid. */
-    public void replaceHash(Connection c, long id, String passwordHash) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE users SET password_hash = ? WHERE id = ?")) {
-            s.setString(1, passwordHash);
+    /**
+     * Replaces {@code oldHash} only: if the password was changed meanwhile (the rehash ran while the
+     * admin API or the CLI set a new one), the new password stays.
+     */
+    public void replaceHash(Connection c, long id, String oldHash, String newHash) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?")) {
+            s.setString(1, newHash);
             s.setLong(2, id);
+            s.setString(3, oldHash);
             s.executeUpdate();
         }
     }

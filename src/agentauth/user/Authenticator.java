@@ -78,7 +78,7 @@ public final class Authenticator {
                 // Not a credential change, so the user's tokens stay valid.
                 String rehash = hasher.hash(bytes.clone());
                 db.write(c -> {
-                    users.replaceHash(c, user.id(), rehash);
+                    users.replaceHash(c, user.id(), user.passwordHash(), rehash);
                     return null;
                 });
                 log.info("password hash of {} upgraded to the configured Argon2 parameters", user.username());
