@@ -70,6 +70,16 @@ public record Config(
         return c;
     }
 
+    /**
+     * For subcommands that pass server flags through: true when {@code arg} is a server flag whose
+     * value is the next argument (not a switch such as --durable, and not --name=value).
+     */
+    public static boolean flagTakesNextValue(String arg) {
+        if (!arg.startsWith("--") || arg.contains("=")) return false;
+        Flags.Flag f = Flags.find(arg.substring(2));
+        return f == null || !f.isSwitch(); // unknown: Config.parse names it
+    }
+
     public static Config defaults() {
         return parse(List.of(), Map.of());
     }

@@ -126,6 +126,16 @@ class MainTest {
     }
 
     @Test
+    void a_switch_among_the_server_flags_does_not_swallow_the_name() {
+        try (TestServer server = TestServer.start()) {
+            Run r = run(Map.of("AGENT_AUTH_PASSWORD", "switch-test-secret-1"), "", "users", "add", "--durable", "switcher",
+                "--db", server.db().toString(), "--argon2-memory", "1024");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(200, new Http(server.url()).login("switcher", "switch-test-secret-1").status());
+        }
+    }
+
+    @Test
     void a_missing_secret_is_a_clear_error() {
         Path db = Path.of(System.getProperty("java.io.tmpdir"), "agent-auth-main-test-" + System.nanoTime() + ".db");
         Run r = run(Map.of(), "", "users", "add", "someone", "--db", db.toString());

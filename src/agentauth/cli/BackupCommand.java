@@ -35,7 +35,7 @@ public final class BackupCommand {
             String a = args.get(i);
             if (a.startsWith("--")) {
                 serverFlags.add(a);
-                if (!a.contains("=") && i + 1 < args.size()) serverFlags.add(args.get(++i));
+                if (Config.flagTakesNextValue(a) && i + 1 < args.size()) serverFlags.add(args.get(++i));
             } else if (target == null) target = a;
             else throw new ConfigException("unexpected argument '" + a + "'");
         }

@@ -51,7 +51,7 @@ public final class UsersCommand {
                 default -> {
                     if (a.startsWith("--")) {
                         serverFlags.add(a);
-                        if (!a.contains("=") && i + 1 < args.size()) serverFlags.add(args.get(++i));
+                        if (Config.flagTakesNextValue(a) && i + 1 < args.size()) serverFlags.add(args.get(++i));
                     } else if (name == null) name = a;
                     else throw new ConfigException("unexpected argument '" + a + "'");
                 }
