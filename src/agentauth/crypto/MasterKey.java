@@ -52,21 +52,32 @@ public final class MasterKey {
                 + " is set nor the key file " + file + " exists (restore it, or start with --reset-signing-keys)");
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
+        // Written whole to a temporary file, then linked into place: a crash or a second process
+        // never sees a half-written key file, and linking fails rather than replace another key.
+        Path tmp = null;
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            tmp = createOwnerOnly(file.resolveSibling(file.getFileName() + ".tmp-" + Long.toHexString(System.nanoTime())));
+            Files.writeString(tmp, Base64.getUrlEncoder().withoutPadding().encodeToString(key) + "\n");
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.createLink(file, tmp);
         } catch (FileAlreadyExistsException e) {
             return load(env, db, false); // another process won the race: use its key
-        } catch (UnsupportedOperationException e) {
-            try { Files.createFile(file); } catch (IOException io) { throw cannotWrite(file, io); }
-        } catch (IOException e) {
-            throw cannotWrite(file, e);
-        }
-        try {
-            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(key) + "\n");
-        } catch (IOException e) {
-            throw cannotWrite(file, e);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw cannotWrite(file, e instanceof IOException io ? io : new IOException(e.getMessage()));
+        } finally {
+            if (tmp != null) try { Files.deleteIfExists(tmp); } catch (IOException e) { /* left behind, it is owner-only like the key file itself */ }
         }
         return new MasterKey(key, file.toString());
+    }
+
+    private static Path createOwnerOnly(Path path) throws IOException {
+        try {
+            return Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            return Files.createFile(path); // not POSIX (Windows): the folder's permissions apply
+        }
     }
 
     private static ConfigException cannotWrite(Path file, IOException e) {
