@@ -13,7 +13,7 @@ final class Bootstrap {
     private Bootstrap() {}
 
     static void firstAdmin(Users users, Map<String, String> env) {
-        if (!users.list().isEmpty()) return;
+        if (users.any()) return;
         String given = env.get(PASSWORD_ENV);
         boolean generated = given == null || given.isEmpty();
         String password = generated ? randomPassword() : given;

@@ -91,11 +91,6 @@ public record Config(
         return "http://" + h + ":" + boundPort;
     }
 
-    public Config withPort(int newPort) {
-        return new Config(host, newPort, db, issuer, accessTtl, refreshTtl, adminSessionTtl, refreshRetryWindow,
-            resources, trustedProxies, throttling, hashing, auditRetention, durable, resetSigningKeys);
-    }
-
     static Duration parseDuration(String s) {
         Matcher m = DURATION.matcher(s.trim());
         if (!m.matches()) throw new IllegalArgumentException("'" + s + "' is not a duration like 90s, 15m, 12h or 30d");

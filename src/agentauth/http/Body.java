@@ -155,10 +155,6 @@ public final class Body {
         return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
     }
 
-    public boolean isForm() {
-        return form != null;
-    }
-
     /** A string field, or null when absent (JSON null counts as absent). */
     public String optionalString(String field) {
         if (form != null) return form.get(field);
@@ -195,10 +191,5 @@ public final class Body {
         if (v == null || v.isNull()) return null;
         if (!v.isBoolean()) throw new AuthError.InvalidRequest(field + " must be true or false.");
         return v.booleanValue();
-    }
-
-    /** True when the body has this field at all. */
-    public boolean has(String field) {
-        return form != null ? form.containsKey(field) : json.has(field);
     }
 }

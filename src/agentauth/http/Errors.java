@@ -53,18 +53,12 @@ final class Errors {
         };
     }
 
-    /** RFC 6750 §3 applies to bearer-token callers, not to clients that used Basic. */
-    private static boolean usedBearer(Context ctx) {
-        String h = ctx.header("Authorization");
-        return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7);
-    }
-
     static void write(Context ctx, AuthError e) {
         if (e.getCause() != null) log.warn("{} {}: {} ({})", ctx.method(), ctx.path(), e.code(), e.getCause().getMessage());
         if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
         if (e.status() == 401 && e.code().equals("invalid_token"))
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-        if (e.status() == 403 && e.code().equals("insufficient_scope") && usedBearer(ctx))
+        if (e.status() == 403 && e.code().equals("insufficient_scope") && Bearer.used(ctx)) // RFC 6750 §3: not for clients that used Basic
             ctx.header("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
         ctx.header("Cache-Control", "no-store");
         Map<String, String> body = new LinkedHashMap<>();

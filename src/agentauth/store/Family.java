@@ -6,8 +6,4 @@ import java.util.List;
 /** A refresh-token family: one login's chain of single-use refresh tokens. */
 public record Family(String id, long userId, List<String> scope, String audience, Instant createdAt,
                      Instant expiresAt, Instant revokedAt) {
-
-    public boolean liveAt(Instant now) {
-        return revokedAt == null && now.isBefore(expiresAt);
-    }
 }

@@ -175,11 +175,7 @@ public final class RefreshTokenStore {
             s.setLong(2, cutoff.toEpochMilli());
             n = s.executeUpdate();
         }
-        try (PreparedStatement s = c.prepareStatement(
-            "UPDATE refresh_tokens SET successor = NULL, successor_until = NULL WHERE successor_until < ?")) {
-            s.setLong(1, now.toEpochMilli());
-            s.executeUpdate();
-        }
+        dropExpiredRetryCopies(c, now);
         return n;
     }
 

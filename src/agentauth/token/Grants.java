@@ -45,8 +45,4 @@ public final class Grants {
         }
         return requested;
     }
-
-    public List<String> resources() {
-        return resources;
-    }
 }

@@ -60,5 +60,4 @@ final class Jwks {
         System.arraycopy(raw, raw.length - len, fixed, 32 - len, len);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
     }
-
 }

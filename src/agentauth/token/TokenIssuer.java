@@ -35,14 +35,6 @@ public final class TokenIssuer {
         this.clock = clock;
     }
 
-    public String issuer() {
-        return issuer;
-    }
-
-    public Duration ttl() {
-        return ttl;
-    }
-
     /** @param sid the family id, or null for a token with no refresh family (client_credentials) */
     public AccessToken issue(String username, List<String> scope, String audience, String sid) {
         return issue(username, scope, audience, sid, null);

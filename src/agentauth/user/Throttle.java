@@ -17,13 +17,4 @@ public interface Throttle {
 
     /** Clears every counter of a name (the admin's unthrottle). */
     void clear(String name);
-
-    /** No throttling at all. */
-    Throttle NONE = new Throttle() {
-        @Override public void check(String name, String address) {}
-        @Override public void failed(String name, String address) {}
-        @Override public void succeeded(String name, String address) {}
-        @Override public boolean recentlySucceeded(String name, String address) { return false; }
-        @Override public void clear(String name) {}
-    };
 }

@@ -50,6 +50,11 @@ public final class Users {
         return store.list();
     }
 
+    /** True when the database holds at least one user (first start creates the admin otherwise). */
+    public boolean any() {
+        return !store.isEmpty();
+    }
+
     public User get(String name) {
         return store.find(name).orElseThrow(() -> notFound(name));
     }
