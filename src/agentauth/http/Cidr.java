@@ -5,6 +5,10 @@ import java.net.UnknownHostException;
 
 /** An address range such as 10.0.0.0/8 or ::1/128, for --trusted-proxy. */
 public record Cidr(byte[] network, int prefix) {
+    // Compiled once: literal() runs for every hop of X-Forwarded-For behind a trusted proxy.
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+");
+    private static final java.util.regex.Pattern IP_CHARS = java.util.regex.Pattern.compile("[0-9a-fA-F:.]+");
+
     public static Cidr parse(String s) {
         String[] parts = s.trim().split("/", -1);
         if (parts.length > 2) throw new IllegalArgumentException("'" + s + "' is not a CIDR like 10.0.0.0/8");
@@ -30,8 +34,8 @@ public record Cidr(byte[] network, int prefix) {
     /** Parses an IP literal only: never a DNS lookup. */
     static byte[] literal(String text, String whole) {
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        boolean looksLikeIp = t.matches("[0-9.]+") && t.chars().filter(c -> c == '.').count() == 3 || t.contains(":");
-        if (!looksLikeIp || !t.matches("[0-9a-fA-F:.]+")) throw new IllegalArgumentException("'" + whole + "' is not an IP address range");
+        boolean looksLikeIp = IPV4.matcher(t).matches() || t.contains(":");
+        if (!looksLikeIp || !IP_CHARS.matcher(t).matches()) throw new IllegalArgumentException("'" + whole + "' is not an IP address range");
         try {
             return InetAddress.getByName(t).getAddress();
         } catch (UnknownHostException e) {

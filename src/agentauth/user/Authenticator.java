@@ -73,19 +73,28 @@ public final class Authenticator {
             throttle.succeeded(name, address);
             User user = found.get();
             if (hashed) verified.remember(user, bytes);
-            if (hasher.needsRehash(user.passwordHash())) {
-                // Stronger parameters configured since: upgrade now, while we hold the secret.
-                // Not a credential change, so the user's tokens stay valid.
-                String rehash = hasher.hash(bytes.clone());
-                db.write(c -> {
-                    users.replaceHash(c, user.id(), user.passwordHash(), rehash);
-                    return null;
-                });
-                log.info("password hash of {} upgraded to the configured Argon2 parameters", user.username());
-            }
+            if (hasher.needsRehash(user.passwordHash())) upgrade(user, bytes);
             return user;
         } finally {
             Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /**
+     * Stronger parameters configured since: upgrade the hash now, while we hold the secret. Not a
+     * credential change, so the user's tokens stay valid; a busy hasher only postpones it to the
+     * next login instead of failing one that succeeded.
+     */
+    private void upgrade(User user, byte[] secret) {
+        try {
+            String rehash = hasher.hash(secret.clone());
+            db.write(c -> {
+                users.replaceHash(c, user.id(), user.passwordHash(), rehash);
+                return null;
+            });
+            log.info("password hash of {} upgraded to the configured Argon2 parameters", user.username());
+        } catch (AuthError.TemporarilyUnavailable e) {
+            log.info("password hash of {} not upgraded now: {}", user.username(), e.description());
         }
     }
 
