@@ -16,7 +16,6 @@ import java.util.Map;
 
 /** Plain HTTP against a test server: real requests over loopback, no mocking. */
 public final class Http {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A response with its body as text and, when it parses, as JSON. */
@@ -45,6 +44,10 @@ public final class Http {
     }
 
     private final String base;
+    // One client (and connection pool) per server address: a keep-alive connection to a server a
+    // test stopped must never carry a request meant for a new server that reuses its port (a
+    // shared pool did, and a stopping server answered it with 503).
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public Http(String base) {
         this.base = base;
@@ -105,9 +108,9 @@ public final class Http {
         return b;
     }
 
-    private static Response send(HttpRequest.Builder b) {
+    private Response send(HttpRequest.Builder b) {
         try {
-            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body(), r);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
