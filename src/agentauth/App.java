@@ -82,6 +82,7 @@ public final class App implements AutoCloseable {
             });
             App app = new App(services, javalin, housekeeping, javalin.port(), clock);
             housekeeping.scheduleWithFixedDelay(app::prune, 1, 60, TimeUnit.MINUTES);
+            housekeeping.scheduleWithFixedDelay(db::checkpoint, 100, 100, TimeUnit.MILLISECONDS);
             if (!config.refreshRetryWindow().isZero()) // retry copies go when their window ends, even when idle
                 housekeeping.scheduleWithFixedDelay(app::dropRetryCopies, 10, 10, TimeUnit.SECONDS);
             try {

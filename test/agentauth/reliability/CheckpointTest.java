@@ -1,0 +1,37 @@
+package agentauth.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import agentauth.support.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The running server copies committed writes from the WAL into the database file from its
+ * housekeeping thread, instead of leaving it to the writer every 1,000 pages.
+ */
+class CheckpointTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_committed_write_reaches_the_database_file_itself_within_moments() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.createUser("checkpointed-agent", "checkpointed-secret-1", "agent");
+            // The main file alone, as if the WAL were lost: only a checkpoint puts the user there.
+            // A few pages of writes are far below SQLite's own threshold, so nothing else would.
+            String count = "0";
+            for (int i = 0; i < 100 && !count.equals("1"); i++) {
+                Thread.sleep(50);
+                Path copy = dir.resolve("copy-" + i + ".db");
+                Files.copy(server.db(), copy, StandardCopyOption.REPLACE_EXISTING);
+                boolean hasUsers = Sqlite.one(copy, "SELECT count(*) FROM sqlite_master WHERE name = 'users'").equals("1");
+                if (hasUsers) count = Sqlite.one(copy, "SELECT count(*) FROM users WHERE username = 'checkpointed-agent'");
+            }
+            assertEquals("1", count, "the user reached the database file within 5 s");
+        }
+    }
+}
