@@ -51,7 +51,8 @@ class StorageFaultTest {
                 assertEquals(200, http.get("/health").status(), "reads still work");
                 assertEquals(200, http.get("/me", "Authorization", Http.bearer(access)).status());
                 assertEquals(200, http.get("/.well-known/jwks.json").status());
-                assertEquals(503, refresh(http, token).status(), "still full");
+                // (A further write may succeed even now: once the WAL is checkpointed, SQLite
+                // reuses its space from the start, which needs no new blocks.)
 
                 Files.delete(filler);
                 Http.Response resumed = refresh(http, token);
