@@ -70,6 +70,7 @@ public final class App implements AutoCloseable {
                     break;
                 } catch (JavalinBindException e) {
                     javalin.stop();
+                    services.hasher().close();
                     if (config.port() != 0 || attempt == 5)
                         throw new ConfigException("cannot listen on " + config.host() + ":" + port + ": " + e.getMessage());
                 }
@@ -139,7 +140,7 @@ public final class App implements AutoCloseable {
         RefreshTokens refreshTokens = new RefreshTokens(db, refreshStore, userStore, tokenIssuer, audit,
             new RefreshTokens.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), clock);
         AccessTokens accessTokens = new AccessTokens(signingKeys, userStore, refreshStore, issuer, clock);
-        return new Services(config, issuer, db, audit, users, authenticator, throttle, signingKeys,
+        return new Services(config, issuer, db, audit, users, hasher, authenticator, throttle, signingKeys,
             new Grants(issuer, config.resources()), refreshTokens, accessTokens, new ClientAddress(config.trustedProxies()));
     }
 
@@ -192,6 +193,7 @@ public final class App implements AutoCloseable {
     public void close() {
         housekeeping.shutdownNow();
         javalin.stop(); // graceful: see STOP_TIMEOUT
+        services.hasher().close();
         services.database().close();
     }
 

@@ -8,6 +8,7 @@ import agentauth.token.Grants;
 import agentauth.token.RefreshTokens;
 import agentauth.token.SigningKeys;
 import agentauth.user.Authenticator;
+import agentauth.user.PasswordHasher;
 import agentauth.user.Throttle;
 import agentauth.user.Users;
 
@@ -18,6 +19,7 @@ public record Services(
         Database database,
         AuditLog audit,
         Users users,
+        PasswordHasher hasher,
         Authenticator authenticator,
         Throttle throttle,
         SigningKeys signingKeys,

@@ -59,9 +59,9 @@ public final class UsersCommand {
         }
         Config config = Config.parse(serverFlags, env);
         if (!action.equals("list") && name == null) throw new ConfigException("users " + action + " needs a NAME");
-        try (Database db = Database.open(config.db(), config.durable())) {
-            Users users = new Users(db, new UserStore(db), new RefreshTokenStore(db), new AuditLog(db),
-                new PasswordHasher(config.hashing()), Clock.systemUTC());
+        try (Database db = Database.open(config.db(), config.durable());
+             PasswordHasher hasher = new PasswordHasher(config.hashing())) {
+            Users users = new Users(db, new UserStore(db), new RefreshTokenStore(db), new AuditLog(db), hasher, Clock.systemUTC());
             switch (action) {
                 case "list" -> list(users, out);
                 case "add" -> {

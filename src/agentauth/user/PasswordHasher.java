@@ -4,13 +4,14 @@ import agentauth.Config;
 import de.mkammerer.argon2.Argon2;
 import de.mkammerer.argon2.Argon2Factory;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -22,32 +23,32 @@ import java.util.function.Supplier;
  * <p>The hashes the gate admits run on {@code concurrency} dedicated threads. Run on the request
  * threads, each of them kept a glibc malloc arena holding its m KiB after its first hash (about
  * 20 MiB of RSS per Jetty thread: 481 MiB peak in the first bench/ run); dedicated threads bound
- * that to {@code concurrency} arenas.
+ * that to {@code concurrency} arenas. They live until {@link #close()}: when idle workers ended
+ * and new ones took over, the new ones left more of that memory behind (bench/: +39 MiB of peak
+ * RSS after a minute without hashing), while a worker reusing its buffer costs nothing.
  */
-public final class PasswordHasher {
+public final class PasswordHasher implements AutoCloseable {
     private final Argon2 argon2;
     private final Config.Hashing params;
     private final HashGate gate;
     private final ExecutorService workers;
     private final String dummyHash;
+    private final List<Thread> threads = new CopyOnWriteArrayList<>(); // the workers started, for tests
 
     public PasswordHasher(Config.Hashing params) {
         NativeArgon2.useBundled();
         this.argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
         this.params = params;
         this.gate = new HashGate(params.concurrency(), params.queue());
-        // As many workers as the gate lets hashes run, so an admitted hash never waits for one.
-        // Idle workers end after a minute (a new one reuses a free arena), so a hasher no longer
-        // used, as in tests and the CLI, leaves no threads behind.
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(params.concurrency(), params.concurrency(), 60, TimeUnit.SECONDS,
+        // As many workers as the gate lets hashes run, so an admitted hash never waits for one;
+        // each starts at its first hash.
+        this.workers = new ThreadPoolExecutor(params.concurrency(), params.concurrency(), 0, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "argon2-" + n.incrementAndGet());
+                Thread t = new Thread(r, "argon2-" + (threads.size() + 1));
                 t.setDaemon(true);
+                threads.add(t);
                 return t;
             });
-        pool.allowCoreThreadTimeOut(true);
-        this.workers = pool;
         // Verified for unknown names so they cost what a real user costs; always the current parameters.
         this.dummyHash = onWorker(() -> argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(),
             "agent-auth dummy secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -99,6 +100,17 @@ public final class PasswordHasher {
             }
         }
         return out;
+    }
+
+    /** The hashing threads started so far (tests). */
+    List<Thread> threads() {
+        return List.copyOf(threads);
+    }
+
+    /** Ends the hashing threads once the hashes under way are done. */
+    @Override
+    public void close() {
+        workers.shutdown();
     }
 
     /** Runs {@code work} on a hashing thread and waits for it; an interrupt does not abandon it. */

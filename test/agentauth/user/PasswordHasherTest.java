@@ -41,6 +41,21 @@ class PasswordHasherTest {
     }
 
     @Test
+    void the_hashing_threads_stay_until_close_and_then_end() throws Exception {
+        PasswordHasher hasher = new PasswordHasher(new Config.Hashing(1024, 1, 1, 2, 8));
+        for (int i = 0; i < 4; i++) hasher.hash(utf8("a secret to hash " + i));
+        List<Thread> threads = hasher.threads();
+        assertTrue(threads.size() >= 1 && threads.size() <= 2, threads + ": at most one per hash allowed to run at once");
+        for (Thread t : threads) assertTrue(t.isAlive(), t + " ended while the hasher is open");
+        hasher.close();
+        for (Thread t : threads) {
+            t.join(5000);
+            assertFalse(t.isAlive(), t + " still runs after close");
+        }
+        assertThrows(RuntimeException.class, () -> hasher.hash(utf8("too late")), "a closed hasher hashes nothing");
+    }
+
+    @Test
     void hashing_wipes_the_callers_copy_of_the_secret() {
         byte[] secret = utf8("wipe me after use");
         new PasswordHasher(OWASP).hash(secret);
