@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class Database implements AutoCloseable {
     private static final int AUTO_CHECKPOINT_PAGES = 10_000;
     private static final int MAX_BATCH = 64;
     private static final int EXTRA_BATCHES = 4;
+    private static final String SAVEPOINT = "agent_auth_batched_write"; // a name no work uses for its own
 
     @FunctionalInterface
     public interface Work<T> {
@@ -78,8 +80,14 @@ public final class Database implements AutoCloseable {
             closeQuietly(writer);
             throw new SQLException("cannot read the attributes of " + file + ": " + e.getMessage(), e);
         }
-        for (; readerCount < READERS; readerCount++) readers.add(connect(file, durable));
-        this.checkpointer = connect(file, durable);
+        try {
+            for (; readerCount < READERS; readerCount++) readers.add(connect(file, durable));
+            this.checkpointer = connect(file, durable);
+        } catch (SQLException e) {
+            readers.forEach(Database::closeQuietly);
+            closeQuietly(writer);
+            throw e;
+        }
     }
 
     /** Opens (creating when absent) the database file and brings its schema up to date. */
@@ -132,11 +140,17 @@ public final class Database implements AutoCloseable {
                 try {
                     // Past our own write, a few more batches if writes are waiting: cheaper than
                     // waking a parked thread to run them (on 2 cores, that wake-up left CPU idle).
-                    for (int extra = 0; !mine.done || (!queue.isEmpty() && extra < EXTRA_BATCHES); ) {
+                    // Not after a failure, though: a busy or faulty database fails each one slowly.
+                    boolean committed = true;
+                    for (int extra = 0; !mine.done || (committed && !queue.isEmpty() && extra < EXTRA_BATCHES); ) {
                         if (mine.done) extra++;
-                        commitBatch();
+                        committed = commitBatch();
                     }
                 } finally {
+                    if (!mine.done && queue.remove(mine)) { // only if something above threw: never leave it behind
+                        mine.fail(new IllegalStateException("the write was not run"));
+                        mine.complete();
+                    }
                     unlockAndHandOver();
                 }
             } else {
@@ -160,19 +174,23 @@ public final class Database implements AutoCloseable {
         if (next != null) LockSupport.unpark(next.caller);
     }
 
-    /** Under the lock: runs up to MAX_BATCH queued works in one transaction, then completes each. */
-    private void commitBatch() {
+    /**
+     * Under the lock: runs up to MAX_BATCH queued works in one transaction, then completes each,
+     * whatever happens (an Error included). True when the batch committed.
+     */
+    private boolean commitBatch() {
         List<PendingWrite<?>> batch = new ArrayList<>();
         for (PendingWrite<?> p; batch.size() < MAX_BATCH && (p = queue.poll()) != null; ) batch.add(p);
         boolean committed = false;
-        RuntimeException batchFailure = null;
+        Throwable batchFailure = null;
         try {
-            committed = runInTransaction(batch);
+            runInTransaction(batch);
+            committed = true;
         } catch (SQLException e) {
             batchFailure = writeFault(e);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             batchFailure = e;
-        } finally { // whatever happened, every caller gets an answer
+        } finally {
             if (!committed) rollbackQuietly();
             for (PendingWrite<?> p : batch) {
                 if (!committed && !p.failed())
@@ -180,36 +198,51 @@ public final class Database implements AutoCloseable {
                 p.complete();
             }
         }
+        if (committed && fault != null) {
+            fault = null;
+            log.info("storage available again: writes to {} succeed", file);
+        }
+        return committed;
     }
 
-    /** True when the batch committed; false when its only work failed and the transaction was rolled back. */
-    private boolean runInTransaction(List<PendingWrite<?>> batch) throws SQLException {
+    /**
+     * Runs the batch and commits it. Throws when the batch fails as a whole; a work that fails
+     * alone is rolled back to its savepoint, or with the transaction when it is the only one
+     * (then this throws its failure too, so nothing commits).
+     */
+    private void runInTransaction(List<PendingWrite<?>> batch) throws Throwable {
         ensureOpen();
         checkIdentity(true); // every write: a stat costs far less than a commit, and no write may land in a deleted file
         if (reopenWriter) reopenAll();
         execute("BEGIN IMMEDIATE");
         boolean savepoints = batch.size() > 1; // alone, a failure rolls back the whole transaction
         for (PendingWrite<?> p : batch) {
-            if (savepoints) execute("SAVEPOINT w");
+            if (savepoints) execute("SAVEPOINT " + SAVEPOINT);
             try {
                 p.run(writer);
             } catch (SQLException e) {
                 if (isStorageFault(e)) throw e; // SQLite may have ended the transaction: the batch fails
                 p.fail(storageFault(e));
             } catch (RuntimeException | Error e) {
+                // A nested read or write met a storage fault and wrapped it: the batch fails too.
+                SQLException fault = storageFaultIn(e);
+                if (fault != null) throw fault;
                 p.fail(e);
             }
-            if (p.failed() && !savepoints) return false;
-            if (p.failed()) execute("ROLLBACK TO w");
-            if (savepoints) execute("RELEASE w");
+            if (p.failed() && !savepoints) throw p.failure;
+            if (p.failed()) execute("ROLLBACK TO " + SAVEPOINT);
+            if (savepoints) execute("RELEASE " + SAVEPOINT);
         }
         execute("COMMIT");
         commits++;
-        if (fault != null) {
-            fault = null;
-            log.info("storage available again: writes to {} succeed", file);
-        }
-        return true;
+    }
+
+    /** The storage-fault SQLException in {@code e}'s causes, if any. */
+    private static SQLException storageFaultIn(Throwable e) {
+        Throwable c = e;
+        for (int depth = 0; c != null && depth < 8; depth++, c = c.getCause())
+            if (c instanceof SQLException sql && isStorageFault(sql)) return sql;
+        return null;
     }
 
     private void execute(String sql) throws SQLException {
@@ -223,7 +256,7 @@ public final class Database implements AutoCloseable {
         final Work<T> work;
         final Thread caller = Thread.currentThread();
         private T result;
-        private Throwable failure;
+        Throwable failure;
         volatile boolean done; // set last: result and failure are visible to the caller once it reads true
 
         PendingWrite(Work<T> work) {
@@ -335,9 +368,10 @@ public final class Database implements AutoCloseable {
         synchronized (checkpointLock) {
             long seen = commits;
             if (closed || identityLost != null || seen == checkpointedAt) return;
-            try (Statement s = checkpointer.createStatement()) {
-                s.execute("PRAGMA wal_checkpoint(PASSIVE)");
-                checkpointedAt = seen;
+            try (Statement s = checkpointer.createStatement(); ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+                // (busy, frames in the WAL, frames copied): a reader on an old snapshot may hold
+                // some back, and then the next call tries again even with no new commits.
+                if (r.next() && r.getInt(2) == r.getInt(3)) checkpointedAt = seen;
             } catch (SQLException e) {
                 // a storage fault: the next write meets it too, answers 503 and logs it
             }

@@ -91,6 +91,7 @@ public final class SigningKeys {
         }
         if (state.current() == null) {
             create("system", null);
+            reload();
         }
     }
 
@@ -114,6 +115,7 @@ public final class SigningKeys {
         return new State(current, Map.copyOf(all), bound, bound, null);
     }
 
+    /** Stores a new signing key; the caller reloads the state once that has committed. */
     private String create(String actor, String address) {
         KeyPair pair;
         try {
@@ -140,11 +142,15 @@ public final class SigningKeys {
             audit.record(c, now, "key_rotated", null, actor, address, "new signing key " + kid);
             return null;
         });
-        reload();
         return kid;
     }
 
-    private void reload() {
+    /**
+     * Reads the keys again. Only after the change committed: a write commits with others and
+     * can still be rolled back with them (Database.write), and memory must never hold a key or a
+     * bound the database does not.
+     */
+    private synchronized void reload() {
         try {
             state = read();
         } catch (GeneralSecurityException e) {
@@ -176,25 +182,23 @@ public final class SigningKeys {
     public void noteIssued(Key key, Instant exp) {
         State s = state;
         if (s.current() == key && s.lastExp() != null && !exp.isAfter(s.lastExp())) return; // the common case
+        Instant extended = null;
         if (s.tokensUntilStored() == null || exp.isAfter(s.tokensUntilStored())) {
             // The database lock first, then this monitor: the order rotate and revoke take them in
-            // too (a refresh with a retry window signs inside its write transaction).
-            db.write(c -> {
+            // too (a refresh with a retry window signs inside its write transaction). The bound
+            // in memory moves only once the extension committed (the SQL keeps the larger one).
+            extended = db.write(c -> {
                 synchronized (this) {
                     Instant stored = state.tokensUntilStored();
-                    Instant extended = null;
-                    if (state.current() == key && (stored == null || exp.isAfter(stored))) {
-                        extended = exp.plus(accessTtl);
-                        store.extendTokensUntil(c, key.kid(), extended);
-                    }
-                    record(key, exp, extended);
+                    if (state.current() != key || (stored != null && !exp.isAfter(stored))) return null;
+                    Instant until = exp.plus(accessTtl);
+                    store.extendTokensUntil(c, key.kid(), until);
+                    return until;
                 }
-                return null;
             });
-        } else {
-            synchronized (this) {
-                record(key, exp, null);
-            }
+        }
+        synchronized (this) {
+            record(key, exp, extended);
         }
     }
 
@@ -202,8 +206,9 @@ public final class SigningKeys {
     private void record(Key key, Instant exp, Instant extended) {
         State s = state;
         if (s.current() != key) return;
-        state = new State(s.current(), s.all(), extended != null ? extended : s.tokensUntilStored(), s.boundAtLoad(),
-            s.lastExp() == null ? exp : max(exp, s.lastExp()));
+        Instant stored = extended == null ? s.tokensUntilStored()
+            : s.tokensUntilStored() == null ? extended : max(extended, s.tokensUntilStored());
+        state = new State(s.current(), s.all(), stored, s.boundAtLoad(), s.lastExp() == null ? exp : max(exp, s.lastExp()));
     }
 
     private static Instant max(Instant a, Instant b) {
@@ -212,11 +217,13 @@ public final class SigningKeys {
 
     /** A new key signs from now on; the old one stays published while its tokens live. */
     public String rotate(String actor, String address) {
-        return db.write(c -> {
+        String kid = db.write(c -> {
             synchronized (this) {
                 return create(actor, address);
             }
         });
+        reload();
+        return kid;
     }
 
     /** Drops a key from the JWKS at once (a leaked key). The signing key must be rotated out first. */
@@ -227,13 +234,12 @@ public final class SigningKeys {
                 if (k == null) throw new AuthError.NotFound("There is no signing key '" + kid + "'.");
                 if (k.signing()) throw new AuthError.Conflict("This key signs tokens now; rotate first, then revoke it.");
                 Instant now = clock.instant();
-                if (store.revoke(c, kid, now)) {
+                if (store.revoke(c, kid, now))
                     audit.record(c, now, "key_revoked", null, actor, address, "signing key " + kid + " revoked");
-                    reload();
-                }
             }
             return null;
         });
+        reload();
     }
 
     /** Every key, newest first, for the admin API. */

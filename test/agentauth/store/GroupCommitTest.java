@@ -56,11 +56,12 @@ class GroupCommitTest {
                         return db.write(c -> {
                             insert(c, n);
                             if (n % 3 == 0) throw new AuthError.Conflict("writer " + n + " changed its mind");
+                            if (n == 4) throw new AssertionError("writer 4 hit an Error");
                             return n * 10;
                         });
                     }));
                 }
-                awaitAllParked(writers);
+                awaitAllParked(writers, WRITERS);
                 release.countDown();
                 first.get(5, TimeUnit.SECONDS);
 
@@ -68,9 +69,13 @@ class GroupCommitTest {
                 for (int i = 0; i < WRITERS; i++) {
                     try {
                         assertEquals(i * 10, results.get(i).get(5, TimeUnit.SECONDS));
-                        assertTrue(i % 3 != 0, "writer " + i + " should have failed");
+                        assertTrue(i % 3 != 0 && i != 4, "writer " + i + " should have failed");
                         expected.add(String.valueOf(i));
                     } catch (java.util.concurrent.ExecutionException e) {
+                        if (i == 4) {
+                            assertInstanceOf(AssertionError.class, e.getCause(), "the Error reaches its own caller");
+                            continue;
+                        }
                         assertTrue(i % 3 == 0, "writer " + i + " failed: " + e.getCause());
                         AuthError.Conflict conflict = assertInstanceOf(AuthError.Conflict.class, e.getCause());
                         assertTrue(conflict.getMessage().contains("writer " + i), conflict.getMessage());
@@ -84,6 +89,74 @@ class GroupCommitTest {
                 pool.shutdownNow();
             }
         }
+    }
+
+    @Test
+    void a_storage_fault_met_by_a_nested_write_fails_the_whole_batch_with_503_and_writes_resume_after() throws Exception {
+        try (Database db = Database.open(dir.resolve("f.db"), false)) {
+            db.write(c -> {
+                try (Statement s = c.createStatement()) { s.execute("CREATE TABLE t (n INTEGER NOT NULL, pad BLOB)"); }
+                return null;
+            });
+            ExecutorService pool = Executors.newFixedThreadPool(5);
+            try {
+                CountDownLatch holding = new CountDownLatch(1), release = new CountDownLatch(1);
+                Future<?> first = pool.submit(() -> db.write(c -> {
+                    holding.countDown();
+                    await(release);
+                    try (Statement s = c.createStatement()) { // the file may not grow: a full disk, in effect
+                        s.execute("PRAGMA max_page_count = " + pageCount(c));
+                    }
+                    return null;
+                }));
+                assertTrue(holding.await(5, TimeUnit.SECONDS));
+                List<Thread> writers = new ArrayList<>();
+                List<Future<Object>> results = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    int n = i;
+                    results.add(pool.submit(() -> {
+                        synchronized (writers) { writers.add(Thread.currentThread()); }
+                        return db.write(c -> {
+                            if (n == 1) return db.write(nested -> insertPadded(nested, n, 1 << 20)); // does not fit
+                            return insert(c, n);
+                        });
+                    }));
+                }
+                awaitAllParked(writers, 4);
+                release.countDown();
+                first.get(5, TimeUnit.SECONDS);
+                for (Future<Object> r : results) {
+                    java.util.concurrent.ExecutionException e =
+                        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, () -> r.get(5, TimeUnit.SECONDS));
+                    assertInstanceOf(AuthError.TemporarilyUnavailable.class, e.getCause(), "503 for every write of the batch, not 500");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(List.of(), rows(db), "nothing of the failed batch was committed");
+            db.write(c -> {
+                try (Statement s = c.createStatement()) { s.execute("PRAGMA max_page_count = 1073741823"); }
+                return null;
+            });
+            assertEquals(7, (int) db.write(c -> insert(c, 7)));
+            assertEquals(List.of("7"), rows(db));
+        }
+    }
+
+    private static int pageCount(java.sql.Connection c) throws java.sql.SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA page_count")) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+
+    private static int insertPadded(java.sql.Connection c, int n, int bytes) throws java.sql.SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO t (n, pad) VALUES (?, ?)")) {
+            s.setInt(1, n);
+            s.setBytes(2, new byte[bytes]);
+            s.executeUpdate();
+        }
+        return n;
     }
 
     @Test
@@ -122,11 +195,11 @@ class GroupCommitTest {
         });
     }
 
-    private static void awaitAllParked(List<Thread> writers) throws InterruptedException {
+    private static void awaitAllParked(List<Thread> writers, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
             synchronized (writers) {
-                if (writers.size() == WRITERS && writers.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) return;
+                if (writers.size() == count && writers.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) return;
             }
             Thread.sleep(5);
         }

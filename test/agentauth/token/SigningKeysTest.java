@@ -64,6 +64,69 @@ class SigningKeysTest {
     }
 
     @Test
+    void a_rotation_rolled_back_with_its_batch_leaves_the_keys_in_memory_as_they_were() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            SigningKeys keys = server.app().signingKeys();
+            agentauth.store.Database db = server.app().services().database();
+            String before = keys.current().kid();
+            int listed = keys.list().size();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                // A write holds the lock while the rotation and then a write that meets a storage
+                // fault queue up: they commit (or not) together.
+                java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Future<?> first = pool.submit(() -> db.write(c -> {
+                    holding.countDown();
+                    try { release.await(); } catch (InterruptedException e) { throw new IllegalStateException(e); }
+                    return null;
+                }));
+                assertTrue(holding.await(5, java.util.concurrent.TimeUnit.SECONDS));
+                java.util.List<Thread> queued = new java.util.concurrent.CopyOnWriteArrayList<>();
+                java.util.concurrent.Future<String> rotation = pool.submit(() -> {
+                    queued.add(Thread.currentThread());
+                    return keys.rotate("test", null);
+                });
+                awaitParked(queued, 1);
+                java.util.concurrent.Future<?> faulty = pool.submit(() -> {
+                    queued.add(Thread.currentThread());
+                    return db.write(c -> {
+                        try (java.sql.Statement s = c.createStatement()) {
+                            s.execute("PRAGMA query_only = 1"); // the next write fails as on a read-only file
+                            s.execute("INSERT INTO audit_events (time, type) VALUES (0, 'never')");
+                        }
+                        return null;
+                    });
+                });
+                awaitParked(queued, 2);
+                release.countDown();
+                first.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                for (java.util.concurrent.Future<?> f : java.util.List.of(rotation, faulty)) {
+                    java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        java.util.concurrent.ExecutionException.class, () -> f.get(5, java.util.concurrent.TimeUnit.SECONDS));
+                    assertTrue(e.getCause() instanceof agentauth.error.AuthError.TemporarilyUnavailable, String.valueOf(e.getCause()));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(before, keys.current().kid(), "the rolled-back key never signs");
+            assertEquals(listed, keys.list().size());
+            String after = keys.rotate("test", null); // the connection was reopened: writes work again
+            assertNotEquals(before, after);
+            assertEquals(after, keys.current().kid());
+        }
+    }
+
+    private static void awaitParked(java.util.List<Thread> threads, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (threads.size() == count && threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) return;
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the writes did not queue up");
+    }
+
+    @Test
     void rotating_keys_while_windowed_refreshes_sign_inside_their_transaction_does_not_deadlock() {
         // With a retry window, a refresh signs (and may extend the key's bound) under the database
         // lock; rotation must take the two locks in the same order.
