@@ -85,6 +85,12 @@ final class Migrations {
         DROP INDEX families_by_user;
         CREATE INDEX families_live_by_user ON families(user_id, created_at) WHERE revoked_at IS NULL;
         CREATE INDEX families_by_user ON families(user_id);
+        """,
+        // 4: the audit filter by user matches names ignoring case (as they are unique), which
+        // the plain index could not serve: every filtered page scanned the whole table
+        """
+        DROP INDEX audit_by_user;
+        CREATE INDEX audit_by_user ON audit_events(username COLLATE NOCASE, id);
         """);
 
     private Migrations() {}

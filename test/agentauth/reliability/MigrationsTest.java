@@ -26,7 +26,7 @@ class MigrationsTest {
             assertTrue(d.healthy());
         }
         List<String> first = Sqlite.column(db, VERSIONS);
-        assertEquals(3, first.size(), first.toString());
+        assertEquals(4, first.size(), first.toString());
         try (Database d = Database.open(db, false)) {
             assertTrue(d.healthy());
         }
@@ -48,7 +48,7 @@ class MigrationsTest {
 
         Sqlite.execute(db, "DROP INDEX families_by_expiry");
         Database.open(db, false).close();
-        assertEquals(List.of("1", "2", "3"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
+        assertEquals(List.of("1", "2", "3", "4"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
         assertEquals(List.of("families_by_expiry", "refresh_tokens_retry_copies"), Sqlite.column(db, INDEXES));
     }
 
@@ -59,9 +59,26 @@ class MigrationsTest {
         Sqlite.execute(db, "INSERT INTO schema_migrations(version, applied_at) VALUES (99, 0)");
         BackupTest.Result r = BackupTest.runJar(List.of("--port", "0", "--db", db.toString()));
         assertEquals(1, r.code(), r.output());
-        assertTrue(r.output().contains("has schema version 99 but this agent-auth knows only up to 3; run a newer agent-auth"),
+        assertTrue(r.output().contains("has schema version 99 but this agent-auth knows only up to 4; run a newer agent-auth"),
             r.output());
         assertEquals("99", Sqlite.one(db, "SELECT MAX(version) FROM schema_migrations"), "nothing was changed");
+    }
+
+    @Test
+    void the_audit_filter_by_user_ignoring_case_uses_its_index() {
+        Path db = dir.resolve("e.db");
+        Database.open(db, false).close();
+        // The shape of AuditLog's query with a user filter.
+        StringBuilder plan = new StringBuilder();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("EXPLAIN QUERY PLAN SELECT id, time, type, username, actor, address, detail "
+                 + "FROM audit_events WHERE 1 = 1 AND username = 'Agent-7' COLLATE NOCASE ORDER BY id DESC LIMIT 50")) {
+            while (r.next()) plan.append(r.getString("detail")).append("; ");
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+        assertTrue(plan.toString().contains("USING INDEX audit_by_user"), plan.toString());
     }
 
     @Test
@@ -82,6 +99,6 @@ class MigrationsTest {
         for (Thread t : openers) t.start();
         for (Thread t : openers) t.join();
         for (Throwable t : failures) if (t != null) throw new AssertionError(t);
-        assertEquals(List.of("1", "2", "3"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
+        assertEquals(List.of("1", "2", "3", "4"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
     }
 }
