@@ -150,6 +150,24 @@ public final class RefreshTokenStore {
     }
 
     /** Live families of a user, oldest first. */
+    /**
+     * The user's live families beyond the newest {@code keep}, oldest first: the ones to end so
+     * that {@code keep} remain. Only those come back (a login checks this with up to 100 live).
+     */
+    public List<String> liveFamiliesBeyond(Connection c, long userId, Instant now, int keep) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM families WHERE user_id = ? AND revoked_at IS NULL "
+            + "AND expires_at > ? ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?")) {
+            s.setLong(1, userId);
+            s.setLong(2, now.toEpochMilli());
+            s.setInt(3, keep);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) ids.add(0, r.getString(1));
+            }
+        }
+        return ids;
+    }
+
     public List<String> liveFamilies(Connection c, long userId, Instant now) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT id FROM families WHERE user_id = ? AND revoked_at IS NULL "

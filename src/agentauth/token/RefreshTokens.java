@@ -59,9 +59,8 @@ public final class RefreshTokens {
         Family family = new Family(TokenIssuer.randomId(), user.id(), scope, audience, now, now.plus(ttl), null);
         String refresh = newToken();
         db.write(c -> {
-            List<String> live = store.liveFamilies(c, user.id(), now);
-            for (int i = 0; i <= live.size() - MAX_LIVE_FAMILIES; i++) {
-                store.revokeFamily(c, live.get(i), now);
+            for (String oldest : store.liveFamiliesBeyond(c, user.id(), now, MAX_LIVE_FAMILIES - 1)) {
+                store.revokeFamily(c, oldest, now);
                 audit.record(c, now, "family_evicted", user.username(), null, address,
                     "more than " + MAX_LIVE_FAMILIES + " live sessions: the oldest ended");
             }
