@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Access tokens whose signature and claims were verified already, keyed by the SHA-256 of the
@@ -17,13 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param <V> what the caller derived from the verified token (its claims)
  */
 public final class VerifiedTokens<V> {
-    private record Entry<V>(V value, Instant expiresAt) {}
-
-    private final ConcurrentHashMap<ByteBuffer, Entry<V>> entries = new ConcurrentHashMap<>();
-    private final int maxEntries;
+    private final ExpiringMap<ByteBuffer, V> entries;
 
     public VerifiedTokens(int maxEntries) {
-        this.maxEntries = maxEntries;
+        this.entries = new ExpiringMap<>(maxEntries);
     }
 
     /** The key of a token: its SHA-256. */
@@ -37,27 +33,10 @@ public final class VerifiedTokens<V> {
 
     /** What was stored for this token, or null when unknown or expired at {@code now}. */
     public V get(ByteBuffer key, Instant now) {
-        Entry<V> e = entries.get(key);
-        if (e == null) return null;
-        if (!now.isBefore(e.expiresAt())) {
-            entries.remove(key, e);
-            return null;
-        }
-        return e.value();
+        return entries.get(key, now);
     }
 
     public void put(ByteBuffer key, V value, Instant expiresAt, Instant now) {
-        if (entries.size() >= maxEntries) prune(now);
-        entries.put(key, new Entry<>(value, expiresAt));
-    }
-
-    int size() {
-        return entries.size();
-    }
-
-    /** Expired tokens go first; if the table is still full, it starts over (bounded memory). */
-    private void prune(Instant now) {
-        entries.values().removeIf(e -> !now.isBefore(e.expiresAt()));
-        if (entries.size() >= maxEntries) entries.clear();
+        entries.put(key, value, expiresAt, now);
     }
 }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -149,10 +150,10 @@ public final class RefreshTokenStore {
         }
     }
 
-    /** Live families of a user, oldest first. */
     /**
      * The user's live families beyond the newest {@code keep}, oldest first: the ones to end so
-     * that {@code keep} remain. Only those come back (a login checks this with up to 100 live).
+     * that {@code keep} remain (0: all of them). Only those come back: a login checks this with
+     * up to 100 live.
      */
     public List<String> liveFamiliesBeyond(Connection c, long userId, Instant now, int keep) throws SQLException {
         List<String> ids = new ArrayList<>();
@@ -162,22 +163,10 @@ public final class RefreshTokenStore {
             s.setLong(2, now.toEpochMilli());
             s.setInt(3, keep);
             try (ResultSet r = s.executeQuery()) {
-                while (r.next()) ids.add(0, r.getString(1));
-            }
-        }
-        return ids;
-    }
-
-    public List<String> liveFamilies(Connection c, long userId, Instant now) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT id FROM families WHERE user_id = ? AND revoked_at IS NULL "
-            + "AND expires_at > ? ORDER BY created_at, rowid")) {
-            s.setLong(1, userId);
-            s.setLong(2, now.toEpochMilli());
-            try (ResultSet r = s.executeQuery()) {
                 while (r.next()) ids.add(r.getString(1));
             }
         }
+        Collections.reverse(ids);
         return ids;
     }
 

@@ -1,11 +1,9 @@
 package agentauth.throttle;
 
+import agentauth.crypto.EphemeralHmac;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Keyed hashes of names and addresses: HMAC-SHA256 under a random key made at startup, so the
@@ -18,14 +16,7 @@ final class Keys {
 
     private static final byte NAME = 1, PAIR = 2, ADDRESS = 3;
 
-    private final SecretKeySpec secret;
-    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
-
-    Keys() {
-        byte[] k = new byte[32];
-        new SecureRandom().nextBytes(k);
-        this.secret = new SecretKeySpec(k, "HmacSHA256");
-    }
+    private final EphemeralHmac hmac = new EphemeralHmac();
 
     Key name(String name) {
         return key(NAME, lower(name), "");
@@ -40,7 +31,7 @@ final class Keys {
     }
 
     private Key key(byte domain, String name, String address) {
-        Mac mac = macs.get();
+        Mac mac = hmac.mac();
         mac.update(domain);
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         mac.update(ByteBuffer.allocate(4).putInt(n.length).array()); // length prefix: (a, bc) and (ab, c) differ
@@ -59,15 +50,5 @@ final class Keys {
             b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
         }
         return b.toString();
-    }
-
-    private Mac newMac() {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(secret);
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JVM has no HmacSHA256", e);
-        }
     }
 }

@@ -163,7 +163,7 @@ class TokenCommandTest {
             assertEquals(java.util.Set.of("read"), claims.scopes());
             long id = s.app().users().get("agent-1").id();
             var db = s.app().services().database();
-            assertEquals(List.of(), db.read(c -> new RefreshTokenStore(db).liveFamilies(c, id, Instant.now())));
+            assertEquals(List.of(), db.read(c -> new RefreshTokenStore(db).liveFamiliesBeyond(c, id, Instant.now(), 0)));
         }
     }
 }
