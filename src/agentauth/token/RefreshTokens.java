@@ -66,12 +66,10 @@ public final class RefreshTokens {
             }
             store.insertFamily(c, family);
             store.insertToken(c, hash(refresh), family.id(), null, now);
-            users.touchLastLogin(c, user.id(), now);
-            audit.record(c, now, "login", user.username(), null, address, "session " + family.id());
+            recordLogin(c, user, now, address, "session " + family.id());
             return null;
         });
-        TokenIssuer.AccessToken access = issuer.issue(user.username(), scope, audience, family.id(), family.expiresAt());
-        return new TokenResponse(access.value(), access.expiresIn(now), refresh, seconds(now, family.expiresAt()), scope);
+        return answer(issue(user.username(), scope, family), refresh, family, scope, now);
     }
 
     /** An access token without a family (client_credentials, RFC 6749 §4.4.3: no refresh token). */
@@ -81,8 +79,7 @@ public final class RefreshTokens {
         // so neither the audit table nor the write load grows with that traffic.
         if (user.lastLoginAt() == null || user.lastLoginAt().isBefore(now.minus(LOGIN_RECORD_INTERVAL))) {
             db.write(c -> {
-                users.touchLastLogin(c, user.id(), now);
-                audit.record(c, now, "login", user.username(), null, address, "client_credentials");
+                recordLogin(c, user, now, address, "client_credentials");
                 return null;
             });
         }
@@ -136,21 +133,16 @@ public final class RefreshTokens {
             if (requested != null) scope = List.copyOf(requested);
             String next = newToken();
             store.insertToken(c, hash(next), family.id(), hash, now);
+            store.recordRefresh(c, family.id(), now);
             String username = owner.get().username();
             List<String> granted = scope;
             if (lifetimes.retryWindow().isZero()) {
                 // Signing is most of the work done under the write lock (bench/, JFR profile of the
                 // refresh scenario): with no retry copy to seal, it happens after the commit instead.
                 store.markUsed(c, hash, now, null, null);
-                store.recordRefresh(c, family.id(), now);
-                return Outcome.after(() -> {
-                    TokenIssuer.AccessToken access = issuer.issue(username, granted, family.audience(), family.id(),
-                        family.expiresAt());
-                    return new TokenResponse(access.value(), access.expiresIn(now), next, seconds(now, family.expiresAt()), granted);
-                });
+                return Outcome.after(() -> answer(issue(username, granted, family), next, family, granted, now));
             }
-            TokenIssuer.AccessToken access = issuer.issue(username, scope, family.audience(), family.id(),
-                family.expiresAt());
+            TokenIssuer.AccessToken access = issue(username, scope, family);
             byte[] copy = RetryCopy.seal(token, family.id(), new RetryCopy.Answer(access.value(), access.expiresAt(), next, scope));
             Instant copyUntil = now.plus(lifetimes.retryWindow());
             store.markUsed(c, hash, now, copy, copyUntil);
@@ -158,11 +150,25 @@ public final class RefreshTokens {
             // never be served again, so it goes; expired copies go with every rotation too.
             store.dropRetryCopyOfParent(c, hash);
             store.dropExpiredRetryCopies(c, now);
-            store.recordRefresh(c, family.id(), now);
-            return Outcome.ok(new TokenResponse(access.value(), access.expiresIn(now), next,
-                seconds(now, family.expiresAt()), scope));
+            return Outcome.ok(answer(access, next, family, scope, now));
         });
         return outcome.get();
+    }
+
+    private TokenIssuer.AccessToken issue(String username, List<String> scope, Family family) {
+        return issuer.issue(username, scope, family.audience(), family.id(), family.expiresAt());
+    }
+
+    private static TokenResponse answer(TokenIssuer.AccessToken access, String refresh, Family family, List<String> scope,
+                                        Instant now) {
+        return new TokenResponse(access.value(), access.expiresIn(now), refresh, seconds(now, family.expiresAt()), scope);
+    }
+
+    /** A login: the user's last login time and the audit event, in the caller's transaction. */
+    private void recordLogin(java.sql.Connection c, User user, Instant now, String address, String detail)
+            throws java.sql.SQLException {
+        users.touchLastLogin(c, user.id(), now);
+        audit.record(c, now, "login", user.username(), null, address, detail);
     }
 
     /**
