@@ -228,18 +228,18 @@ public final class SigningKeys {
 
     /** Drops a key from the JWKS at once (a leaked key). The signing key must be rotated out first. */
     public void revoke(String kid, String actor, String address) {
-        db.write(c -> {
+        boolean changed = db.write(c -> {
             synchronized (this) {
                 Key k = state.all().get(kid);
                 if (k == null) throw new AuthError.NotFound("There is no signing key '" + kid + "'.");
                 if (k.signing()) throw new AuthError.Conflict("This key signs tokens now; rotate first, then revoke it.");
                 Instant now = clock.instant();
-                if (store.revoke(c, kid, now))
-                    audit.record(c, now, "key_revoked", null, actor, address, "signing key " + kid + " revoked");
+                boolean did = store.revoke(c, kid, now);
+                if (did) audit.record(c, now, "key_revoked", null, actor, address, "signing key " + kid + " revoked");
+                return did;
             }
-            return null;
         });
-        reload();
+        if (changed) reload(); // a key revoked before is already out of the JWKS
     }
 
     /** Every key, newest first, for the admin API. */
