@@ -16,7 +16,7 @@ import agentauth.token.SigningKeys;
 import agentauth.token.TokenIssuer;
 import agentauth.user.Authenticator;
 import agentauth.user.PasswordHasher;
-import agentauth.user.Throttle;
+import agentauth.throttle.Throttle;
 import agentauth.user.Users;
 import io.javalin.Javalin;
 import org.eclipse.jetty.server.handler.GracefulHandler;

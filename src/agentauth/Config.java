@@ -1,6 +1,6 @@
 package agentauth;
 
-import agentauth.http.Cidr;
+import agentauth.net.Cidr;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

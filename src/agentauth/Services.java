@@ -9,7 +9,7 @@ import agentauth.token.RefreshTokens;
 import agentauth.token.SigningKeys;
 import agentauth.user.Authenticator;
 import agentauth.user.PasswordHasher;
-import agentauth.user.Throttle;
+import agentauth.throttle.Throttle;
 import agentauth.user.Users;
 
 /** Everything the route table hands to handlers; built once by {@link App}. */

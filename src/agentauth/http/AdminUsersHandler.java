@@ -3,7 +3,7 @@ package agentauth.http;
 import agentauth.error.AuthError;
 import agentauth.store.User;
 import agentauth.user.Rules;
-import agentauth.user.Throttle;
+import agentauth.throttle.Throttle;
 import agentauth.user.Users;
 import io.javalin.http.Context;
 import java.util.List;

@@ -6,6 +6,7 @@ import agentauth.store.AuditLog;
 import agentauth.store.Database;
 import agentauth.store.User;
 import agentauth.store.UserStore;
+import agentauth.throttle.Throttle;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

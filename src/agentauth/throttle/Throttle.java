@@ -1,4 +1,4 @@
-package agentauth.user;
+package agentauth.throttle;
 
 /**
  * Brute-force throttling of secret checks, keyed so that it reveals nothing about whether a

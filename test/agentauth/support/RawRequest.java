@@ -1,4 +1,4 @@
-package agentauth.reliability;
+package agentauth.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,12 +13,12 @@ import java.nio.charset.StandardCharsets;
  * One HTTP/1.1 request over a plain socket, for what a client library hides: a body sent in two
  * parts (a request still in flight) and a connection dropped before the answer was read.
  */
-final class RawRequest implements AutoCloseable {
+public final class RawRequest implements AutoCloseable {
     private final Socket socket;
     private final byte[] body;
 
     /** Connects and sends the headers of a JSON POST; the body follows with {@link #send}. */
-    RawRequest(String baseUrl, String path, String json) {
+    public RawRequest(String baseUrl, String path, String json) {
         URI u = URI.create(baseUrl);
         body = json.getBytes(StandardCharsets.UTF_8);
         try {
@@ -34,7 +34,7 @@ final class RawRequest implements AutoCloseable {
     }
 
     /** Sends the body from {@code from} up to {@code to} (exclusive). */
-    RawRequest send(int from, int to) {
+    public RawRequest send(int from, int to) {
         try {
             OutputStream out = socket.getOutputStream();
             out.write(body, from, to - from);
@@ -45,16 +45,16 @@ final class RawRequest implements AutoCloseable {
         }
     }
 
-    RawRequest sendAll() {
+    public RawRequest sendAll() {
         return send(0, body.length);
     }
 
-    int length() {
+    public int length() {
         return body.length;
     }
 
     /** Waits for the first byte of the answer (the server has handled the request), then hangs up. */
-    void dropAfterFirstByte() {
+    public void dropAfterFirstByte() {
         try {
             if (socket.getInputStream().read() < 0) throw new IllegalStateException("no answer at all");
             socket.close();
@@ -64,7 +64,7 @@ final class RawRequest implements AutoCloseable {
     }
 
     /** Reads the whole answer: status line, headers and body, as text. */
-    String answer() {
+    public String answer() {
         try (InputStream in = socket.getInputStream()) {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             in.transferTo(all);
@@ -80,6 +80,21 @@ final class RawRequest implements AutoCloseable {
             socket.close();
         } catch (IOException e) {
             // closing anyway
+        }
+    }
+
+    /** Sends {@code request} as it is (request line, headers, body) and returns the whole answer as text. */
+    public static String exchange(String baseUrl, String request) {
+        URI u = URI.create(baseUrl);
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            s.getInputStream().transferTo(all);
+            return all.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
