@@ -5,13 +5,13 @@ import agentauth.http.ClientAddress;
 import agentauth.http.Routes;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
-import agentauth.store.RefreshTokenStore;
+import agentauth.store.SessionStore;
 import agentauth.store.SigningKeyStore;
 import agentauth.store.UserStore;
 import agentauth.throttle.FailureThrottle;
 import agentauth.token.AccessTokens;
-import agentauth.token.Grants;
-import agentauth.token.RefreshTokens;
+import agentauth.token.Entitlements;
+import agentauth.session.Sessions;
 import agentauth.token.SigningKeys;
 import agentauth.token.TokenIssuer;
 import agentauth.user.Authenticator;
@@ -126,7 +126,7 @@ public final class App implements AutoCloseable {
     private static Services build(Config config, Map<String, String> env, Clock clock, Database db, String issuer) {
         AuditLog audit = new AuditLog(db);
         UserStore userStore = new UserStore(db);
-        RefreshTokenStore refreshStore = new RefreshTokenStore(db);
+        SessionStore refreshStore = new SessionStore(db);
         SigningKeyStore keyStore = new SigningKeyStore(db);
         MasterKey masterKey = MasterKey.load(env, config.db(), keyStore.all().isEmpty() || config.resetSigningKeys());
         SigningKeys signingKeys = new SigningKeys(db, keyStore, audit, masterKey, clock, config.accessTtl(),
@@ -137,17 +137,17 @@ public final class App implements AutoCloseable {
         Throttle throttle = new FailureThrottle(config.throttling(), audit, clock);
         Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
-        RefreshTokens refreshTokens = new RefreshTokens(db, refreshStore, userStore, tokenIssuer, audit,
-            new RefreshTokens.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), clock);
+        Sessions sessions = new Sessions(db, refreshStore, userStore, tokenIssuer, audit,
+            new Sessions.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), clock);
         AccessTokens accessTokens = new AccessTokens(signingKeys, userStore, refreshStore, issuer, clock);
         return new Services(config, issuer, db, audit, users, hasher, authenticator, throttle, signingKeys,
-            new Grants(issuer, config.resources()), refreshTokens, accessTokens, new ClientAddress(config.trustedProxies()));
+            new Entitlements(issuer, config.resources()), sessions, accessTokens, new ClientAddress(config.trustedProxies()));
     }
 
     /** Deletes dead sessions and old audit events, off the request path. */
     private void prune() {
         try {
-            int families = services.refreshTokens().prune(java.time.Duration.ofDays(1));
+            int families = services.sessions().prune(java.time.Duration.ofDays(1));
             int events = services.audit().prune(clock.instant().minus(services.config().auditRetention()));
             if (families + events > 0) log.info("pruned {} ended sessions and {} old audit events", families, events);
         } catch (RuntimeException e) {
@@ -157,7 +157,7 @@ public final class App implements AutoCloseable {
 
     private void dropRetryCopies() {
         try {
-            services.refreshTokens().dropExpiredRetryCopies();
+            services.sessions().dropExpiredRetryCopies();
         } catch (RuntimeException e) {
             log.warn("dropping expired retry copies failed: {}", e.getMessage());
         }
@@ -185,7 +185,7 @@ public final class App implements AutoCloseable {
     public Services services() { return services; }
     public Users users() { return services.users(); }
     public SigningKeys signingKeys() { return services.signingKeys(); }
-    public RefreshTokens refreshTokens() { return services.refreshTokens(); }
+    public Sessions sessions() { return services.sessions(); }
     public AuditLog audit() { return services.audit(); }
 
     /** Stops accepting, lets in-flight requests finish, then closes the database. */

@@ -4,8 +4,8 @@ import agentauth.http.ClientAddress;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
 import agentauth.token.AccessTokens;
-import agentauth.token.Grants;
-import agentauth.token.RefreshTokens;
+import agentauth.token.Entitlements;
+import agentauth.session.Sessions;
 import agentauth.token.SigningKeys;
 import agentauth.user.Authenticator;
 import agentauth.user.PasswordHasher;
@@ -23,7 +23,7 @@ public record Services(
         Authenticator authenticator,
         Throttle throttle,
         SigningKeys signingKeys,
-        Grants grants,
-        RefreshTokens refreshTokens,
+        Entitlements entitlements,
+        Sessions sessions,
         AccessTokens accessTokens,
         ClientAddress clientAddress) {}

@@ -5,7 +5,7 @@ import agentauth.ConfigException;
 import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
-import agentauth.store.RefreshTokenStore;
+import agentauth.store.SessionStore;
 import agentauth.store.User;
 import agentauth.store.UserStore;
 import agentauth.user.PasswordHasher;
@@ -61,7 +61,7 @@ public final class UsersCommand {
         if (!action.equals("list") && name == null) throw new ConfigException("users " + action + " needs a NAME");
         try (Database db = Database.open(config.db(), config.durable());
              PasswordHasher hasher = new PasswordHasher(config.hashing())) {
-            Users users = new Users(db, new UserStore(db), new RefreshTokenStore(db), new AuditLog(db), hasher, Clock.systemUTC());
+            Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db), hasher, Clock.systemUTC());
             switch (action) {
                 case "list" -> list(users, out);
                 case "add" -> {

@@ -2,7 +2,7 @@ package agentauth.http;
 
 import agentauth.error.AuthError;
 import agentauth.store.User;
-import agentauth.token.TokenResponse;
+import agentauth.session.TokenResponse;
 import agentauth.user.Rules;
 import io.javalin.http.Context;
 import java.util.List;

@@ -3,7 +3,7 @@ package agentauth.token;
 import agentauth.cache.VerifiedTokens;
 import agentauth.error.AuthError;
 import agentauth.store.Family;
-import agentauth.store.RefreshTokenStore;
+import agentauth.store.SessionStore;
 import agentauth.store.User;
 import agentauth.store.UserStore;
 import com.auth0.jwt.JWT;
@@ -44,12 +44,12 @@ public final class AccessTokens {
 
     private final SigningKeys keys;
     private final UserStore users;
-    private final RefreshTokenStore families;
+    private final SessionStore families;
     private final String issuer;
     private final Clock clock;
     private final VerifiedTokens<Verified> verified = new VerifiedTokens<>(REMEMBERED_MAX);
 
-    public AccessTokens(SigningKeys keys, UserStore users, RefreshTokenStore families, String issuer, Clock clock) {
+    public AccessTokens(SigningKeys keys, UserStore users, SessionStore families, String issuer, Clock clock) {
         this.keys = keys;
         this.users = users;
         this.families = families;

@@ -66,7 +66,7 @@ public final class TokenIssuer {
         return new AccessToken(token, iat, exp);
     }
 
-    static String randomId() {
+    public static String randomId() {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);

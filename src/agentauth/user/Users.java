@@ -3,7 +3,7 @@ package agentauth.user;
 import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
-import agentauth.store.RefreshTokenStore;
+import agentauth.store.SessionStore;
 import agentauth.store.User;
 import agentauth.store.UserStore;
 import java.sql.Connection;
@@ -32,12 +32,12 @@ public final class Users {
 
     private final Database db;
     private final UserStore store;
-    private final RefreshTokenStore families;
+    private final SessionStore families;
     private final AuditLog audit;
     private final PasswordHasher hasher;
     private final Clock clock;
 
-    public Users(Database db, UserStore store, RefreshTokenStore families, AuditLog audit, PasswordHasher hasher, Clock clock) {
+    public Users(Database db, UserStore store, SessionStore families, AuditLog audit, PasswordHasher hasher, Clock clock) {
         this.db = db;
         this.store = store;
         this.families = families;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.client.TokenVerifier;
-import agentauth.store.RefreshTokenStore;
+import agentauth.store.SessionStore;
 import agentauth.support.TestServer;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
@@ -163,7 +163,7 @@ class TokenCommandTest {
             assertEquals(java.util.Set.of("read"), claims.scopes());
             long id = s.app().users().get("agent-1").id();
             var db = s.app().services().database();
-            assertEquals(List.of(), db.read(c -> new RefreshTokenStore(db).liveFamiliesBeyond(c, id, Instant.now(), 0)));
+            assertEquals(List.of(), db.read(c -> new SessionStore(db).liveFamiliesBeyond(c, id, Instant.now(), 0)));
         }
     }
 }

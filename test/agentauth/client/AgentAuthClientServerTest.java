@@ -203,7 +203,7 @@ class AgentAuthClientServerTest {
     static int liveFamilies(TestServer s) {
         long id = s.app().users().get("agent-1").id();
         var db = s.app().services().database();
-        return db.read(c -> new agentauth.store.RefreshTokenStore(db)
+        return db.read(c -> new agentauth.store.SessionStore(db)
                 .liveFamiliesBeyond(c, id, java.time.Instant.now(), 0).size());
     }
 }

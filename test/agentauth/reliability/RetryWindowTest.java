@@ -103,7 +103,7 @@ class RetryWindowTest {
             Http.Response retry = refresh(http, token);
             assertEquals(401, retry.status(), "the window has passed");
             clock.advance(Duration.ofSeconds(30));
-            assertEquals(1, server.app().refreshTokens().dropExpiredRetryCopies(), "the idle-time sweep (housekeeping)");
+            assertEquals(1, server.app().sessions().dropExpiredRetryCopies(), "the idle-time sweep (housekeeping)");
             assertEquals("0", Sqlite.one(server.db(), "SELECT COUNT(*) FROM refresh_tokens WHERE successor IS NOT NULL"));
         }
     }

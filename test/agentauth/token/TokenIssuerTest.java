@@ -47,14 +47,6 @@ class TokenIssuerTest {
     }
 
     @Test
-    void refresh_tokens_are_256_bit_random_and_stored_as_sha256() {
-        String a = RefreshTokens.newToken(), b = RefreshTokens.newToken();
-        assertEquals(43, a.length(), "32 bytes in unpadded base64url");
-        assertEquals(32, RefreshTokens.hash(a).length);
-        assertEquals(false, a.equals(b));
-    }
-
-    @Test
     void an_access_token_never_outlives_its_session() {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
         try (TestServer server = TestServer.startWith(clock, "--access-ttl", "15m", "--admin-session-ttl", "20m")) {

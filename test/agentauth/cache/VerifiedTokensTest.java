@@ -1,4 +1,4 @@
-package agentauth.perf;
+package agentauth.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package agentauth.perf;
+package agentauth.cache;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

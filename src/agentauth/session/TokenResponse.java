@@ -1,4 +1,4 @@
-package agentauth.token;
+package agentauth.session;
 
 import java.util.List;
 

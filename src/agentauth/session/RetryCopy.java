@@ -1,4 +1,4 @@
-package agentauth.token;
+package agentauth.session;
 
 import agentauth.crypto.Aead;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,12 +1,13 @@
-package agentauth.token;
+package agentauth.session;
 
 import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
 import agentauth.store.Family;
-import agentauth.store.RefreshTokenStore;
+import agentauth.store.SessionStore;
 import agentauth.store.User;
 import agentauth.store.UserStore;
+import agentauth.token.TokenIssuer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +25,7 @@ import java.util.Optional;
  * successor, and presenting a used one ends the whole family (reuse detection). Each rotation and
  * each reuse verdict happens in one transaction, so of concurrent presentations exactly one wins.
  */
-public final class RefreshTokens {
+public final class Sessions {
     public static final int MAX_LIVE_FAMILIES = 100;
     private static final Duration LOGIN_RECORD_INTERVAL = Duration.ofMinutes(1);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -33,14 +34,14 @@ public final class RefreshTokens {
     public record Lifetimes(Duration refreshTtl, Duration adminSessionTtl, Duration retryWindow) {}
 
     private final Database db;
-    private final RefreshTokenStore store;
+    private final SessionStore store;
     private final UserStore users;
     private final TokenIssuer issuer;
     private final AuditLog audit;
     private final Lifetimes lifetimes;
     private final Clock clock;
 
-    public RefreshTokens(Database db, RefreshTokenStore store, UserStore users, TokenIssuer issuer, AuditLog audit,
+    public Sessions(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit,
                          Lifetimes lifetimes, Clock clock) {
         this.db = db;
         this.store = store;
@@ -105,9 +106,9 @@ public final class RefreshTokens {
         byte[] hash = hash(token);
         Instant now = clock.instant();
         Outcome outcome = db.write(c -> {
-            Optional<RefreshTokenStore.Token> found = store.findToken(c, hash);
+            Optional<SessionStore.Token> found = store.findToken(c, hash);
             if (found.isEmpty()) return Outcome.fail("The refresh token is not valid.");
-            RefreshTokenStore.Token row = found.get();
+            SessionStore.Token row = found.get();
             Family family = row.family();
             if (family.revokedAt() != null) return Outcome.fail("The refresh token was revoked.");
             if (!now.isBefore(family.expiresAt())) return Outcome.fail("The refresh token has expired.");
@@ -175,7 +176,7 @@ public final class RefreshTokens {
      * A used token again: within the retry window, while its successor is unused, the same answer
      * (a client whose answer was lost); otherwise reuse, which ends the family.
      */
-    private Outcome reuse(java.sql.Connection c, String token, RefreshTokenStore.Token row, Optional<User> owner,
+    private Outcome reuse(java.sql.Connection c, String token, SessionStore.Token row, Optional<User> owner,
                           Instant now, String address) throws java.sql.SQLException {
         Family family = row.family();
         if (row.successor() != null && row.successorUntil() != null && now.isBefore(row.successorUntil())) {
@@ -195,7 +196,7 @@ public final class RefreshTokens {
         byte[] hash = hash(token);
         Instant now = clock.instant();
         db.write(c -> {
-            Optional<RefreshTokenStore.Token> found = store.findToken(c, hash);
+            Optional<SessionStore.Token> found = store.findToken(c, hash);
             if (found.isEmpty()) return null;
             Family family = found.get().family();
             Optional<User> owner = users.findById(c, family.userId());

@@ -1,4 +1,4 @@
-package agentauth.perf;
+package agentauth.user;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

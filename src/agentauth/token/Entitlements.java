@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.Set;
 
 /** What a token may carry: the requested scope against the user's, and the audience (RFC 8707). */
-public final class Grants {
+public final class Entitlements {
     /** The server's own scopes: never in a token for another resource. */
     static final Set<String> SERVER_SCOPES = Set.of("admin", "introspect");
 
     private final String issuer;
     private final List<String> resources;
 
-    public Grants(String issuer, List<String> resources) {
+    public Entitlements(String issuer, List<String> resources) {
         this.issuer = issuer;
         this.resources = List.copyOf(resources);
     }

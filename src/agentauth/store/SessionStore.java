@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Families and their refresh tokens (stored as SHA-256 hashes only). */
-public final class RefreshTokenStore {
+public final class SessionStore {
     /** A refresh token row with its family. */
     public record Token(byte[] hash, Family family, Instant usedAt, byte[] successor, Instant successorUntil) {}
 
@@ -19,7 +19,7 @@ public final class RefreshTokenStore {
 
     private final Database db;
 
-    public RefreshTokenStore(Database db) {
+    public SessionStore(Database db) {
         this.db = db;
     }
 
