@@ -5,6 +5,7 @@ import agentauth.http.ClientAddress;
 import agentauth.http.Routes;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
+import agentauth.store.sqlite.SqliteDatabase;
 import agentauth.store.SessionStore;
 import agentauth.store.SigningKeyStore;
 import agentauth.store.UserStore;
@@ -55,7 +56,7 @@ public final class App implements AutoCloseable {
 
     /** Opens the database, prepares keys and users, and starts serving. */
     public static App start(Config config, Map<String, String> env, Clock clock) {
-        Database db = Database.open(config.db(), config.durable());
+        SqliteDatabase db = SqliteDatabase.open(config.db(), config.durable());
         try {
             Services services;
             Javalin javalin;

@@ -59,7 +59,7 @@ public final class UsersCommand {
         }
         Config config = Config.parse(serverFlags, env);
         if (!action.equals("list") && name == null) throw new ConfigException("users " + action + " needs a NAME");
-        try (Database db = Database.open(config.db(), config.durable());
+        try (Database db = agentauth.store.sqlite.SqliteDatabase.open(config.db(), config.durable());
              PasswordHasher hasher = new PasswordHasher(config.hashing())) {
             Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db), hasher, Clock.systemUTC());
             switch (action) {

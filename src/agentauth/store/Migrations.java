@@ -12,7 +12,7 @@ import java.util.List;
  * recorded in schema_migrations. A database newer than this code is refused, not guessed at.
  * Times are epoch milliseconds (UTC).
  */
-final class Migrations {
+public final class Migrations {
     private static final List<String> STEPS = List.of(
         // 1: users, refresh-token families and tokens, signing keys, audit events
         """
@@ -106,7 +106,7 @@ final class Migrations {
      * server and the users command) apply each step exactly once, and a failing step leaves
      * nothing half-applied.
      */
-    static void apply(Database db) {
+    public static void apply(Database db) {
         int current = db.read(Migrations::version);
         while (true) {
             refuseNewer(db, current);
@@ -133,7 +133,7 @@ final class Migrations {
 
     private static void refuseNewer(Database db, int version) {
         if (version > STEPS.size())
-            throw new IllegalStateException("database " + db.file() + " has schema version " + version
+            throw new IllegalStateException("database " + db.describe() + " has schema version " + version
                 + " but this agent-auth knows only up to " + STEPS.size() + "; run a newer agent-auth (or restore "
                 + "the backup taken before the upgrade)");
     }

@@ -78,7 +78,7 @@ public final class SigningKeys {
         } catch (GeneralSecurityException e) {
             if (!resetUnreadable)
                 throw new ConfigException("the master key from " + masterKey.source() + " cannot open the signing keys in "
-                    + db.file() + " (wrong AGENT_AUTH_MASTER_KEY or key file?); start with --reset-signing-keys to "
+                    + db.describe() + " (wrong AGENT_AUTH_MASTER_KEY or key file?); start with --reset-signing-keys to "
                     + "discard them, which invalidates every issued access token");
             db.write(c -> {
                 store.deleteAll(c);

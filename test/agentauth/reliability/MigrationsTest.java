@@ -22,12 +22,12 @@ class MigrationsTest {
     @Test
     void migrations_run_once_and_are_recorded() {
         Path db = dir.resolve("a.db");
-        try (Database d = Database.open(db, false)) {
+        try (Database d = agentauth.store.sqlite.SqliteDatabase.open(db, false)) {
             assertTrue(d.healthy());
         }
         List<String> first = Sqlite.column(db, VERSIONS);
         assertEquals(4, first.size(), first.toString());
-        try (Database d = Database.open(db, false)) {
+        try (Database d = agentauth.store.sqlite.SqliteDatabase.open(db, false)) {
             assertTrue(d.healthy());
         }
         assertEquals(first, Sqlite.column(db, VERSIONS), "a second start applies nothing");
@@ -36,18 +36,18 @@ class MigrationsTest {
     @Test
     void a_failing_migration_leaves_nothing_half_applied_and_the_next_start_completes_it() {
         Path db = dir.resolve("b.db");
-        Database.open(db, false).close();
+        agentauth.store.sqlite.SqliteDatabase.open(db, false).close();
         // Back to version 1, with an object in the way of the second statement of step 2.
         Sqlite.execute(db, "DROP INDEX refresh_tokens_retry_copies", "DROP INDEX families_by_expiry",
             "DROP INDEX families_live_by_user", "DELETE FROM schema_migrations WHERE version >= 2",
             "CREATE INDEX families_by_expiry ON users(created_at)");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Database.open(db, false));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> agentauth.store.sqlite.SqliteDatabase.open(db, false));
         assertTrue(e.getMessage().contains("families_by_expiry"), e.getMessage());
         assertEquals(List.of("1"), Sqlite.column(db, "SELECT version FROM schema_migrations"));
         assertEquals(List.of("families_by_expiry"), Sqlite.column(db, INDEXES), "step 2's first index was rolled back");
 
         Sqlite.execute(db, "DROP INDEX families_by_expiry");
-        Database.open(db, false).close();
+        agentauth.store.sqlite.SqliteDatabase.open(db, false).close();
         assertEquals(List.of("1", "2", "3", "4"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
         assertEquals(List.of("families_by_expiry", "refresh_tokens_retry_copies"), Sqlite.column(db, INDEXES));
     }
@@ -55,7 +55,7 @@ class MigrationsTest {
     @Test
     void the_server_refuses_to_start_on_a_database_newer_than_its_code() throws Exception {
         Path db = dir.resolve("c.db");
-        Database.open(db, false).close();
+        agentauth.store.sqlite.SqliteDatabase.open(db, false).close();
         Sqlite.execute(db, "INSERT INTO schema_migrations(version, applied_at) VALUES (99, 0)");
         BackupTest.Result r = BackupTest.runJar(List.of("--port", "0", "--db", db.toString()));
         assertEquals(1, r.code(), r.output());
@@ -67,7 +67,7 @@ class MigrationsTest {
     @Test
     void the_audit_filter_by_user_ignoring_case_uses_its_index() {
         Path db = dir.resolve("e.db");
-        Database.open(db, false).close();
+        agentauth.store.sqlite.SqliteDatabase.open(db, false).close();
         // The shape of AuditLog's query with a user filter.
         StringBuilder plan = new StringBuilder();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
@@ -89,7 +89,7 @@ class MigrationsTest {
         for (int i = 0; i < openers.length; i++) {
             int n = i;
             openers[i] = new Thread(() -> {
-                try (Database d = Database.open(db, false)) {
+                try (Database d = agentauth.store.sqlite.SqliteDatabase.open(db, false)) {
                     d.healthy();
                 } catch (Throwable t) {
                     failures[n] = t;

@@ -26,7 +26,7 @@ class FailureThrottleTest {
     @BeforeEach
     void open() throws Exception {
         dir = Files.createTempDirectory("throttle-test");
-        db = Database.open(dir.resolve("t.db"), false);
+        db = agentauth.store.sqlite.SqliteDatabase.open(dir.resolve("t.db"), false);
         throttle = new FailureThrottle(Config.defaults().throttling(), new AuditLog(db), clock);
     }
 

@@ -1,4 +1,4 @@
-package agentauth.store;
+package agentauth.store.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -31,7 +31,7 @@ class GroupCommitTest {
 
     @Test
     void queued_writes_commit_in_one_transaction_and_a_failing_one_leaves_nothing_behind() throws Exception {
-        try (Database db = Database.open(dir.resolve("g.db"), false)) {
+        try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("g.db"), false)) {
             db.write(c -> {
                 try (Statement s = c.createStatement()) { s.execute("CREATE TABLE t (n INTEGER NOT NULL)"); }
                 return null;
@@ -93,7 +93,7 @@ class GroupCommitTest {
 
     @Test
     void a_storage_fault_met_by_a_nested_write_fails_the_whole_batch_with_503_and_writes_resume_after() throws Exception {
-        try (Database db = Database.open(dir.resolve("f.db"), false)) {
+        try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("f.db"), false)) {
             db.write(c -> {
                 try (Statement s = c.createStatement()) { s.execute("CREATE TABLE t (n INTEGER NOT NULL, pad BLOB)"); }
                 return null;
@@ -161,7 +161,7 @@ class GroupCommitTest {
 
     @Test
     void a_lone_failing_write_rolls_back_and_the_next_write_proceeds() {
-        try (Database db = Database.open(dir.resolve("h.db"), false)) {
+        try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("h.db"), false)) {
             db.write(c -> {
                 try (Statement s = c.createStatement()) { s.execute("CREATE TABLE t (n INTEGER NOT NULL)"); }
                 return null;
@@ -184,7 +184,7 @@ class GroupCommitTest {
         return n;
     }
 
-    private static List<String> rows(Database db) {
+    private static List<String> rows(SqliteDatabase db) {
         return db.read(c -> {
             List<String> out = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT n FROM t ORDER BY rowid")) {
