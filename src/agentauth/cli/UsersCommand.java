@@ -6,7 +6,7 @@ import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
 import agentauth.store.SessionStore;
-import agentauth.store.User;
+import agentauth.user.Account;
 import agentauth.store.UserStore;
 import agentauth.user.PasswordHasher;
 import agentauth.user.Users;
@@ -65,7 +65,7 @@ public final class UsersCommand {
             switch (action) {
                 case "list" -> list(users, out);
                 case "add" -> {
-                    User u = users.create(name, secret(env, in), scopes, !disabled, Users.Actor.CLI);
+                    Account u = users.create(name, secret(env, in), scopes, !disabled, Users.Actor.CLI);
                     out.println("created " + u.username() + " [" + String.join(" ", u.scopes()) + "]");
                 }
                 case "passwd" -> {
@@ -97,7 +97,7 @@ public final class UsersCommand {
 
     private static void list(Users users, PrintStream out) {
         out.printf("%-32s %-8s %-20s %s%n", "NAME", "ENABLED", "LAST LOGIN", "SCOPES");
-        for (User u : users.list())
+        for (Account u : users.list())
             out.printf("%-32s %-8s %-20s %s%n", u.username(), u.enabled(),
                 u.lastLoginAt() == null ? "-" : u.lastLoginAt().toString().substring(0, 19) + "Z", String.join(" ", u.scopes()));
     }

@@ -1,6 +1,6 @@
 package agentauth.http;
 
-import agentauth.store.User;
+import agentauth.user.Account;
 import agentauth.token.Entitlements;
 import agentauth.session.Sessions;
 import agentauth.user.Authenticator;
@@ -29,7 +29,7 @@ final class LoginHandler {
         List<String> requested = Rules.requestedScope(body.optionalString("scope"));
         String resource = body.optionalString("resource");
         String address = clientAddress.of(ctx);
-        User user = authenticator.authenticate(username, password, address);
+        Account user = authenticator.authenticate(username, password, address);
         // invalid_scope and invalid_target only now, after the secret was checked
         String audience = entitlements.audience(resource);
         List<String> scope = entitlements.scope(user, requested, audience);

@@ -1,6 +1,6 @@
 package agentauth.http;
 
-import agentauth.store.User;
+import agentauth.user.Account;
 import agentauth.token.Entitlements;
 import agentauth.session.Sessions;
 import agentauth.session.TokenResponse;
@@ -21,7 +21,7 @@ final class OAuthClientCredentialsGrant implements OAuthTokenHandler.Grant {
     }
 
     @Override
-    public TokenResponse issue(User client, Body form, String address) {
+    public TokenResponse issue(Account client, Body form, String address) {
         List<String> requested = OAuthTokenHandler.requestedScope(form);
         String audience = entitlements.audience(form.optionalString("resource")); // RFC 8707 §2
         return tokens.accessOnly(client, entitlements.scope(client, requested, audience), audience, address);

@@ -1,7 +1,7 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
-import agentauth.store.User;
+import agentauth.user.Account;
 import agentauth.token.Entitlements;
 import agentauth.session.Sessions;
 import agentauth.session.TokenResponse;
@@ -22,7 +22,7 @@ final class OAuthRefreshTokenGrant implements OAuthTokenHandler.Grant {
     }
 
     @Override
-    public TokenResponse issue(User client, Body form, String address) {
+    public TokenResponse issue(Account client, Body form, String address) {
         String token = form.string("refresh_token");
         List<String> requested = OAuthTokenHandler.requestedScope(form);
         String resource = form.optionalString("resource");
@@ -30,7 +30,7 @@ final class OAuthRefreshTokenGrant implements OAuthTokenHandler.Grant {
         try {
             return tokens.refresh(token, client.username(), requested, audience, address);
         } catch (AuthError.InvalidGrant e) {
-            throw e.withStatus(400); // RFC 6749 §5.2; the native /refresh answers 401
+            throw e.asBadRequest(); // RFC 6749 §5.2; the native /refresh answers 401
         }
     }
 }

@@ -1,7 +1,7 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
-import agentauth.store.User;
+import agentauth.user.Account;
 import agentauth.token.AccessTokens;
 import agentauth.session.Sessions;
 import io.javalin.http.Context;
@@ -28,7 +28,7 @@ final class OAuthRevokeHandler {
 
     void revoke(Context ctx) {
         Body form = OAuthForm.read(ctx);
-        User client = clientAuth.authenticate(ctx, form);
+        Account client = clientAuth.authenticate(ctx, form);
         String token = form.string("token");
         String address = addresses.of(ctx);
         if (token.indexOf('.') >= 0) revokeAccessToken(token, client, address);
@@ -38,7 +38,7 @@ final class OAuthRevokeHandler {
     }
 
     /** A client_credentials token has no family: it cannot be revoked and ends at its expiry. */
-    private void revokeAccessToken(String token, User client, String address) {
+    private void revokeAccessToken(String token, Account client, String address) {
         AccessTokens.Claims claims;
         try {
             claims = accessTokens.verify(token);

@@ -1,6 +1,5 @@
 package agentauth.http;
 
-import agentauth.Services;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.staticfiles.Location;
 import java.util.Map;
@@ -13,11 +12,11 @@ public final class Routes {
 
     private Routes() {}
 
-    public static void install(JavalinConfig config, Services s) {
+    public static void install(JavalinConfig config, Api s) {
         var login = new LoginHandler(s.authenticator(), s.entitlements(), s.sessions(), s.clientAddress());
         var refresh = new RefreshHandler(s.sessions(), s.clientAddress());
         var me = new MeHandler(s.accessTokens());
-        var discovery = new DiscoveryHandler(s.signingKeys(), s.database(), s.issuer());
+        var discovery = new DiscoveryHandler(s.signingKeys(), s.storageHealthy(), s.issuer());
 
         config.routes.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");

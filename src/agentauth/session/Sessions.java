@@ -8,6 +8,8 @@ import agentauth.store.SessionStore;
 import agentauth.store.User;
 import agentauth.store.UserStore;
 import agentauth.token.TokenIssuer;
+import agentauth.user.Account;
+import agentauth.user.ServerScopes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,9 +55,9 @@ public final class Sessions {
     }
 
     /** Starts a family for an authenticated user: an access token and the first refresh token. */
-    public TokenResponse startFamily(User user, List<String> scope, String audience, String address) {
+    public TokenResponse startFamily(Account user, List<String> scope, String audience, String address) {
         Instant now = clock.instant();
-        Duration ttl = scope.contains("admin") && lifetimes.adminSessionTtl().compareTo(lifetimes.refreshTtl()) < 0
+        Duration ttl = scope.contains(ServerScopes.ADMIN) && lifetimes.adminSessionTtl().compareTo(lifetimes.refreshTtl()) < 0
             ? lifetimes.adminSessionTtl() : lifetimes.refreshTtl();
         Family family = new Family(TokenIssuer.randomId(), user.id(), scope, audience, now, now.plus(ttl), null);
         String refresh = newToken();
@@ -74,7 +76,7 @@ public final class Sessions {
     }
 
     /** An access token without a family (client_credentials, RFC 6749 §4.4.3: no refresh token). */
-    public TokenResponse accessOnly(User user, List<String> scope, String audience, String address) {
+    public TokenResponse accessOnly(Account user, List<String> scope, String audience, String address) {
         Instant now = clock.instant();
         // Agents may take a token per job: record the login at most once a minute per user,
         // so neither the audit table nor the write load grows with that traffic.
@@ -166,7 +168,7 @@ public final class Sessions {
     }
 
     /** A login: the user's last login time and the audit event, in the caller's transaction. */
-    private void recordLogin(java.sql.Connection c, User user, Instant now, String address, String detail)
+    private void recordLogin(java.sql.Connection c, Account user, Instant now, String address, String detail)
             throws java.sql.SQLException {
         users.touchLastLogin(c, user.id(), now);
         audit.record(c, now, "login", user.username(), null, address, detail);

@@ -6,6 +6,7 @@ import agentauth.store.Family;
 import agentauth.store.SessionStore;
 import agentauth.store.User;
 import agentauth.store.UserStore;
+import agentauth.user.Account;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.exceptions.JWTDecodeException;
 import com.auth0.jwt.exceptions.SignatureVerificationException;
@@ -109,7 +110,7 @@ public final class AccessTokens {
         if (!claims.audience().contains(issuer))
             throw new AuthError.InvalidToken("The access token is for another audience.");
         if (requiredScope != null && !claims.hasScope(requiredScope)) throw new AuthError.InsufficientScope(requiredScope);
-        User user = inGoodStanding(claims);
+        Account user = inGoodStanding(claims);
         if (requiredScope != null && !user.hasScope(requiredScope))
             throw new AuthError.InvalidToken("The access token's user no longer holds '" + requiredScope + "'.");
         return claims;
@@ -120,7 +121,7 @@ public final class AccessTokens {
      * changed no credential since, and the family is not revoked. For any audience (introspection,
      * RFC 7662, answers for tokens of other resources too); throws invalid_token otherwise.
      */
-    public User inGoodStanding(Claims claims) {
+    public Account inGoodStanding(Claims claims) {
         User user = users.find(claims.subject()).orElseThrow(() -> new AuthError.InvalidToken("The access token's user no longer exists."));
         if (!user.enabled()) throw new AuthError.InvalidToken("The access token's user is disabled.");
         if (!issuedAfter(claims.issuedAt(), user)) throw new AuthError.InvalidToken("The access token predates a credential change.");
@@ -129,7 +130,7 @@ public final class AccessTokens {
             if (f.isEmpty() || f.get().userId() != user.id() || f.get().revokedAt() != null)
                 throw new AuthError.InvalidToken("The access token's session was ended.");
         }
-        return user;
+        return Account.of(user);
     }
 
     /**

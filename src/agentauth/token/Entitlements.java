@@ -1,16 +1,13 @@
 package agentauth.token;
 
 import agentauth.error.AuthError;
-import agentauth.store.User;
+import agentauth.user.Account;
+import agentauth.user.ServerScopes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** What a token may carry: the requested scope against the user's, and the audience (RFC 8707). */
 public final class Entitlements {
-    /** The server's own scopes: never in a token for another resource. */
-    static final Set<String> SERVER_SCOPES = Set.of("admin", "introspect");
-
     private final String issuer;
     private final List<String> resources;
 
@@ -31,16 +28,16 @@ public final class Entitlements {
      * The scope to grant: the requested subset of the user's scopes, or all of them when none was
      * requested; for another resource without the server's own scopes.
      */
-    public List<String> scope(User user, List<String> requested, String audience) {
+    public List<String> scope(Account user, List<String> requested, String audience) {
         boolean foreign = !audience.equals(issuer);
         if (requested == null) {
             List<String> all = new ArrayList<>(user.scopes());
-            if (foreign) all.removeAll(SERVER_SCOPES);
+            if (foreign) all.removeAll(ServerScopes.ALL);
             return all;
         }
         for (String s : requested) {
             if (!user.hasScope(s)) throw new AuthError.InvalidScope("The scope '" + s + "' is not granted to this user.");
-            if (foreign && SERVER_SCOPES.contains(s))
+            if (foreign && ServerScopes.ALL.contains(s))
                 throw new AuthError.InvalidScope("The scope '" + s + "' is only for this server, not for another resource.");
         }
         return requested;

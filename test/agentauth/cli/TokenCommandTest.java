@@ -162,7 +162,7 @@ class TokenCommandTest {
             assertEquals("agent-1", claims.subject());
             assertEquals(java.util.Set.of("read"), claims.scopes());
             long id = s.app().users().get("agent-1").id();
-            var db = s.app().services().database();
+            var db = s.app().database();
             assertEquals(List.of(), db.read(c -> new SessionStore(db).liveFamiliesBeyond(c, id, Instant.now(), 0)));
         }
     }

@@ -67,7 +67,7 @@ class SigningKeysTest {
     void a_rotation_rolled_back_with_its_batch_leaves_the_keys_in_memory_as_they_were() throws Exception {
         try (TestServer server = TestServer.start()) {
             SigningKeys keys = server.app().signingKeys();
-            agentauth.store.Database db = server.app().services().database();
+            agentauth.store.Database db = server.app().database();
             String before = keys.current().kid();
             int listed = keys.list().size();
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);

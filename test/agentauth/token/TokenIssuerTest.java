@@ -26,7 +26,7 @@ class TokenIssuerTest {
             assertEquals(Instant.parse("2026-11-29T17:10:00Z"), jwt.getExpiresAtAsInstant());
             assertEquals(600, t.expiresIn(clock.instant()), "599.75 s left, rounded up");
 
-            AccessTokens tokens = server.app().services().accessTokens();
+            AccessTokens tokens = server.app().api().accessTokens();
             clock.advance(Duration.ofMinutes(10).minusMillis(251));
             assertEquals("admin", tokens.verify(t.value()).subject(), "valid until the last millisecond");
             clock.advance(Duration.ofMillis(1));
@@ -42,7 +42,7 @@ class TokenIssuerTest {
             MutableClock future = new MutableClock(clock.instant().plus(Duration.ofMinutes(5)));
             TokenIssuer issuer = new TokenIssuer(server.app().signingKeys(), server.url(), Duration.ofMinutes(15), future);
             String token = issuer.issue("admin", List.of(), server.url(), null).value();
-            assertThrows(AuthError.class, () -> server.app().services().accessTokens().verify(token));
+            assertThrows(AuthError.class, () -> server.app().api().accessTokens().verify(token));
         }
     }
 
