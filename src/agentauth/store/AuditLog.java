@@ -75,7 +75,7 @@ public final class AuditLog {
                 "SELECT id, time, type, username, actor, address, detail FROM audit_events WHERE 1 = 1");
             List<Object> args = new ArrayList<>();
             if (before != null) { sql.append(" AND id < ?"); args.add(before); }
-            if (user != null) { sql.append(" AND username = ? COLLATE NOCASE"); args.add(user); }
+            if (user != null) { sql.append(" AND lower(username) = lower(?)"); args.add(user); }
             if (type != null) { sql.append(" AND type = ?"); args.add(type); }
             sql.append(" ORDER BY id DESC LIMIT ?");
             args.add(limit + 1);

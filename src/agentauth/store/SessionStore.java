@@ -48,8 +48,22 @@ public final class SessionStore {
     }
 
     public Optional<Token> findToken(Connection c, byte[] hash) throws SQLException {
+        return findToken(c, hash, false);
+    }
+
+    /**
+     * The token and its family, with the family's row locked until the transaction ends, so that
+     * the rotations, revocations and reuse verdicts of one family happen one after the other.
+     * The token's own columns may be older than the lock: {@link #claim} decides whether it was used.
+     */
+    public Optional<Token> lockFamilyOf(Connection c, byte[] hash) throws SQLException {
+        return findToken(c, hash, true);
+    }
+
+    private Optional<Token> findToken(Connection c, byte[] hash, boolean lock) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + FAMILY_COLUMNS + ", t.used_at, t.successor, "
-            + "t.successor_until FROM refresh_tokens t JOIN families f ON f.id = t.family_id WHERE t.hash = ?")) {
+            + "t.successor_until FROM refresh_tokens t JOIN families f ON f.id = t.family_id WHERE t.hash = ?"
+            + (lock ? db.dialect().forUpdateOf("f") : ""))) {
             s.setBytes(1, hash);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) return Optional.empty();
@@ -58,14 +72,26 @@ public final class SessionStore {
         }
     }
 
-    /** Marks a token used; {@code successor} is kept only for the retry window (null when off). */
-    public void markUsed(Connection c, byte[] hash, Instant now, byte[] successor, Instant successorUntil) throws SQLException {
+    /**
+     * Marks a token used if nobody did before: true for the one caller that claimed it. A
+     * conditional UPDATE, never read-then-write, so it holds whatever the isolation level.
+     */
+    public boolean claim(Connection c, byte[] hash, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
-            "UPDATE refresh_tokens SET used_at = ?, successor = ?, successor_until = ? WHERE hash = ?")) {
+            "UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL")) {
             s.setLong(1, now.toEpochMilli());
-            s.setBytes(2, successor);
-            UserStore.setInstant(s, 3, successorUntil);
-            s.setBytes(4, hash);
+            s.setBytes(2, hash);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Keeps the sealed answer of a claimed token for the retry window. */
+    public void keepRetryCopy(Connection c, byte[] hash, byte[] successor, Instant until) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+            "UPDATE refresh_tokens SET successor = ?, successor_until = ? WHERE hash = ?")) {
+            s.setBytes(1, successor);
+            s.setLong(2, until.toEpochMilli());
+            s.setBytes(3, hash);
             s.executeUpdate();
         }
     }
@@ -158,7 +184,8 @@ public final class SessionStore {
     public List<String> liveFamiliesBeyond(Connection c, long userId, Instant now, int keep) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT id FROM families WHERE user_id = ? AND revoked_at IS NULL "
-            + "AND expires_at > ? ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?")) {
+            + "AND expires_at > ? ORDER BY created_at DESC, " + db.dialect().insertionOrder() + " DESC LIMIT "
+            + Integer.MAX_VALUE + " OFFSET ?")) {
             s.setLong(1, userId);
             s.setLong(2, now.toEpochMilli());
             s.setInt(3, keep);

@@ -19,8 +19,10 @@ import java.util.Optional;
 
 /**
  * Verifies access tokens for the server's own endpoints: the signature by kid (ES256 only),
- * typ, iss, aud, exp and iat, then the live state the contract requires (user exists, is
- * enabled, still holds the scope, no credential change since, family not revoked).
+ * typ, iss, aud, exp and iat, then the live state the contract requires: the user the token
+ * names by {@code uid} exists, is enabled, is still at the token's generation {@code gen} (no
+ * credential change since: compared exactly, with no clock), still holds the scope, and the
+ * family is not revoked.
  *
  * <p>Tokens verified once are remembered until they expire ({@link VerifiedTokens}), which spares
  * the ECDSA verification (a third of a /me request) on every further use; a remembered token
@@ -29,8 +31,8 @@ import java.util.Optional;
  */
 public final class AccessTokens {
     /** The claims of a verified token. */
-    public record Claims(String subject, List<String> scope, List<String> audience, String sid, String jti,
-                         Instant issuedAt, Instant expiresAt, String issuer) {
+    public record Claims(String subject, String uid, long gen, List<String> scope, List<String> audience, String sid,
+                         String jti, Instant issuedAt, Instant expiresAt, String issuer) {
         public boolean hasScope(String s) {
             return scope.contains(s);
         }
@@ -97,7 +99,8 @@ public final class AccessTokens {
         String subject = jwt.getSubject();
         if (subject == null || jwt.getAudience() == null) throw new AuthError.InvalidToken("The access token lacks claims.");
         String scope = jwt.getClaim("scope").asString();
-        return new Verified(new Claims(subject, scope == null || scope.isEmpty() ? List.of() : List.of(scope.split(" ")),
+        Long gen = jwt.getClaim("gen").asLong();
+        return new Verified(new Claims(subject, jwt.getClaim("uid").asString(), gen == null ? -1 : gen, scope == null || scope.isEmpty() ? List.of() : List.of(scope.split(" ")),
             List.copyOf(jwt.getAudience()), jwt.getClaim("sid").asString(), jwt.getId(), iat, exp, jwt.getIssuer()), key.kid());
     }
 
@@ -122,24 +125,16 @@ public final class AccessTokens {
      * RFC 7662, answers for tokens of other resources too); throws invalid_token otherwise.
      */
     public Account inGoodStanding(Claims claims) {
-        User user = users.find(claims.subject()).orElseThrow(() -> new AuthError.InvalidToken("The access token's user no longer exists."));
+        User user = (claims.uid() == null ? Optional.<User>empty() : users.findByUid(claims.uid()))
+            .filter(u -> u.username().equals(claims.subject())) // names are never renamed: both must agree
+            .orElseThrow(() -> new AuthError.InvalidToken("The access token's user no longer exists."));
         if (!user.enabled()) throw new AuthError.InvalidToken("The access token's user is disabled.");
-        if (!issuedAfter(claims.issuedAt(), user)) throw new AuthError.InvalidToken("The access token predates a credential change.");
+        if (user.gen() != claims.gen()) throw new AuthError.InvalidToken("The access token predates a credential change.");
         if (claims.sid() != null) {
             Optional<Family> f = families.family(claims.sid());
             if (f.isEmpty() || f.get().userId() != user.id() || f.get().revokedAt() != null)
                 throw new AuthError.InvalidToken("The access token's session was ended.");
         }
         return Account.of(user);
-    }
-
-    /**
-     * iat has whole seconds: a token from the same second as a change is refused, and one from a
-     * second before the user was created belongs to an earlier user of that name.
-     */
-    static boolean issuedAfter(Instant iat, User user) {
-        long iatMs = iat.toEpochMilli();
-        if (iatMs + 1000 <= user.createdAt().toEpochMilli()) return false;
-        return user.credentialsChangedAt() == null || iatMs > user.credentialsChangedAt().toEpochMilli();
     }
 }

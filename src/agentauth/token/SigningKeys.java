@@ -197,9 +197,14 @@ public final class SigningKeys {
                 }
             });
         }
-        synchronized (this) {
-            record(key, exp, extended);
-        }
+        // Inside a write that may still roll back (a refresh with a retry window signs in its
+        // transaction), memory follows only the commit: it must never claim a bound the database lacks.
+        Instant stored = extended;
+        db.afterCommit(() -> {
+            synchronized (this) {
+                record(key, exp, stored);
+            }
+        });
     }
 
     /** Under this monitor: notes {@code exp}, and the stored bound when it was just extended. */

@@ -88,7 +88,10 @@ public final class Users {
             boolean newSecret = hash != null;
             boolean disabling = Boolean.FALSE.equals(patch.enabled()) && old.enabled();
             boolean credentialChange = newSecret || disabling;
-            User updated = new User(old.id(), old.username(), newSecret ? hash : old.passwordHash(),
+            boolean narrowed = scopes != null && !scopes.containsAll(old.scopes());
+            // Contract B: a generation bump kills the live access tokens, exactly and with no clock.
+            long gen = old.gen() + (credentialChange || narrowed ? 1 : 0);
+            User updated = new User(old.id(), old.uid(), gen, old.username(), newSecret ? hash : old.passwordHash(),
                 scopes != null ? scopes : old.scopes(), patch.enabled() != null ? patch.enabled() : old.enabled(),
                 old.createdAt(), now, old.lastLoginAt(), credentialChange ? now : old.credentialsChangedAt(),
                 old.credentialVersion() + (credentialChange || scopes != null || patch.enabled() != null ? 1 : 0));
@@ -118,7 +121,8 @@ public final class Users {
         return db.write(c -> {
             User u = store.find(c, name).orElseThrow(() -> notFound(name));
             int n = families.revokeAllForUser(c, u.id(), now);
-            audit.record(c, now, "revoke", u.username(), actor.name(), actor.address(), "families ended: " + n);
+            store.bumpGen(c, u.id()); // its access tokens too, client_credentials ones included
+            audit.record(c, now, "revoke", u.username(), actor.name(), actor.address(), "sessions ended: " + n);
             return n;
         });
     }
@@ -147,7 +151,7 @@ public final class Users {
         if (!old.scopes().equals(now.scopes())) parts.add("scopes=" + String.join(" ", now.scopes()));
         if (old.enabled() != now.enabled()) parts.add("enabled=" + now.enabled());
         if (newSecret) parts.add("password changed");
-        if (ended > 0) parts.add("families ended: " + ended);
+        if (ended > 0) parts.add("sessions ended: " + ended);
         return parts.isEmpty() ? "no change" : String.join(", ", parts);
     }
 

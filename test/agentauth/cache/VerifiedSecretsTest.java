@@ -19,7 +19,7 @@ class VerifiedSecretsTest {
 
     static User user(long id, long version, String hash) {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
-        return new User(id, "agent-" + id, hash, List.of("read"), true, t, t, null, null, version);
+        return new User(id, "uid-" + id, 0, "agent-" + id, hash, List.of("read"), true, t, t, null, null, version);
     }
 
     static byte[] bytes(String s) {

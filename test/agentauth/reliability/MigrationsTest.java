@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.store.Database;
+import agentauth.store.Migrations;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,9 @@ class MigrationsTest {
     static final String INDEXES = "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN "
         + "('refresh_tokens_retry_copies', 'families_by_expiry') ORDER BY name";
 
+    static final List<String> ALL_VERSIONS = java.util.stream.IntStream.rangeClosed(1, Migrations.latest())
+        .mapToObj(Integer::toString).toList();
+
     @TempDir
     Path dir;
 
@@ -26,7 +30,7 @@ class MigrationsTest {
             assertTrue(d.healthy());
         }
         List<String> first = Sqlite.column(db, VERSIONS);
-        assertEquals(4, first.size(), first.toString());
+        assertEquals(Migrations.latest(), first.size(), first.toString());
         try (Database d = agentauth.store.sqlite.SqliteDatabase.open(db, false)) {
             assertTrue(d.healthy());
         }
@@ -39,7 +43,8 @@ class MigrationsTest {
         agentauth.store.sqlite.SqliteDatabase.open(db, false).close();
         // Back to version 1, with an object in the way of the second statement of step 2.
         Sqlite.execute(db, "DROP INDEX refresh_tokens_retry_copies", "DROP INDEX families_by_expiry",
-            "DROP INDEX families_live_by_user", "DELETE FROM schema_migrations WHERE version >= 2",
+            "DROP INDEX families_live_by_user", "DROP INDEX users_by_uid", "ALTER TABLE users DROP COLUMN uid",
+            "ALTER TABLE users DROP COLUMN gen", "DELETE FROM schema_migrations WHERE version >= 2",
             "CREATE INDEX families_by_expiry ON users(created_at)");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> agentauth.store.sqlite.SqliteDatabase.open(db, false));
         assertTrue(e.getMessage().contains("families_by_expiry"), e.getMessage());
@@ -48,7 +53,7 @@ class MigrationsTest {
 
         Sqlite.execute(db, "DROP INDEX families_by_expiry");
         agentauth.store.sqlite.SqliteDatabase.open(db, false).close();
-        assertEquals(List.of("1", "2", "3", "4"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
+        assertEquals(ALL_VERSIONS, Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
         assertEquals(List.of("families_by_expiry", "refresh_tokens_retry_copies"), Sqlite.column(db, INDEXES));
     }
 
@@ -59,7 +64,7 @@ class MigrationsTest {
         Sqlite.execute(db, "INSERT INTO schema_migrations(version, applied_at) VALUES (99, 0)");
         BackupTest.Result r = BackupTest.runJar(List.of("--port", "0", "--db", db.toString()));
         assertEquals(1, r.code(), r.output());
-        assertTrue(r.output().contains("has schema version 99 but this agent-auth knows only up to 4; run a newer agent-auth"),
+        assertTrue(r.output().contains("has schema version 99 but this agent-auth knows only up to " + Migrations.latest() + "; run a newer agent-auth"),
             r.output());
         assertEquals("99", Sqlite.one(db, "SELECT MAX(version) FROM schema_migrations"), "nothing was changed");
     }
@@ -73,7 +78,7 @@ class MigrationsTest {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
              java.sql.Statement s = c.createStatement();
              java.sql.ResultSet r = s.executeQuery("EXPLAIN QUERY PLAN SELECT id, time, type, username, actor, address, detail "
-                 + "FROM audit_events WHERE 1 = 1 AND username = 'Agent-7' COLLATE NOCASE ORDER BY id DESC LIMIT 50")) {
+                 + "FROM audit_events WHERE 1 = 1 AND lower(username) = lower('Agent-7') ORDER BY id DESC LIMIT 50")) {
             while (r.next()) plan.append(r.getString("detail")).append("; ");
         } catch (java.sql.SQLException e) {
             throw new AssertionError(e);
@@ -99,6 +104,6 @@ class MigrationsTest {
         for (Thread t : openers) t.start();
         for (Thread t : openers) t.join();
         for (Throwable t : failures) if (t != null) throw new AssertionError(t);
-        assertEquals(List.of("1", "2", "3", "4"), Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
+        assertEquals(ALL_VERSIONS, Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
     }
 }

@@ -20,7 +20,7 @@ class TokenIssuerTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-29T17:00:00.250Z"));
         try (TestServer server = TestServer.startWith(clock, "--access-ttl", "10m")) {
             TokenIssuer issuer = new TokenIssuer(server.app().signingKeys(), server.url(), Duration.ofMinutes(10), clock);
-            TokenIssuer.AccessToken t = issuer.issue("admin", List.of("admin"), server.url(), null);
+            TokenIssuer.AccessToken t = issuer.issue(server.app().users().get("admin"), List.of("admin"), server.url(), null, null);
             DecodedJWT jwt = JWT.decode(t.value());
             assertEquals(Instant.parse("2026-11-29T17:00:00Z"), jwt.getIssuedAtAsInstant(), "iat in whole seconds");
             assertEquals(Instant.parse("2026-11-29T17:10:00Z"), jwt.getExpiresAtAsInstant());
@@ -41,7 +41,7 @@ class TokenIssuerTest {
         try (TestServer server = TestServer.startWith(clock)) {
             MutableClock future = new MutableClock(clock.instant().plus(Duration.ofMinutes(5)));
             TokenIssuer issuer = new TokenIssuer(server.app().signingKeys(), server.url(), Duration.ofMinutes(15), future);
-            String token = issuer.issue("admin", List.of(), server.url(), null).value();
+            String token = issuer.issue(server.app().users().get("admin"), List.of(), server.url(), null, null).value();
             assertThrows(AuthError.class, () -> server.app().api().accessTokens().verify(token));
         }
     }
