@@ -160,7 +160,8 @@ function refresh() {
 export async function admin(method, path, body) {
   if (!session) throw new ApiError(401, 'invalid_token', 'Not signed in.');
   const signIn = session.signIn;
-  if (Date.now() > session.accessExpiresAt - session.earlyMs) {
+  // A refresh under way is about to replace the access token: wait for it rather than send the old one.
+  if (refreshing || Date.now() > session.accessExpiresAt - session.earlyMs) {
     try { await refresh(); } catch (e) { if (!live(signIn)) throw e; }
   }
   const url = `admin/api/${path}`;
