@@ -25,16 +25,17 @@ export async function launch() {
 }
 
 /** Runs every test in order; `context` is passed to each. Returns the number of failures. */
-export async function run(context, { perTestTimeoutMs = 15_000, onFailure = async () => {} } = {}) {
+export async function run(context, { perTestTimeoutMs = 60_000, onFailure = async () => {} } = {}) {
   let passed = 0;
   let failed = 0;
   for (const { name, fn, timeoutMs } of tests) {
     const limit = timeoutMs || perTestTimeoutMs;
     const started = Date.now();
+    const body = Promise.resolve().then(() => fn(context));
     let timer;
     try {
       await Promise.race([
-        fn(context),
+        body,
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`timed out after ${limit} ms`)), limit);
         }),
@@ -45,10 +46,19 @@ export async function run(context, { perTestTimeoutMs = 15_000, onFailure = asyn
       failed++;
       console.log(`not ok - ${name}`);
       console.log(String(err && err.stack ? err.stack : err).split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n'));
+      // A test that timed out may still be acting on the page: let its own waits run out
+      // before the page is tidied for the next test, or it clicks through that test.
+      await settle(body, limit);
       await onFailure(name, failed).catch(() => {});
     } finally {
       clearTimeout(timer);
     }
   }
   return { passed, failed };
+}
+
+async function settle(body, ms) {
+  let timer;
+  await Promise.race([body.catch(() => {}), new Promise((r) => { timer = setTimeout(r, ms); })]);
+  clearTimeout(timer);
 }

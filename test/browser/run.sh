@@ -44,7 +44,7 @@ if [ -z "$url" ]; then
 fi
 base=${url%/admin/} # the server logs this line once it is listening
 
-AGENT_AUTH_URL="$base" timeout 120 node test/browser/admin.test.mjs
+AGENT_AUTH_URL="$base" timeout 600 node test/browser/admin.test.mjs
 rc=$?
 if [ $rc != 0 ]; then
   echo "    (server log: last 20 lines)" >&2
