@@ -9,10 +9,12 @@ import { BASE, ADMIN_PASSWORD, post, login, adminGet, watch, cspProbe, screensho
 import { until, signIn, signOut, openUser, userRow, createUser, textOf, shown, answered, press, settled,
   showView, closeDialog, saveChanges } from './steps.mjs';
 import { screenshots } from './screenshots.mjs';
+import { dialogsFit } from './dialogs.mjs';
 
 const AGENT = 'agent-one';
 const XSS_SCOPE = '<img/src/onerror=alert(1)>';
 const state = {};
+const VIEWPORT = { width: 1280, height: 900 };
 
 test('the page is served with the content security policy and safe headers', async ({ page }) => {
   const res = await fetch(`${BASE}/admin/`);
@@ -334,6 +336,16 @@ test('the page reads well at 360 px and 1280 px (screenshots)', async (ctx) => {
   await screenshots(ctx);
 });
 
+test('the user dialogs fit 1280x800 and 360x640, and their buttons stay reachable', async (ctx) => {
+  const { page } = ctx;
+  if (!(await page.locator('#app-view').isVisible())) await signIn(page);
+  try {
+    await dialogsFit(ctx);
+  } finally {
+    await page.setViewportSize(VIEWPORT);
+  }
+});
+
 test('no content security policy violation happened', async ({ page, seen }) => {
   const probed = await page.evaluate(() => window.__cspViolations || []);
   assert.deepEqual([...seen.csp, ...probed], []);
@@ -348,7 +360,7 @@ async function main() {
   const browser = await launch();
   let result = { passed: 0, failed: 1 };
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: VIEWPORT });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
     await context.addInitScript(cspProbe);
     // The page's clock stands still unless a test moves it: the page then refreshes its access
