@@ -3,11 +3,10 @@
 // AGENT_AUTH_ADMIN_PASSWORD. One story, in order: each test leaves the page where the next
 // one starts.
 
-import { test, run, launch, assert } from './harness.mjs';
-import path from 'node:path';
-import { BASE, ADMIN_PASSWORD, post, login, adminGet, watch, cspProbe, screenshotDir } from './support.mjs';
+import { test, main, assert } from './harness.mjs';
+import { BASE, ADMIN_PASSWORD, post, login, adminGet } from './support.mjs';
 import { until, signIn, signOut, openUser, userRow, createUser, textOf, shown, answered, press, settled,
-  showView, closeDialog, saveChanges } from './steps.mjs';
+  showView, closeDialog, saveChanges, nextAnswer, nextRequest } from './steps.mjs';
 import { screenshots } from './screenshots.mjs';
 import { dialogsFit } from './dialogs.mjs';
 
@@ -286,13 +285,13 @@ test('the page refreshes its access token before it expires, and calls with the 
   // its clock: running it for one access-token lifetime must fire the refresh set ahead of expiry.
   await showView(page, 'Users', 'users');
   const lifetime = seen.tokens[seen.tokens.length - 1].expires_in;
-  const refreshed = page.waitForResponse((r) => new URL(r.url()).pathname === '/refresh');
+  const refreshed = nextAnswer(page, 'POST', '/refresh');
   await page.clock.runFor(lifetime * 1000);
   const answer = await refreshed;
   assert.equal(answer.status(), 200);
   const tokens = await answer.json();
   assert.notEqual(tokens.refresh_token, answer.request().postDataJSON().refresh_token, 'the refresh token was not rotated');
-  const call = page.waitForRequest((r) => new URL(r.url()).pathname === '/admin/api/users');
+  const call = nextRequest(page, '/admin/api/users');
   const reload = await press(page, page.locator('#users-reload'), 'GET', '/admin/api/users');
   assert.equal((await call).headers().authorization, `Bearer ${tokens.access_token}`, 'the page called with an old access token');
   assert.equal(reload.status(), 200);
@@ -351,42 +350,4 @@ test('no content security policy violation happened', async ({ page, seen }) => 
   assert.deepEqual([...seen.csp, ...probed], []);
 });
 
-async function main() {
-  if (!BASE || !ADMIN_PASSWORD) {
-    console.error('set AGENT_AUTH_URL and AGENT_AUTH_ADMIN_PASSWORD (test/browser/run.sh does)');
-    console.log('browser: 0 passed, 1 failed');
-    process.exit(1);
-  }
-  const browser = await launch();
-  let result = { passed: 0, failed: 1 };
-  try {
-    const context = await browser.newContext({ viewport: VIEWPORT });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
-    await context.addInitScript(cspProbe);
-    // The page's clock stands still unless a test moves it: the page then refreshes its access
-    // token only when a test says so (or after a 401), never halfway through another test.
-    await context.clock.install();
-    await context.clock.pauseAt(Date.now() + 1_000);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000); // generous: the machine may be slow and loaded
-    const seen = watch(page);
-    const onFailure = async (name, n) => {
-      const file = path.join(screenshotDir(), `failure-${n}.png`);
-      await page.screenshot({ path: file, fullPage: true, timeout: 10_000 });
-      console.log(`    page at failure: ${file}`);
-      // leave no modal open, so that the next test starts from the page itself
-      await page.evaluate(() => document.querySelectorAll('dialog[open]').forEach((d) => d.close()));
-    };
-    result = await run({ browser, context, page, seen }, { onFailure });
-  } finally {
-    await browser.close();
-  }
-  console.log(`browser: ${result.passed} passed, ${result.failed} failed`);
-  process.exit(result.failed === 0 ? 0 : 1);
-}
-
-main().catch((err) => {
-  console.error(err);
-  console.log('browser: 0 passed, 1 failed');
-  process.exit(1);
-});
+main({ viewport: VIEWPORT });

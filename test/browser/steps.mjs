@@ -27,12 +27,23 @@ export async function shown(page, selector, pattern) {
 
 const pathOf = (url) => new URL(url).pathname;
 
-/**
- * Runs `action` and resolves to the server's answer to `method path` that it caused (the
- * listener is set before the action, so a quick answer is not missed).
- */
+/** A wait set up before the action meant to end it. When the action fails first nobody awaits
+ * it, and its later rejection must not crash the whole run as an unhandled one. */
+function ahead(wait) {
+  wait.catch(() => {});
+  return wait;
+}
+
+/** The page's next request to `path` (set up before the action that sends it). */
+export const nextRequest = (page, path) => ahead(page.waitForRequest((r) => pathOf(r.url()) === path));
+
+/** The server's next answer to `method path` (set up before the action that asks it). */
+export const nextAnswer = (page, method, path) => ahead(page.waitForResponse(
+  (r) => r.request().method() === method && pathOf(r.url()) === path));
+
+/** Runs `action` and resolves to the server's answer to `method path` that it caused. */
 export async function answered(page, method, path, action) {
-  const answer = page.waitForResponse((r) => r.request().method() === method && pathOf(r.url()) === path);
+  const answer = nextAnswer(page, method, path);
   await action();
   return answer;
 }
@@ -71,7 +82,7 @@ export async function signIn(page, name = 'admin', password = ADMIN_PASSWORD) {
 
 /** Signs out with the button; resolves to the request that ended the session on the server. */
 export async function signOut(page) {
-  const request = page.waitForRequest((r) => pathOf(r.url()) === '/logout');
+  const request = nextRequest(page, '/logout');
   await press(page, page.locator('#sign-out'), 'POST', '/logout');
   await shown(page, '#signin-notice', /^You have signed out\.$/);
   return await request;
