@@ -54,12 +54,13 @@ final class PostgresCluster {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        PostgresCluster cluster = new PostgresCluster(bin, dir, new ArrayList<>());
         try {
+            List<String> runAs = new UnixSystem().getUid() == 0 ? runAsOtherUser(dir) : List.of();
+            PostgresCluster cluster = new PostgresCluster(bin, dir, runAs);
             cluster.initdb();
             return cluster;
         } catch (RuntimeException e) {
-            cluster.delete();
+            deleteTree(dir);
             throw e;
         }
     }
@@ -107,7 +108,6 @@ final class PostgresCluster {
 
     private void initdb() {
         try {
-            if (new UnixSystem().getUid() == 0) runAsOtherUser();
             Path pwfile = Files.writeString(dir.resolve("pwfile"), password);
             chown(pwfile);
             List<String> command = new ArrayList<>(runAs);
@@ -131,13 +131,16 @@ final class PostgresCluster {
         }
     }
 
-    private void runAsOtherUser() throws IOException {
+    /** The command prefix that runs a program as {@link #RUN_AS}, who is given {@code dir}. */
+    private static List<String> runAsOtherUser(Path dir) {
         try {
             chownTo(dir, RUN_AS);
         } catch (UserPrincipalNotFoundException e) {
             throw new IllegalStateException("running as root, and there is no '" + RUN_AS + "' user to run PostgreSQL as");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        runAs.addAll(List.of("setpriv", "--reuid=" + RUN_AS, "--regid=" + RUN_AS, "--init-groups", "--"));
+        return List.of("setpriv", "--reuid=" + RUN_AS, "--regid=" + RUN_AS, "--init-groups", "--");
     }
 
     private void chown(Path file) throws IOException {
@@ -200,6 +203,10 @@ final class PostgresCluster {
     }
 
     void delete() {
+        deleteTree(dir);
+    }
+
+    private static void deleteTree(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
