@@ -8,6 +8,7 @@ import agentauth.session.Sessions;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
 import agentauth.store.SessionStore;
+import agentauth.store.SettingsStore;
 import agentauth.store.SigningKeyStore;
 import agentauth.store.UserStore;
 import agentauth.store.sqlite.SqliteDatabase;
@@ -67,7 +68,7 @@ public final class App implements AutoCloseable {
         Database db = null;
         PasswordHasher hasher = null;
         try {
-            db = SqliteDatabase.open(config.db(), config.durable());
+            db = Databases.open(config, env);
             hasher = new PasswordHasher(config.hashing());
             hasher.dummyHash();
             App app = build(config, env, clock, db, hasher, config.issuerFor(Listener.port(listener)));
@@ -91,7 +92,15 @@ public final class App implements AutoCloseable {
         SigningKeys signingKeys = new SigningKeys(db, keyStore, audit, masterKey, clock, config.accessTtl(),
             config.resetSigningKeys());
         Users users = new Users(db, userStore, sessionStore, audit, hasher, clock);
-        Bootstrap.firstAdmin(users, env);
+        // Once, however many instances start together: the master key check, the first admin, the first key.
+        SettingsStore settings = new SettingsStore(db);
+        db.write(c -> {
+            db.lockAcrossInstances(c, "bootstrap");
+            checkMasterKey(c, settings, masterKey, config, clock);
+            Bootstrap.firstAdmin(users, env);
+            signingKeys.start(config.resetSigningKeys());
+            return null;
+        });
         Throttle throttle = new FailureThrottle(config.throttling(), audit, clock);
         Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
@@ -101,6 +110,18 @@ public final class App implements AutoCloseable {
         Api api = new Api(issuer, users, authenticator, throttle, signingKeys, new Entitlements(issuer, config.resources()),
             sessions, accessTokens, new AuditTrail(audit), new ClientAddress(config.trustedProxies()), db::healthy);
         return new App(config, clock, db, hasher, audit, api);
+    }
+
+    /** Contract A: an instance with another master key refuses to start, with one line. */
+    private static void checkMasterKey(java.sql.Connection c, SettingsStore settings, MasterKey key, Config config,
+                                       Clock clock) throws java.sql.SQLException {
+        var stored = settings.get(c, "master_key_check");
+        if (stored.isPresent() && key.opens(stored.get())) return;
+        if (stored.isPresent() && !config.resetSigningKeys())
+            throw new ConfigException("master key does not match database: the key from " + key.source() + " is not the one "
+                + config.describeDb() + " was made with (restore that key, or start with --reset-signing-keys to discard "
+                + "the signing keys, which invalidates every issued access token)");
+        settings.put(c, "master_key_check", key.check(), clock.instant()); // first start, or keys discarded on purpose
     }
 
     private void serve(ServerSocketChannel listener) {

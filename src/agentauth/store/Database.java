@@ -32,6 +32,16 @@ public interface Database extends AutoCloseable {
      */
     void afterCommit(Runnable action);
 
+    /**
+     * Inside a write: waits until no other instance on this database holds {@code name}, and
+     * holds it until this transaction ends (first start, migrations). SQLite needs no such lock:
+     * its writes are serialized whole, across processes too.
+     */
+    void lockAcrossInstances(Connection c, String name) throws SQLException;
+
+    /** Inside a write: takes {@code name} like {@link #lockAcrossInstances} if it is free; false when another instance holds it. */
+    boolean tryLockAcrossInstances(Connection c, String name) throws SQLException;
+
     Dialect dialect();
 
     /** True when the database answers a query now. */

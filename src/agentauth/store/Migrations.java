@@ -31,6 +31,7 @@ public final class Migrations {
             refuseNewer(db, current);
             if (current == latest()) return;
             current = db.write(c -> {
+                db.lockAcrossInstances(c, "migrations"); // instances starting together: one migrates, the others wait
                 try (Statement s = c.createStatement()) {
                     s.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
                 }

@@ -173,6 +173,15 @@ final class Schema {
         UPDATE users SET uid = replace(gen_random_uuid()::text, '-', '') WHERE uid IS NULL;
         CREATE UNIQUE INDEX users_by_uid ON users(uid);
         ALTER TABLE families ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;
+        """),
+        // 6: what every instance on one database must agree on: the master key check, and the
+        // settings that change what a token means or how a secret is checked (contract A)
+        same("""
+        CREATE TABLE settings (
+          name TEXT PRIMARY KEY,
+          value TEXT NOT NULL,
+          updated_at BIGINT NOT NULL
+        );
         """));
 
     private Schema() {}

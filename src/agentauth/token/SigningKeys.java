@@ -69,10 +69,15 @@ public final class SigningKeys {
         this.masterKey = masterKey;
         this.clock = clock;
         this.accessTtl = accessTtl;
-        load(resetUnreadable);
     }
 
-    private void load(boolean resetUnreadable) {
+    /**
+     * Loads the keys, and on a first start makes the first one. Runs once, in the start-up
+     * transaction that holds the lock across instances, so instances starting together on one
+     * database make one key, not one each. {@code resetUnreadable}: discard keys the master key
+     * cannot open (audited) instead of refusing to start.
+     */
+    public void start(boolean resetUnreadable) {
         try {
             this.state = read();
         } catch (GeneralSecurityException e) {
@@ -86,7 +91,7 @@ public final class SigningKeys {
                     "signing keys discarded by --reset-signing-keys: the master key could not open them");
                 return null;
             });
-            load(false);
+            start(false);
             return;
         }
         if (state.current() == null) {

@@ -44,7 +44,7 @@ class MigrationsTest {
         // Back to version 1, with an object in the way of the second statement of step 2.
         Sqlite.execute(db, "DROP INDEX refresh_tokens_retry_copies", "DROP INDEX families_by_expiry",
             "DROP INDEX families_live_by_user", "DROP INDEX users_by_uid", "ALTER TABLE users DROP COLUMN uid",
-            "ALTER TABLE users DROP COLUMN gen", "DELETE FROM schema_migrations WHERE version >= 2",
+            "ALTER TABLE users DROP COLUMN gen", "DROP TABLE settings", "DELETE FROM schema_migrations WHERE version >= 2",
             "CREATE INDEX families_by_expiry ON users(created_at)");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> agentauth.store.sqlite.SqliteDatabase.open(db, false));
         assertTrue(e.getMessage().contains("families_by_expiry"), e.getMessage());
