@@ -45,7 +45,15 @@ public interface Database extends AutoCloseable {
     Dialect dialect();
 
     /** True when the database answers a query now. */
-    boolean healthy();
+    default boolean healthy() {
+        try {
+            return read(c -> {
+                try (java.sql.Statement s = c.createStatement()) { return s.executeQuery("SELECT 1").next(); }
+            });
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
 
     /** Where the data lives, for log lines and messages: never a password. */
     String describe();

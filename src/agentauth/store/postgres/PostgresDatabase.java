@@ -175,17 +175,6 @@ public final class PostgresDatabase implements Database {
     }
 
     @Override
-    public boolean healthy() {
-        try {
-            return read(c -> {
-                try (Statement s = c.createStatement()) { return s.executeQuery("SELECT 1").next(); }
-            });
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    @Override
     public String describe() {
         return "PostgreSQL " + url;
     }

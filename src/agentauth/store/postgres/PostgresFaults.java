@@ -1,25 +1,20 @@
 package agentauth.store.postgres;
 
-import agentauth.error.AuthError;
+import agentauth.store.FaultLog;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL's failures the server recovers from by itself (the server down or restarting, no
  * connection within the pool's timeout, a lock held too long, too many connections, a full disk,
- * a read-only standby): 503 with Retry-After and one log line while it lasts; anything else is a
+ * a read-only standby): 503 with Retry-After, logged once ({@link FaultLog}); anything else is a
  * bug (500). Deadlocks and serialization failures are retried first (see PostgresDatabase).
  */
 final class PostgresFaults {
-    private static final Logger log = LoggerFactory.getLogger(PostgresFaults.class);
-
-    private final String where;
-    private volatile String fault; // the fault last logged; null while the database answers
+    private final FaultLog log;
 
     PostgresFaults(String where) {
-        this.where = where;
+        this.log = new FaultLog(where);
     }
 
     /** True for a deadlock or serialization failure: nothing was committed, the transaction may run again. */
@@ -52,17 +47,10 @@ final class PostgresFaults {
     RuntimeException toError(SQLException e) {
         String why = reason(e);
         if (why == null) return new IllegalStateException("database error: " + e.getMessage(), e);
-        if (!why.equals(fault)) { // one line per fault, not one per request while it lasts
-            fault = why;
-            log.warn("storage unavailable: {} ({}: {}); answering 503 until it clears", why, where, e.getMessage());
-        }
-        return new AuthError.TemporarilyUnavailable("Storage is temporarily unavailable; try again shortly.", 2, e);
+        return log.unavailable(why, e, 2);
     }
 
     void answered() {
-        if (fault != null) {
-            fault = null;
-            log.info("storage available again: {} answers", where);
-        }
+        log.answered();
     }
 }

@@ -279,17 +279,6 @@ public final class SqliteDatabase implements Database {
         }
     }
 
-    @Override
-    public boolean healthy() {
-        try {
-            return read(c -> {
-                try (Statement s = c.createStatement()) { return s.executeQuery("SELECT 1").next(); }
-            });
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
     private void ensureOpen() {
         if (closed) throw new AuthError.TemporarilyUnavailable("The server is shutting down.", 1, null);
     }

@@ -1,23 +1,18 @@
 package agentauth.store.sqlite;
 
-import agentauth.error.AuthError;
+import agentauth.store.FaultLog;
 import java.sql.SQLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * SQLite's storage faults (read-only file, full disk, I/O errors, a lock held too long by another
  * process): the server recovers from them by itself, so they become 503; anything else is a bug
- * (500). One log line per fault while it lasts, and one when writes work again.
+ * (500), logged once per fault ({@link FaultLog}).
  */
 final class SqliteFaults {
-    private static final Logger log = LoggerFactory.getLogger(SqliteFaults.class);
-
-    private final String file;
-    private volatile String fault; // the storage fault last logged; null when writes work
+    private final FaultLog log;
 
     SqliteFaults(String file) {
-        this.file = file;
+        this.log = new FaultLog(file);
     }
 
     static String reason(SQLException e) {
@@ -53,17 +48,10 @@ final class SqliteFaults {
     RuntimeException toError(SQLException e) {
         String why = reason(e);
         if (why == null) return new IllegalStateException("database error: " + e.getMessage(), e);
-        if (!why.equals(fault)) { // one line per fault, not one per request while it lasts
-            fault = why;
-            log.warn("storage unavailable: {} ({}); answering 503 until it clears", why, e.getMessage());
-        }
-        return new AuthError.TemporarilyUnavailable("Storage is temporarily unavailable; try again shortly.", 5, e);
+        return log.unavailable(why, e, 5);
     }
 
     void committed() {
-        if (fault != null) {
-            fault = null;
-            log.info("storage available again: writes to {} succeed", file);
-        }
+        log.answered();
     }
 }
