@@ -84,7 +84,7 @@ public final class App implements AutoCloseable {
 
     private static App build(Config config, Map<String, String> env, Clock clock, Database db, PasswordHasher hasher,
                              String issuer) {
-        AuditLog audit = new AuditLog(db);
+        AuditLog audit = new AuditLog(db, config.instanceId());
         UserStore userStore = new UserStore(db);
         SessionStore sessionStore = new SessionStore(db);
         SigningKeyStore keyStore = new SigningKeyStore(db);
@@ -143,12 +143,14 @@ public final class App implements AutoCloseable {
         log.info("agent-auth listening on {}:{} (issuer {}); admin page: {}/admin/", config.host(), port(), issuer, issuer);
     }
 
-    /** Deletes dead sessions and old audit events, off the request path. */
+    /** Deletes dead sessions and old audit events, off the request path, on one instance at a time. */
     private void prune() {
         try {
-            int families = api.sessions().prune(Duration.ofDays(1));
-            int events = audit.prune(clock.instant().minus(config.auditRetention()));
-            if (families + events > 0) log.info("pruned {} ended sessions and {} old audit events", families, events);
+            int[] pruned = db.write(c -> {
+                if (!db.tryLockAcrossInstances(c, "prune")) return new int[2];
+                return new int[] {api.sessions().prune(Duration.ofDays(1)), audit.prune(clock.instant().minus(config.auditRetention()))};
+            });
+            if (pruned[0] + pruned[1] > 0) log.info("pruned {} ended sessions and {} old audit events", pruned[0], pruned[1]);
         } catch (RuntimeException e) {
             log.warn("pruning failed: {}", e.getMessage());
         }

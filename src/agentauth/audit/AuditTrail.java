@@ -6,7 +6,8 @@ import java.util.List;
 
 /** The audit log as the admin reads it: events newest first, a page at a time. */
 public final class AuditTrail {
-    public record Event(long id, Instant time, String type, String user, String actor, String address, String detail) {}
+    public record Event(long id, Instant time, String type, String user, String actor, String address, String detail,
+                        String instance) {}
 
     /** One page and the cursor for the next (null at the end). */
     public record Page(List<Event> events, Long next) {}
@@ -25,7 +26,7 @@ public final class AuditTrail {
     public Page page(int limit, Long before, String user, String type) {
         AuditLog.Page p = log.list(limit, before, user, type);
         List<Event> events = p.events().stream()
-            .map(e -> new Event(e.id(), e.time(), e.type(), e.user(), e.actor(), e.address(), e.detail())).toList();
+            .map(e -> new Event(e.id(), e.time(), e.type(), e.user(), e.actor(), e.address(), e.detail(), e.instance())).toList();
         return new Page(events, p.next());
     }
 }

@@ -61,7 +61,7 @@ public final class UsersCommand {
         if (!action.equals("list") && name == null) throw new ConfigException("users " + action + " needs a NAME");
         try (Database db = agentauth.store.sqlite.SqliteDatabase.open(config.db(), config.durable());
              PasswordHasher hasher = new PasswordHasher(config.hashing())) {
-            Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db), hasher, Clock.systemUTC());
+            Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db, "cli"), hasher, Clock.systemUTC());
             switch (action) {
                 case "list" -> list(users, out);
                 case "add" -> {

@@ -182,6 +182,10 @@ final class Schema {
           value TEXT NOT NULL,
           updated_at BIGINT NOT NULL
         );
+        """),
+        // 7: which instance wrote an event (several instances on one PostgreSQL)
+        same("""
+        ALTER TABLE audit_events ADD COLUMN instance TEXT;
         """));
 
     private Schema() {}

@@ -60,6 +60,26 @@ public final class JarProcess implements AutoCloseable {
         }
     }
 
+    /** What a one-shot command printed (standard output and error together) and its exit code. */
+    public record Result(int code, String output) {}
+
+    /** Runs {@code java -jar agent-auth.jar ARGS...} to its end (a subcommand, or a start meant to fail). */
+    public static Result run(List<String> args) {
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
+        command.addAll(args);
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+            return new Result(p.waitFor(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

@@ -50,8 +50,7 @@ public final class PostgresDatabase implements Database {
         c.setUsername(url.user());
         c.setPassword(password);
         c.setPoolName("agent-auth-db");
-        c.setMaximumPoolSize(poolSize);
-        c.setMinimumIdle(Math.min(2, poolSize));
+        c.setMaximumPoolSize(poolSize); // a fixed-size pool: no connection is opened while a request waits
         c.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         c.setValidationTimeout(1000);
         c.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
@@ -60,7 +59,7 @@ public final class PostgresDatabase implements Database {
         c.addDataSourceProperty("socketTimeout", "30");       // seconds: a stuck server cannot hold a request forever
         c.addDataSourceProperty("tcpKeepAlive", "true");
         // A row lock held longer than this fails the waiting statement (55P03: a 503) instead of piling requests up.
-        c.addDataSourceProperty("options", "-c lock_timeout=2000 -c idle_in_transaction_session_timeout=60000");
+        c.addDataSourceProperty("options", "-c lock_timeout=5000 -c idle_in_transaction_session_timeout=60000");
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(c);

@@ -1,4 +1,4 @@
-package agentauth.reliability;
+package agentauth.support;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Looks into a database file from the outside, as an operator with the sqlite3 shell would. */
-final class Sqlite {
+public final class Sqlite {
     private Sqlite() {}
 
     /** The first column of every row of {@code sql}, as text. */
-    static List<String> column(Path db, String sql) {
+    public static List<String> column(Path db, String sql) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
              Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             List<String> out = new ArrayList<>();
@@ -25,12 +25,12 @@ final class Sqlite {
         }
     }
 
-    static String one(Path db, String sql) {
+    public static String one(Path db, String sql) {
         List<String> rows = column(db, sql);
         return rows.isEmpty() ? null : rows.get(0);
     }
 
-    static void execute(Path db, String... statements) {
+    public static void execute(Path db, String... statements) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath()); Statement s = c.createStatement()) {
             for (String sql : statements) s.execute(sql);
         } catch (SQLException e) {
@@ -39,7 +39,7 @@ final class Sqlite {
     }
 
     /** PRAGMA integrity_check: "ok" or the problems found. */
-    static String integrity(Path db) {
+    public static String integrity(Path db) {
         return String.join("; ", column(db, "PRAGMA integrity_check"));
     }
 }

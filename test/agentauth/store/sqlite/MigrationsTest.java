@@ -1,4 +1,4 @@
-package agentauth.reliability;
+package agentauth.store.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.store.Database;
 import agentauth.store.Migrations;
+import agentauth.support.Sqlite;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,15 @@ class MigrationsTest {
     static final String INDEXES = "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN "
         + "('refresh_tokens_retry_copies', 'families_by_expiry') ORDER BY name";
 
+    static String[] schemaV1() {
+        try (var in = MigrationsTest.class.getResourceAsStream("schema-v1.sql")) {
+            String sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
+            return java.util.Arrays.stream(sql.split(";\\s*\n")).filter(x -> !x.isBlank()).toArray(String[]::new);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static final List<String> ALL_VERSIONS = java.util.stream.IntStream.rangeClosed(1, Migrations.latest())
         .mapToObj(Integer::toString).toList();
 
@@ -26,12 +36,12 @@ class MigrationsTest {
     @Test
     void migrations_run_once_and_are_recorded() {
         Path db = dir.resolve("a.db");
-        try (Database d = agentauth.store.sqlite.SqliteDatabase.open(db, false)) {
+        try (Database d = SqliteDatabase.open(db, false)) {
             assertTrue(d.healthy());
         }
         List<String> first = Sqlite.column(db, VERSIONS);
         assertEquals(Migrations.latest(), first.size(), first.toString());
-        try (Database d = agentauth.store.sqlite.SqliteDatabase.open(db, false)) {
+        try (Database d = SqliteDatabase.open(db, false)) {
             assertTrue(d.healthy());
         }
         assertEquals(first, Sqlite.column(db, VERSIONS), "a second start applies nothing");
@@ -40,19 +50,17 @@ class MigrationsTest {
     @Test
     void a_failing_migration_leaves_nothing_half_applied_and_the_next_start_completes_it() {
         Path db = dir.resolve("b.db");
-        agentauth.store.sqlite.SqliteDatabase.open(db, false).close();
-        // Back to version 1, with an object in the way of the second statement of step 2.
-        Sqlite.execute(db, "DROP INDEX refresh_tokens_retry_copies", "DROP INDEX families_by_expiry",
-            "DROP INDEX families_live_by_user", "DROP INDEX users_by_uid", "ALTER TABLE users DROP COLUMN uid",
-            "ALTER TABLE users DROP COLUMN gen", "DROP TABLE settings", "DELETE FROM schema_migrations WHERE version >= 2",
-            "CREATE INDEX families_by_expiry ON users(created_at)");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> agentauth.store.sqlite.SqliteDatabase.open(db, false));
+        // A database at version 1, with an object in the way of the second statement of step 2.
+        Sqlite.execute(db, schemaV1());
+        Sqlite.execute(db, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+            "INSERT INTO schema_migrations VALUES (1, 0)", "CREATE INDEX families_by_expiry ON users(created_at)");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SqliteDatabase.open(db, false));
         assertTrue(e.getMessage().contains("families_by_expiry"), e.getMessage());
         assertEquals(List.of("1"), Sqlite.column(db, "SELECT version FROM schema_migrations"));
         assertEquals(List.of("families_by_expiry"), Sqlite.column(db, INDEXES), "step 2's first index was rolled back");
 
         Sqlite.execute(db, "DROP INDEX families_by_expiry");
-        agentauth.store.sqlite.SqliteDatabase.open(db, false).close();
+        SqliteDatabase.open(db, false).close();
         assertEquals(ALL_VERSIONS, Sqlite.column(db, "SELECT version FROM schema_migrations ORDER BY version"));
         assertEquals(List.of("families_by_expiry", "refresh_tokens_retry_copies"), Sqlite.column(db, INDEXES));
     }
@@ -60,9 +68,9 @@ class MigrationsTest {
     @Test
     void the_server_refuses_to_start_on_a_database_newer_than_its_code() throws Exception {
         Path db = dir.resolve("c.db");
-        agentauth.store.sqlite.SqliteDatabase.open(db, false).close();
+        SqliteDatabase.open(db, false).close();
         Sqlite.execute(db, "INSERT INTO schema_migrations(version, applied_at) VALUES (99, 0)");
-        BackupTest.Result r = BackupTest.runJar(List.of("--port", "0", "--db", db.toString()));
+        agentauth.support.JarProcess.Result r = agentauth.support.JarProcess.run(List.of("--port", "0", "--db", db.toString()));
         assertEquals(1, r.code(), r.output());
         assertTrue(r.output().contains("has schema version 99 but this agent-auth knows only up to " + Migrations.latest() + "; run a newer agent-auth"),
             r.output());
@@ -72,7 +80,7 @@ class MigrationsTest {
     @Test
     void the_audit_filter_by_user_ignoring_case_uses_its_index() {
         Path db = dir.resolve("e.db");
-        agentauth.store.sqlite.SqliteDatabase.open(db, false).close();
+        SqliteDatabase.open(db, false).close();
         // The shape of AuditLog's query with a user filter.
         StringBuilder plan = new StringBuilder();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
@@ -94,7 +102,7 @@ class MigrationsTest {
         for (int i = 0; i < openers.length; i++) {
             int n = i;
             openers[i] = new Thread(() -> {
-                try (Database d = agentauth.store.sqlite.SqliteDatabase.open(db, false)) {
+                try (Database d = SqliteDatabase.open(db, false)) {
                     d.healthy();
                 } catch (Throwable t) {
                     failures[n] = t;
