@@ -49,6 +49,7 @@ final class AdminAuditHandler {
         m.put("actor", e.actor());
         m.put("address", e.address());
         m.put("detail", e.detail());
+        m.put("instance", e.instance());
         return m;
     }
 
