@@ -68,7 +68,7 @@ public final class App implements AutoCloseable {
         Database db = null;
         PasswordHasher hasher = null;
         try {
-            db = Databases.open(config, env);
+            db = Databases.serve(config, env);
             hasher = new PasswordHasher(config.hashing());
             hasher.dummyHash();
             App app = build(config, env, clock, db, hasher, config.issuerFor(Listener.port(listener)));

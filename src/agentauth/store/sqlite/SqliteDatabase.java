@@ -48,6 +48,7 @@ public final class SqliteDatabase implements Database {
     private long checkpointedAt;      // commits at the last checkpoint; guarded by checkpointLock
     private volatile long commits;    // write transactions committed (written under the write lock)
     private volatile boolean closed;
+    private ServerLock serverLock;    // held while a server serves the file; null for commands
 
     private SqliteDatabase(Path file, boolean durable) throws SQLException {
         this.file = file;
@@ -66,14 +67,40 @@ public final class SqliteDatabase implements Database {
         }
     }
 
-    /** Opens (creating when absent) the database file and brings its schema up to date. */
-    public static SqliteDatabase open(Path file, boolean durable) {
-        if (!Files.exists(file)) log.info("creating a new database at {}", file.toAbsolutePath());
+    /**
+     * Opens the file for the server: one server per file ({@link ServerLock}); the file is created
+     * (owner-only) when absent, and its schema brought up to date.
+     */
+    public static SqliteDatabase serve(Path file, boolean durable) {
+        ServerLock lock = ServerLock.acquire(file);
         try {
+            SqliteDatabase db = open(file, durable);
+            db.serverLock = lock;
+            return db;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Opens the file for a command beside the server (users, backup): never creates one. */
+    public static SqliteDatabase openExisting(Path file, boolean durable) {
+        String problem = SqliteFiles.problem(file, false);
+        if (problem != null) throw new IllegalStateException(problem);
+        return open(file, durable);
+    }
+
+    /** Opens (creating when absent, owner-only) the database file and brings its schema up to date. */
+    public static SqliteDatabase open(Path file, boolean durable) {
+        try {
+            if (!Files.exists(file)) {
+                log.info("creating a new database at {}", file.toAbsolutePath());
+                SqliteFiles.createOwnerOnly(file);
+            }
             SqliteDatabase db = new SqliteDatabase(file, durable);
             Migrations.apply(db);
             return db;
-        } catch (SQLException e) {
+        } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot open database " + file + ": " + e.getMessage(), e);
         }
     }
@@ -309,6 +336,7 @@ public final class SqliteDatabase implements Database {
             }
             closeQuietly(writer);
         } finally {
+            if (serverLock != null) serverLock.close(); // last: the file is consistent by now
             writes.unlock();
         }
     }
