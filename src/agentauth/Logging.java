@@ -17,6 +17,7 @@ public final class Logging {
         set("org.slf4j.simpleLogger.levelInBrackets", "false");
         set("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
         set("org.slf4j.simpleLogger.log.io.javalin", "warn");
+        set("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
     }
 
     private static void set(String key, String value) {

@@ -39,6 +39,9 @@ public final class Main {
                 case "backup" -> {
                     return BackupCommand.run(rest, env, out, err);
                 }
+                case "copy" -> {
+                    return agentauth.cli.CopyCommand.run(rest, env, out, err);
+                }
                 case "token" -> {
                     return TokenCommand.run(rest.toArray(String[]::new), env, in, out, err);
                 }
@@ -114,6 +117,8 @@ public final class Main {
                                                             --force lets disable/remove take the last admin)
               java -jar agent-auth.jar token --server URL --username NAME [--scope S]... [--resource URL]
                                                             print an access token (client_credentials)
+              java -jar agent-auth.jar copy --from FILE.db --to postgresql://HOST:PORT/DB?user=NAME
+                                                            move a SQLite database into an empty PostgreSQL one
               java -jar agent-auth.jar backup FILE [--db FILE]
                                                             consistent copy of a live database
               java -jar agent-auth.jar --help               this text

@@ -59,6 +59,11 @@ public final class Migrations {
                 + "the backup taken before the upgrade)");
     }
 
+    /** The schema version {@code db} is at. */
+    public static int version(Database db) {
+        return db.read(Migrations::version);
+    }
+
     static int version(Connection c) throws SQLException {
         DatabaseMetaData meta = c.getMetaData();
         try (ResultSet r = meta.getTables(null, null, "schema_migrations", null)) {

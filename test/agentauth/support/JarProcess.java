@@ -78,10 +78,17 @@ public final class JarProcess implements AutoCloseable {
 
     /** Runs {@code java -jar agent-auth.jar ARGS...} to its end (a subcommand, or a start meant to fail). */
     public static Result run(List<String> args) {
+        return run(args, Map.of());
+    }
+
+    /** Runs a one-shot command with these environment variables added. */
+    public static Result run(List<String> args, Map<String, String> env) {
         List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
         command.addAll(args);
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            Process p = builder.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
             return new Result(p.waitFor(), out);
