@@ -66,6 +66,7 @@ public final class Main {
             return 0;
         }
         Config config = Config.parse(args, env);
+        JvmMemory.apply(); // the server's process only: a plain java -jar gives memory back after a burst
         App app;
         try {
             app = App.start(config, env, Clock.systemUTC());
