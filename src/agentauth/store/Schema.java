@@ -186,6 +186,25 @@ final class Schema {
         // 7: which instance wrote an event (several instances on one PostgreSQL)
         same("""
         ALTER TABLE audit_events ADD COLUMN instance TEXT;
+        """),
+        // 8: the revocation list (contract B): what kills live access tokens at offline
+        // verifiers, each entry until no token it could kill can still be alive; and one
+        // counter that only grows, its version, shared by every instance
+        same("""
+        CREATE TABLE revocations (
+          kind TEXT NOT NULL,                     -- subject (a user's uid), family (a sid) or kid
+          id TEXT NOT NULL,
+          gen BIGINT,                             -- subject: the lowest live generation
+          owner TEXT,                             -- family: the uid of its user
+          expires_at BIGINT NOT NULL,
+          PRIMARY KEY (kind, id)
+        );
+        CREATE INDEX revocations_by_expiry ON revocations(expires_at);
+        CREATE TABLE counters (
+          name TEXT PRIMARY KEY,
+          value BIGINT NOT NULL
+        );
+        INSERT INTO counters(name, value) VALUES ('revocations', 1);
         """));
 
     private Schema() {}
