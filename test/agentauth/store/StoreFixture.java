@@ -27,21 +27,26 @@ final class StoreFixture implements AutoCloseable {
     static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123Z");
 
     final Backend backend;
+    /** The first instance; null for an {@link #unopened} fixture (its test opens instances with {@link #openAgain}). */
     final Database db;
     private final Path file;            // SQLite only
     private final Postgres.Database pg; // PostgreSQL only
     private final List<Database> opened = new ArrayList<>();
 
-    private StoreFixture(Backend backend, Path file, Postgres.Database pg) {
+    private StoreFixture(Backend backend, Path dir, boolean open) {
         this.backend = backend;
-        this.file = file;
-        this.pg = pg;
-        this.db = openAgain("first");
+        this.file = backend == Backend.SQLITE ? dir.resolve("store.db") : null;
+        this.pg = backend == Backend.POSTGRES ? Postgres.freshDatabase() : null;
+        this.db = open ? openAgain("first") : null;
     }
 
     static StoreFixture open(Backend backend, Path dir) {
-        if (backend == Backend.SQLITE) return new StoreFixture(backend, dir.resolve("store.db"), null);
-        return new StoreFixture(backend, null, Postgres.freshDatabase());
+        return new StoreFixture(backend, dir, true);
+    }
+
+    /** A new, empty database that nobody opened yet: for a test of what opening does. */
+    static StoreFixture unopened(Backend backend, Path dir) {
+        return new StoreFixture(backend, dir, false);
     }
 
     /** Another instance on this database, as another server (PostgreSQL) or process (SQLite) opens it. */
