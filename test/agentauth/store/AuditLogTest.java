@@ -14,39 +14,23 @@ import agentauth.support.Backend;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The audit log on both databases: every field, newest first, pages by cursor, filters by user and type. */
 @ParameterizedClass
 @EnumSource(Backend.class)
-class AuditLogTest {
-    @Parameter
-    Backend backend;
-    @TempDir
-    Path dir;
-
-    private StoreFixture f;
+class AuditLogTest extends OnBothDatabases {
     private AuditLog audit;
 
     @BeforeEach
     void open() {
-        f = StoreFixture.open(backend, dir);
         audit = new AuditLog(f.db);
-    }
-
-    @AfterEach
-    void close() {
-        if (f != null) f.close();
     }
 
     /** Records events for the users named, one a millisecond apart, as logins. */

@@ -94,27 +94,27 @@ class PostgresAcrossInstancesTest {
         assertEquals(Integer.toString(tokens), f.one("SELECT COUNT(*) FROM refresh_tokens WHERE used_at IS NOT NULL"));
     }
 
-    @Test
-    void a_claim_waiting_on_another_instances_claim_loses_when_that_commits() throws Exception {
+    /** Instance a claims the token and holds; b's claim of it waits; then a commits or rolls back: b's answer. */
+    private boolean claimBehindAnotherInstance(boolean thatCommits) throws Exception {
         f.family(owner, "fam", T0);
         byte[] h = hash("fam");
         HeldWrite<Boolean> onA = new HeldWrite<>(pool, a, c -> sessionsOnA.claim(c, h, at(1)));
         Future<Boolean> onB = pool.submit(() -> b.write(c -> { patient(c); return sessionsOnB.claim(c, h, at(2)); }));
         awaitLockWait(f.postgres(), "b", onB);
-        assertTrue(onA.commit());
-        assertEquals(false, onB.get(60, TimeUnit.SECONDS), "a second claim of the same token");
+        if (thatCommits) assertTrue(onA.commit());
+        else onA.rollBack();
+        return onB.get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void a_claim_waiting_on_another_instances_claim_loses_when_that_commits() throws Exception {
+        assertEquals(false, claimBehindAnotherInstance(true), "a second claim of the same token");
         assertEquals(Long.toString(at(1).toEpochMilli()), f.one("SELECT used_at FROM refresh_tokens"));
     }
 
     @Test
     void a_claim_waiting_on_another_instances_claim_wins_when_that_rolls_back() throws Exception {
-        f.family(owner, "fam", T0);
-        byte[] h = hash("fam");
-        HeldWrite<Boolean> onA = new HeldWrite<>(pool, a, c -> sessionsOnA.claim(c, h, at(1)));
-        Future<Boolean> onB = pool.submit(() -> b.write(c -> { patient(c); return sessionsOnB.claim(c, h, at(2)); }));
-        awaitLockWait(f.postgres(), "b", onB);
-        onA.rollBack();
-        assertEquals(true, onB.get(60, TimeUnit.SECONDS), "the claim that committed is the only one");
+        assertEquals(true, claimBehindAnotherInstance(false), "the claim that committed is the only one");
         assertEquals(Long.toString(at(2).toEpochMilli()), f.one("SELECT used_at FROM refresh_tokens"));
     }
 

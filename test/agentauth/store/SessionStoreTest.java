@@ -13,41 +13,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.store.SessionStore.Token;
 import agentauth.support.Backend;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Families and refresh tokens on both databases: every column, claims, retry copies, revocation, pruning. */
 @ParameterizedClass
 @EnumSource(Backend.class)
-class SessionStoreTest {
-    @Parameter
-    Backend backend;
-    @TempDir
-    Path dir;
-
-    private StoreFixture f;
+class SessionStoreTest extends OnBothDatabases {
     private SessionStore sessions;
     private User owner;
 
     @BeforeEach
     void open() {
-        f = StoreFixture.open(backend, dir);
         sessions = new SessionStore(f.db);
         owner = f.user("owner", "read");
-    }
-
-    @AfterEach
-    void close() {
-        if (f != null) f.close();
     }
 
     private <T> T write(Database.Work<T> work) {

@@ -5,40 +5,24 @@ import static agentauth.store.StoreFixture.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import agentauth.support.Backend;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The shared settings on both databases: a put inserts or replaces, a get reads exactly what was put. */
 @ParameterizedClass
 @EnumSource(Backend.class)
-class SettingsStoreTest {
-    @Parameter
-    Backend backend;
-    @TempDir
-    Path dir;
-
-    private StoreFixture f;
+class SettingsStoreTest extends OnBothDatabases {
     private SettingsStore settings;
 
     @BeforeEach
     void open() {
-        f = StoreFixture.open(backend, dir);
         settings = new SettingsStore(f.db);
-    }
-
-    @AfterEach
-    void close() {
-        if (f != null) f.close();
     }
 
     private void put(String name, String value, Instant now) {

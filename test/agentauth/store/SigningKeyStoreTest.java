@@ -12,38 +12,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.store.SigningKeyStore.Row;
 import agentauth.support.Backend;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Signing keys on both databases: bytes kept exactly, one signing key, a bound that only grows. */
 @ParameterizedClass
 @EnumSource(Backend.class)
-class SigningKeyStoreTest {
-    @Parameter
-    Backend backend;
-    @TempDir
-    Path dir;
-
-    private StoreFixture f;
+class SigningKeyStoreTest extends OnBothDatabases {
     private SigningKeyStore keys;
 
     @BeforeEach
     void open() {
-        f = StoreFixture.open(backend, dir);
         keys = new SigningKeyStore(f.db);
-    }
-
-    @AfterEach
-    void close() {
-        if (f != null) f.close();
     }
 
     private Row insert(String kid, Instant created, boolean signing, Instant tokensUntil) {

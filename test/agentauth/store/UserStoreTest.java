@@ -10,41 +10,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.support.Backend;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The users table on both databases: every column as written, names unique ignoring case, uid and gen. */
 @ParameterizedClass
 @EnumSource(Backend.class)
-class UserStoreTest {
+class UserStoreTest extends OnBothDatabases {
     private static final String HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
 
-    @Parameter
-    Backend backend;
-    @TempDir
-    Path dir;
-
-    private StoreFixture f;
     private UserStore users;
 
     @BeforeEach
     void open() {
-        f = StoreFixture.open(backend, dir);
         users = new UserStore(f.db);
-    }
-
-    @AfterEach
-    void close() {
-        if (f != null) f.close();
     }
 
     private Optional<User> insert(String name, List<String> scopes, boolean enabled, Instant now) {
