@@ -57,9 +57,9 @@ public final class AuditLog {
             s.setString(7, instance);
             s.executeUpdate();
         }
-        if (!QUIET.contains(type))
-            log.info("{} user={} actor={} address={}{}", type, orDash(loggable(user)), orDash(actor), orDash(address),
-                detail == null ? "" : " (" + detail + ")");
+        if (!QUIET.contains(type)) // the log says what happened: only once it committed
+            db.afterCommit(() -> log.info("{} user={} actor={} address={}{}", type, orDash(loggable(user)), orDash(actor), orDash(address),
+                detail == null ? "" : " (" + detail + ")"));
     }
 
     private static String orDash(String s) {

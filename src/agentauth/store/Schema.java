@@ -205,6 +205,14 @@ final class Schema {
           value BIGINT NOT NULL
         );
         INSERT INTO counters(name, value) VALUES ('revocations', 1);
+        """),
+        // 9: a user inserted without a uid (by the release before step 5, during a rolling
+        // upgrade) gets one: a required column needs a default for the queries that predate it
+        new Step("""
+        CREATE TRIGGER users_uid_default AFTER INSERT ON users WHEN NEW.uid IS NULL
+        BEGIN UPDATE users SET uid = lower(hex(randomblob(16))) WHERE id = NEW.id; END;
+        """, """
+        ALTER TABLE users ALTER COLUMN uid SET DEFAULT replace(gen_random_uuid()::text, '-', '');
         """));
 
     private Schema() {}

@@ -84,9 +84,10 @@ public final class UserStore {
     /** Inserts a user; returns empty when the name is taken (ignoring case). */
     public Optional<User> insert(Connection c, String username, String passwordHash, List<String> scopes,
                                  boolean enabled, Instant now) throws SQLException {
-        if (find(c, username).isPresent()) return Optional.empty();
+        // ON CONFLICT, not find-then-insert: two instances inserting one name at once both pass a
+        // find at READ COMMITTED, and the second insert would fail instead of answering "taken".
         try (PreparedStatement s = c.prepareStatement("INSERT INTO users(uid, username, username_key, password_hash, "
-            + "scopes, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            + "scopes, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (username_key) DO NOTHING")) {
             s.setString(1, newUid());
             s.setString(2, username);
             s.setString(3, key(username));
@@ -95,7 +96,7 @@ public final class UserStore {
             s.setInt(6, enabled ? 1 : 0);
             s.setLong(7, now.toEpochMilli());
             s.setLong(8, now.toEpochMilli());
-            s.executeUpdate();
+            if (s.executeUpdate() == 0) return Optional.empty();
         }
         return find(c, username);
     }

@@ -24,7 +24,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,8 +147,6 @@ class PostgresAcrossInstancesTest {
     }
 
     @Test
-    @Disabled("bug: UserStore.insert is find-then-insert: on PostgreSQL a second instance inserting the same name at once "
-        + "throws a unique violation (a 500) instead of answering empty (a 409)")
     void of_two_instances_creating_one_name_at_once_one_creates_it_and_the_other_is_told_it_is_taken() throws Exception {
         UserStore usersOnA = new UserStore(a), usersOnB = new UserStore(b);
         HeldWrite<Optional<User>> onA = new HeldWrite<>(pool, a, c -> usersOnA.insert(c, "Twin", "h", List.of(), true, T0));
@@ -161,8 +158,6 @@ class PostgresAcrossInstancesTest {
     }
 
     @Test
-    @Disabled("bug: PostgresDatabase.lockAcrossInstances gives up after the pool's 2 s lock_timeout (a 503) instead of "
-        + "waiting while another instance holds the lock, so an instance starting beside a slow first start fails")
     void lock_across_instances_waits_as_long_as_another_instance_holds_the_lock() throws Exception {
         HeldWrite<Long> holder = new HeldWrite<>(pool, a, c -> {
             a.lockAcrossInstances(c, "bootstrap");

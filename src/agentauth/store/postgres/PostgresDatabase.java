@@ -142,9 +142,17 @@ public final class PostgresDatabase implements Database {
 
     @Override
     public void lockAcrossInstances(Connection c, String name) throws SQLException {
+        // The pool's lock_timeout bounds waits for rows; another instance's first start (Argon2
+        // for the first admin included) may hold this one longer, so wait for it, then restore.
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL lock_timeout = '120s'");
+        }
         try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             s.setLong(1, key(name));
             s.execute();
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL lock_timeout TO DEFAULT");
         }
     }
 
