@@ -78,7 +78,10 @@ final class JwksKeys {
         }
     }
 
-    /** The key with this kid, refetching once per interval if unknown; null if there is none. */
+    /**
+     * The key with this kid, refetching once per interval if unknown; null if there is none,
+     * also when that refetch fails (only a verifier that never got any keys reports an outage).
+     */
     ECPublicKeyParameters key(String kid) {
         ECPublicKeyParameters key = keys().keys().get(kid);
         if (key != null) {
@@ -94,7 +97,13 @@ final class JwksKeys {
                 return null;
             }
             lastUnknownKidFetch = now;
-            return fetch().keys().get(kid);
+            try {
+                return fetch().keys().get(kid);
+            } catch (ServerUnavailableException | AuthProtocolException e) {
+                // We hold a key set and this kid is not in it: the token is invalid, whether or
+                // not the issuer answers now. Reporting an outage would make callers retry it.
+                return null;
+            }
         }
     }
 

@@ -100,7 +100,8 @@ public final class TokenVerifier {
      * @param token the compact JWS, without {@code Bearer }
      * @return its claims
      * @throws InvalidTokenException the token is not acceptable; {@link InvalidTokenException#reason()} says why
-     * @throws ServerUnavailableException the keys were needed and the issuer could not be reached
+     * @throws ServerUnavailableException the issuer could not be reached and no keys were fetched
+     *     before (with keys at hand, an unknown {@code kid} is an {@link InvalidTokenException})
      * @throws AuthProtocolException the issuer's metadata or JWKS is not what was expected
      */
     public TokenClaims verify(String token) {
