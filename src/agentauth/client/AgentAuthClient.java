@@ -328,7 +328,7 @@ public final class AgentAuthClient implements Closeable {
                 require(scope != null && scope.matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]+"),
                         "each scope must be an RFC 6749 scope token");
             }
-            java.util.Arrays.fill(new Json().field("password", secret).toBytesAndWipe(), (byte) 0); // fails now on a lone surrogate
+            java.util.Arrays.fill(new JsonWriter().field("password", secret).toBytesAndWipe(), (byte) 0); // fails now on a lone surrogate
             HttpClient http = httpClient != null ? httpClient : HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5))

@@ -1,6 +1,5 @@
 package agentauth.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -112,14 +112,14 @@ final class JwksKeys {
         Instant now = clock.instant();
         HttpResponse<byte[]> response = get(jwksUri(), "the JWKS");
         Map<String, ECPublicKeyParameters> keys = new HashMap<>();
-        JsonNode list = parse(response, "the JWKS").get("keys");
-        if (list == null || !list.isArray()) {
+        if (!(parse(response, "the JWKS").get("keys") instanceof List<?> list)) {
             throw new AuthProtocolException("the JWKS at " + jwksUri + " has no \"keys\" array", 200);
         }
         KeySet previous = current;
-        for (JsonNode jwk : list) {
-            String kid = text(jwk, "kid");
-            ECPublicKeyParameters key = es256Key(jwk);
+        for (Object member : list) {
+            Map<String, Object> jwk = JsonReader.asObject(member);
+            String kid = jwk == null ? null : JsonReader.string(jwk, "kid");
+            ECPublicKeyParameters key = kid == null ? null : es256Key(jwk);
             if (kid == null || key == null) {
                 continue; // a key for another algorithm or use is not ours to judge
             }
@@ -132,7 +132,7 @@ final class JwksKeys {
         return ks;
     }
 
-    private static ECPublicKeyParameters es256Key(JsonNode jwk) {
+    private static ECPublicKeyParameters es256Key(Map<String, Object> jwk) {
         String alg = text(jwk, "alg");
         String use = text(jwk, "use");
         if (!"EC".equals(text(jwk, "kty")) || !"P-256".equals(text(jwk, "crv"))
@@ -151,7 +151,7 @@ final class JwksKeys {
     private URI jwksUri() {
         if (jwksUri == null) {
             URI metadata = URI.create(issuer + "/.well-known/oauth-authorization-server");
-            JsonNode json = parse(get(metadata, "the server metadata"), "the server metadata");
+            Map<String, Object> json = parse(get(metadata, "the server metadata"), "the server metadata");
             String jwks = text(json, "jwks_uri");
             if (!issuer.toString().equals(text(json, "issuer")) || jwks == null) {
                 throw new AuthProtocolException("the metadata at " + metadata
@@ -182,16 +182,12 @@ final class JwksKeys {
         }
     }
 
-    private static JsonNode parse(HttpResponse<byte[]> response, String what) {
+    private static Map<String, Object> parse(HttpResponse<byte[]> response, String what) {
         try {
-            JsonNode json = Json.MAPPER.readTree(response.body());
-            if (json != null && json.isObject()) {
-                return json;
-            }
-        } catch (IOException e) {
-            // falls through to the exception below
+            return JsonReader.object(response.body());
+        } catch (JsonReader.MalformedJsonException e) {
+            throw new AuthProtocolException(what + " at " + response.uri() + " is not a JSON object", 200);
         }
-        throw new AuthProtocolException(what + " at " + response.uri() + " is not a JSON object", 200);
     }
 
     static Duration maxAge(HttpResponse<?> response) {
@@ -205,8 +201,7 @@ final class JwksKeys {
         return d.compareTo(LONGEST_MAX_AGE) > 0 ? LONGEST_MAX_AGE : d.isZero() ? Duration.ofSeconds(1) : d;
     }
 
-    private static String text(JsonNode json, String field) {
-        JsonNode node = json == null ? null : json.get(field);
-        return node != null && node.isTextual() ? node.asText() : null;
+    private static String text(Map<String, Object> json, String field) {
+        return JsonReader.string(json, field);
     }
 }

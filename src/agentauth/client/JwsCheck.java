@@ -2,14 +2,13 @@ package agentauth.client;
 
 import agentauth.client.InvalidTokenException.Reason;
 import agentauth.client.VerifiedTokens.Entry;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -32,7 +31,7 @@ final class JwsCheck {
         if (dot2 < 0 || indexOf(token, dot2 + 1) >= 0) {
             throw malformed("the token is not three dot-separated parts (a JWS in compact form)");
         }
-        JsonNode header = json(token, 0, dot1, "header");
+        Map<String, Object> header = json(token, 0, dot1, "header");
         // RFC 8725 §3.1: the algorithm is the key's (ES256); the header must merely agree.
         if (!"ES256".equals(text(header, "alg"))) {
             throw new InvalidTokenException(Reason.WRONG_ALGORITHM, "the token is not signed with ES256");
@@ -41,7 +40,7 @@ final class JwsCheck {
         if (typ == null || !(typ.equalsIgnoreCase("at+jwt") || typ.equalsIgnoreCase("application/at+jwt"))) {
             throw new InvalidTokenException(Reason.WRONG_TYPE, "the token's typ is not at+jwt (RFC 9068)");
         }
-        if (header.has("crit")) { // RFC 7515 §4.1.11: we understand no extension
+        if (header.containsKey("crit")) { // RFC 7515 §4.1.11: we understand no extension
             throw new InvalidTokenException(Reason.WRONG_TYPE, "the token has critical header extensions");
         }
         String kid = text(header, "kid");
@@ -56,7 +55,7 @@ final class JwsCheck {
         return claims(json(token, dot1 + 1, dot2, "payload"), kid, key, issuer, audience);
     }
 
-    private static Entry claims(JsonNode p, String kid, ECPublicKeyParameters key, String issuer, String audience) {
+    private static Entry claims(Map<String, Object> p, String kid, ECPublicKeyParameters key, String issuer, String audience) {
         if (!issuer.equals(text(p, "iss"))) {
             throw new InvalidTokenException(Reason.WRONG_ISSUER, "the token is not from the expected issuer");
         }
@@ -70,13 +69,13 @@ final class JwsCheck {
         String sub = required(p, "sub");
         String clientId = required(p, "client_id");
         String jti = required(p, "jti");
-        JsonNode scope = p.get("scope");
-        if (scope != null && !scope.isTextual()) {
+        Object scope = p.get("scope");
+        if (scope != null && !(scope instanceof String)) {
             throw malformed("the token's scope is not a string");
         }
         Set<String> scopes = new LinkedHashSet<>();
-        if (scope != null && !scope.asText().isBlank()) {
-            scopes.addAll(Arrays.asList(scope.asText().trim().split(" +")));
+        if (scope instanceof String s && !s.isBlank()) {
+            scopes.addAll(Arrays.asList(s.trim().split(" +")));
         }
         TokenClaims claims = new TokenClaims(sub, clientId, scopes, Instant.ofEpochSecond(exp),
                 Instant.ofEpochSecond(iat), jti, text(p, "sid"), aud);
@@ -84,16 +83,16 @@ final class JwsCheck {
     }
 
     /** RFC 7519 §4.1.3: a string or an array of strings. */
-    private static List<String> audiences(JsonNode aud) {
+    private static List<String> audiences(Object aud) {
         List<String> list = new ArrayList<>();
-        if (aud != null && aud.isTextual()) {
-            list.add(aud.asText());
-        } else if (aud != null && aud.isArray()) {
-            for (JsonNode a : aud) {
-                if (!a.isTextual()) {
+        if (aud instanceof String s) {
+            list.add(s);
+        } else if (aud instanceof List<?> array) {
+            for (Object a : array) {
+                if (!(a instanceof String s)) {
                     throw malformed("the token's aud is not a string or strings");
                 }
-                list.add(a.asText());
+                list.add(s);
             }
         } else {
             throw malformed("the token has no aud");
@@ -102,18 +101,18 @@ final class JwsCheck {
     }
 
     /** A NumericDate (RFC 7519 §2), fractions dropped; Long.MIN_VALUE when optional and absent. */
-    private static long time(JsonNode p, String claim, boolean required) {
-        JsonNode n = p.get(claim);
+    private static long time(Map<String, Object> p, String claim, boolean required) {
+        Object n = p.get(claim);
         if (n == null && !required) {
             return Long.MIN_VALUE;
         }
-        if (n == null || !n.isNumber() || n.asDouble() < 0 || n.asDouble() > LAST_SECOND) {
+        if (!(n instanceof Number date) || date.doubleValue() < 0 || date.doubleValue() > LAST_SECOND) {
             throw malformed("the token's " + claim + " is missing or not a date");
         }
-        return n.isIntegralNumber() ? n.asLong() : (long) Math.floor(n.asDouble());
+        return date instanceof Long whole ? whole : (long) Math.floor(date.doubleValue());
     }
 
-    private static String required(JsonNode p, String claim) {
+    private static String required(Map<String, Object> p, String claim) {
         String value = text(p, claim);
         if (value == null || value.isEmpty()) {
             throw malformed("the token has no " + claim);
@@ -121,16 +120,12 @@ final class JwsCheck {
         return value;
     }
 
-    private static JsonNode json(byte[] token, int from, int to, String part) {
+    private static Map<String, Object> json(byte[] token, int from, int to, String part) {
         try {
-            JsonNode node = Json.MAPPER.readTree(decode(token, from, to, part));
-            if (node != null && node.isObject()) {
-                return node;
-            }
-        } catch (IOException e) {
-            // not chained: the parser's message may quote the token
+            return JsonReader.object(decode(token, from, to, part));
+        } catch (JsonReader.MalformedJsonException e) {
+            throw malformed("the token's " + part + " is not a JSON object");
         }
-        throw malformed("the token's " + part + " is not a JSON object");
     }
 
     private static byte[] decode(byte[] token, int from, int to, String part) {
@@ -155,9 +150,8 @@ final class JwsCheck {
         return -1;
     }
 
-    private static String text(JsonNode json, String field) {
-        JsonNode node = json.get(field);
-        return node != null && node.isTextual() ? node.asText() : null;
+    private static String text(Map<String, Object> json, String field) {
+        return JsonReader.string(json, field);
     }
 
     private static InvalidTokenException malformed(String message) {

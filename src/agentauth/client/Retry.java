@@ -1,6 +1,5 @@
 package agentauth.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -118,10 +117,9 @@ final class Retry {
     /** The OAuth {@code error} code of an error body, or null; nothing else is read from it. */
     static String errorCode(byte[] body) {
         try {
-            JsonNode error = Json.MAPPER.readTree(body).get("error");
-            return error != null && error.isTextual() && error.asText().matches("[a-z_]{1,64}")
-                    ? error.asText() : null;
-        } catch (IOException | RuntimeException e) {
+            String error = JsonReader.string(JsonReader.object(body), "error");
+            return error != null && error.matches("[a-z_]{1,64}") ? error : null;
+        } catch (JsonReader.MalformedJsonException e) {
             return null;
         }
     }

@@ -1,6 +1,5 @@
 package agentauth.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * The agent endpoints of the server ({@code /login}, {@code /refresh}, {@code /logout}) as
@@ -34,7 +34,7 @@ final class TokenEndpoints {
     }
 
     TokenSet login(String username, char[] secret, String scope, String resource) {
-        byte[] body = new Json().field("username", username).field("password", secret)
+        byte[] body = new JsonWriter().field("username", username).field("password", secret)
                 .field("scope", scope).field("resource", resource).toBytesAndWipe();
         try {
             Instant sentAt = clock.instant();
@@ -56,7 +56,7 @@ final class TokenEndpoints {
 
     /** A rotated token set, or null when the server refused the refresh token (log in again). */
     TokenSet refresh(String refreshToken) {
-        byte[] body = new Json().field("refresh_token", refreshToken).toBytesAndWipe();
+        byte[] body = new JsonWriter().field("refresh_token", refreshToken).toBytesAndWipe();
         try {
             Instant sentAt = clock.instant();
             HttpResponse<byte[]> response = retry.send(http, post("/refresh", body), "POST /refresh");
@@ -79,7 +79,7 @@ final class TokenEndpoints {
      * that outlives a failed logout still expires at its refresh TTL.
      */
     boolean logout(String refreshToken) {
-        byte[] body = new Json().field("refresh_token", refreshToken).toBytesAndWipe();
+        byte[] body = new JsonWriter().field("refresh_token", refreshToken).toBytesAndWipe();
         try {
             return http.send(post("/logout", body), HttpResponse.BodyHandlers.discarding())
                     .statusCode() == 204;
@@ -103,33 +103,32 @@ final class TokenEndpoints {
     }
 
     private TokenSet tokens(HttpResponse<byte[]> response, Instant sentAt, String path) {
-        JsonNode json;
+        Map<String, Object> json;
         try {
-            json = Json.MAPPER.readTree(response.body());
-        } catch (IOException e) {
+            json = JsonReader.object(response.body());
+        } catch (JsonReader.MalformedJsonException e) {
             // not chained: a parser message may quote the body, and the body holds tokens
             throw new AuthProtocolException("the token response of " + path + " is not JSON", 200);
         }
         String access = text(json, "access_token");
         String refresh = text(json, "refresh_token");
-        JsonNode expiresIn = json == null ? null : json.get("expires_in");
-        JsonNode refreshExpiresIn = json == null ? null : json.get("refresh_expires_in");
+        Number expiresIn = JsonReader.number(json, "expires_in");
+        Number refreshExpiresIn = JsonReader.number(json, "refresh_expires_in");
         String type = text(json, "token_type");
-        if (access == null || refresh == null || expiresIn == null || !expiresIn.canConvertToLong()
-                || expiresIn.asLong() <= 0 || !"bearer".equalsIgnoreCase(type)) {
+        if (access == null || refresh == null || !(expiresIn instanceof Long) || expiresIn.longValue() <= 0
+                || !"bearer".equalsIgnoreCase(type)) {
             throw new AuthProtocolException("the token response of " + path
                     + " lacks access_token, refresh_token, token_type Bearer or a positive expires_in", 200);
         }
-        Duration lifetime = Duration.ofSeconds(expiresIn.asLong());
-        Instant refreshExpiresAt = refreshExpiresIn != null && refreshExpiresIn.canConvertToLong()
-                ? sentAt.plusSeconds(refreshExpiresIn.asLong()) : null;
+        Duration lifetime = Duration.ofSeconds(expiresIn.longValue());
+        Instant refreshExpiresAt = refreshExpiresIn instanceof Long seconds ? sentAt.plusSeconds(seconds) : null;
         return new TokenSet(access, refresh, sentAt.plus(lifetime),
                 TokenSet.refreshAt(sentAt, lifetime, minValidity), refreshExpiresAt, text(json, "scope"));
     }
 
-    private static String text(JsonNode json, String field) {
-        JsonNode node = json == null ? null : json.get(field);
-        return node != null && node.isTextual() && !node.asText().isEmpty() ? node.asText() : null;
+    private static String text(Map<String, Object> json, String field) {
+        String value = JsonReader.string(json, field);
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static AuthProtocolException unexpected(int status, String path) {
