@@ -141,7 +141,7 @@ final class JwksKeys {
         }
         try {
             Base64.Decoder b64 = Base64.getUrlDecoder();
-            return Es256.publicKey(b64.decode(String.valueOf(text(jwk, "x"))), b64.decode(String.valueOf(text(jwk, "y"))));
+            return BouncyCastleEs256.publicKey(b64.decode(String.valueOf(text(jwk, "x"))), b64.decode(String.valueOf(text(jwk, "y"))));
         } catch (IllegalArgumentException notAValidPoint) {
             return null;
         }

@@ -1,7 +1,7 @@
 package agentauth.client;
 
 import agentauth.client.InvalidTokenException.Reason;
-import agentauth.client.VerifiedTokens.Entry;
+import agentauth.client.VerifiedTokenCache.Entry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +49,7 @@ final class JwsCheck {
             throw new InvalidTokenException(Reason.UNKNOWN_KEY, "the token's kid names no published key");
         }
         byte[] signature = decode(token, dot2 + 1, token.length, "signature");
-        if (!Es256.verify(key, token, dot2, signature)) {
+        if (!BouncyCastleEs256.verify(key, token, dot2, signature)) {
             throw new InvalidTokenException(Reason.BAD_SIGNATURE, "the token's signature does not verify");
         }
         return claims(json(token, dot1 + 1, dot2, "payload"), kid, key, issuer, audience);

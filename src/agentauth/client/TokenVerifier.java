@@ -1,8 +1,8 @@
 package agentauth.client;
 
 import agentauth.client.InvalidTokenException.Reason;
-import agentauth.client.VerifiedTokens.Digest;
-import agentauth.client.VerifiedTokens.Entry;
+import agentauth.client.VerifiedTokenCache.Digest;
+import agentauth.client.VerifiedTokenCache.Entry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +56,8 @@ public final class TokenVerifier {
     private final long skewSeconds;
     private final Clock clock;
     private final JwksKeys keys;
-    private final VerifiedTokens cache;
-    private final MessageDigest sha256Prototype = Es256.sha256();
+    private final VerifiedTokenCache cache;
+    private final MessageDigest sha256Prototype = BouncyCastleEs256.sha256();
 
     private TokenVerifier(Builder b, JwksKeys keys) {
         this.issuer = b.issuer;
@@ -65,7 +65,7 @@ public final class TokenVerifier {
         this.skewSeconds = b.clockSkew.toSeconds();
         this.clock = b.clock;
         this.keys = keys;
-        this.cache = new VerifiedTokens(b.cacheSize);
+        this.cache = new VerifiedTokenCache(b.cacheSize);
     }
 
     /**
@@ -161,7 +161,7 @@ public final class TokenVerifier {
             MessageDigest md = (MessageDigest) sha256Prototype.clone(); // cheaper than getInstance
             return md.digest(bytes);
         } catch (CloneNotSupportedException e) {
-            return Es256.sha256().digest(bytes);
+            return BouncyCastleEs256.sha256().digest(bytes);
         }
     }
 

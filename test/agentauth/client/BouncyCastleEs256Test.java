@@ -11,11 +11,11 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.junit.jupiter.api.Test;
 
 /** The Bouncy Castle verification agrees with the JDK's own SHA256withECDSA, both ways. */
-class Es256Test {
+class BouncyCastleEs256Test {
     private final Random random = new Random(42);
 
     private static ECPublicKeyParameters bc(TestKey key) {
-        return Es256.publicKey(TestKey.coordinate(key.publicKey().getW().getAffineX()),
+        return BouncyCastleEs256.publicKey(TestKey.coordinate(key.publicKey().getW().getAffineX()),
                 TestKey.coordinate(key.publicKey().getW().getAffineY()));
     }
 
@@ -37,18 +37,18 @@ class Es256Test {
             byte[] message = new byte[1 + random.nextInt(600)];
             random.nextBytes(message);
             byte[] rs = key.sign(message);
-            assertTrue(Es256.verify(bc(key), message, message.length, rs));
+            assertTrue(BouncyCastleEs256.verify(bc(key), message, message.length, rs));
             assertTrue(jdk(key, message, rs));
 
             byte[] flipped = TestKey.copy(rs);
             flipped[random.nextInt(64)] ^= (byte) (1 << random.nextInt(8));
-            assertEquals(jdk(key, message, flipped), Es256.verify(bc(key), message, message.length, flipped));
-            assertFalse(Es256.verify(bc(key), message, message.length, flipped));
+            assertEquals(jdk(key, message, flipped), BouncyCastleEs256.verify(bc(key), message, message.length, flipped));
+            assertFalse(BouncyCastleEs256.verify(bc(key), message, message.length, flipped));
 
             byte[] other = TestKey.copy(message);
             other[random.nextInt(other.length)] ^= 1;
-            assertEquals(jdk(key, other, rs), Es256.verify(bc(key), other, other.length, rs));
-            assertFalse(Es256.verify(bc(TestKey.generate("x")), message, message.length, rs));
+            assertEquals(jdk(key, other, rs), BouncyCastleEs256.verify(bc(key), other, other.length, rs));
+            assertFalse(BouncyCastleEs256.verify(bc(TestKey.generate("x")), message, message.length, rs));
         }
     }
 
@@ -56,11 +56,11 @@ class Es256Test {
     void the_all_zero_signature_and_wrong_lengths_never_verify() throws Exception {
         TestKey key = TestKey.generate("k");
         byte[] message = "header.payload".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        assertFalse(Es256.verify(bc(key), message, message.length, new byte[64]));
+        assertFalse(BouncyCastleEs256.verify(bc(key), message, message.length, new byte[64]));
         assertFalse(jdk(key, message, new byte[64]));
         byte[] rs = key.sign(message);
-        assertFalse(Es256.verify(bc(key), message, message.length, java.util.Arrays.copyOf(rs, 63)));
-        assertFalse(Es256.verify(bc(key), message, message.length, java.util.Arrays.copyOf(rs, 65)));
+        assertFalse(BouncyCastleEs256.verify(bc(key), message, message.length, java.util.Arrays.copyOf(rs, 63)));
+        assertFalse(BouncyCastleEs256.verify(bc(key), message, message.length, java.util.Arrays.copyOf(rs, 65)));
     }
 
     @Test
@@ -68,7 +68,7 @@ class Es256Test {
         TestKey key = TestKey.generate("k");
         byte[] message = "header.payload".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] withTail = "header.payload.signature".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        assertTrue(Es256.verify(bc(key), withTail, message.length, key.sign(message)));
+        assertTrue(BouncyCastleEs256.verify(bc(key), withTail, message.length, key.sign(message)));
     }
 
     @Test
@@ -77,6 +77,6 @@ class Es256Test {
         byte[] x = TestKey.coordinate(key.publicKey().getW().getAffineX());
         byte[] y = TestKey.coordinate(key.publicKey().getW().getAffineY());
         y[31] ^= 1;
-        assertThrows(IllegalArgumentException.class, () -> Es256.publicKey(x, y));
+        assertThrows(IllegalArgumentException.class, () -> BouncyCastleEs256.publicKey(x, y));
     }
 }

@@ -11,7 +11,7 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * previous old one is dropped (an approximate LRU without a lock on the read path). A lost
  * entry under a race only means one more full verification. Thread-safe.
  */
-final class VerifiedTokens {
+final class VerifiedTokenCache {
     /** What a cache hit must still check: the times, and that the key is still published. */
     record Entry(TokenClaims claims, String kid, ECPublicKeyParameters key, long exp, long nbf, long iat) {
     }
@@ -29,7 +29,7 @@ final class VerifiedTokens {
     private volatile ConcurrentHashMap<Digest, Entry> old = new ConcurrentHashMap<>();
 
     /** @param maxSize the most entries kept (0 turns the cache off) */
-    VerifiedTokens(int maxSize) {
+    VerifiedTokenCache(int maxSize) {
         this.generationSize = maxSize / 2;
     }
 
