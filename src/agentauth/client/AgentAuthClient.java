@@ -75,6 +75,25 @@ public final class AgentAuthClient implements Closeable {
     }
 
     /**
+     * A new access token from the {@code client_credentials} grant (RFC 6749 §4.4: {@code POST
+     * /oauth/token}, the name and secret in HTTP Basic), with this client's scopes and resource.
+     * It is apart from the client's session: no refresh token, no session left on the server,
+     * nothing cached, a new token on every call. For one-shot use such as a command line; an
+     * agent that keeps running should call {@link #accessToken()}.
+     *
+     * @return the access token (a JWT; treat it as opaque and secret)
+     * @throws BadCredentialsException the server refused the name, secret, scopes or resource
+     * @throws ServerUnavailableException no answer within the configured attempts, or the
+     *     thread was interrupted while waiting
+     * @throws AuthProtocolException the server answered something unexpected; its
+     *     {@link AuthProtocolException#status()} is 404 when the server has no {@code /oauth/token}
+     * @throws IllegalStateException the client was closed
+     */
+    public String clientCredentialsToken() {
+        return session.clientCredentials().accessToken();
+    }
+
+    /**
      * {@code "Bearer " + accessToken()}, ready for an {@code Authorization} header.
      *
      * @return the header value

@@ -56,7 +56,7 @@ final class Retry {
                 if (status != 429 && status < 500) {
                     return response;
                 }
-                String error = errorCode(response.body());
+                String error = OAuthError.of(response.body()).code();
                 Duration retryAfter = (status == 429 || status == 503) ? retryAfter(response) : null;
                 failure = new ServerUnavailableException(what + " answered " + status
                         + (error == null ? "" : " " + error), error, retryAfter, null);
@@ -111,16 +111,6 @@ final class Retry {
             } catch (DateTimeParseException notADate) {
                 return null;
             }
-        }
-    }
-
-    /** The OAuth {@code error} code of an error body, or null; nothing else is read from it. */
-    static String errorCode(byte[] body) {
-        try {
-            String error = JsonReader.string(JsonReader.object(body), "error");
-            return error != null && error.matches("[a-z_]{1,64}") ? error : null;
-        } catch (JsonReader.MalformedJsonException e) {
-            return null;
         }
     }
 }

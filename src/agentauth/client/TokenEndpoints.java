@@ -2,9 +2,11 @@ package agentauth.client;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,14 +43,9 @@ final class TokenEndpoints {
             HttpResponse<byte[]> response = retry.send(http, post("/login", body), "POST /login");
             int status = response.statusCode();
             if (status == 200) {
-                return tokens(response, sentAt, "/login");
+                return tokens(response, sentAt, "/login", true);
             }
-            String error = Retry.errorCode(response.body());
-            if (status == 400 || status == 401) {
-                throw new BadCredentialsException("login as '" + username + "' refused: "
-                        + (error == null ? "status " + status : error), error);
-            }
-            throw unexpected(status, "/login");
+            throw refused(response, "login as '" + username + "'", secret, "/login");
         } finally {
             Arrays.fill(body, (byte) 0);
         }
@@ -62,7 +59,7 @@ final class TokenEndpoints {
             HttpResponse<byte[]> response = retry.send(http, post("/refresh", body), "POST /refresh");
             int status = response.statusCode();
             if (status == 200) {
-                return tokens(response, sentAt, "/refresh");
+                return tokens(response, sentAt, "/refresh", true);
             }
             // invalid_grant: unknown, expired, revoked or reused; any 400 means the same to us
             if (status == 400 || status == 401) {
@@ -72,6 +69,43 @@ final class TokenEndpoints {
         } finally {
             Arrays.fill(body, (byte) 0);
         }
+    }
+
+    /**
+     * RFC 6749 §4.4 at {@code /oauth/token}, the client authenticating with HTTP Basic: an
+     * access token without a refresh token, so no session is left on the server.
+     */
+    TokenSet clientCredentials(String username, char[] secret, String scope, String resource) {
+        StringBuilder form = new StringBuilder("grant_type=client_credentials");
+        if (scope != null) {
+            form.append("&scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        }
+        if (resource != null) {
+            form.append("&resource=").append(URLEncoder.encode(resource, StandardCharsets.UTF_8));
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server + "/oauth/token"))
+                .timeout(timeout)
+                .header("Authorization", BasicCredentials.header(username, secret))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
+                .build();
+        Instant sentAt = clock.instant();
+        HttpResponse<byte[]> response = retry.send(http, request, "POST /oauth/token");
+        if (response.statusCode() == 200) {
+            return tokens(response, sentAt, "/oauth/token", false);
+        }
+        throw refused(response, "client_credentials as '" + username + "'", secret, "/oauth/token");
+    }
+
+    /** 400 and 401 refuse the configuration; anything else is not what this server should say. */
+    private static AgentAuthException refused(HttpResponse<byte[]> response, String what, char[] secret, String path) {
+        int status = response.statusCode();
+        if (status != 400 && status != 401) {
+            return unexpected(status, path);
+        }
+        OAuthError error = OAuthError.of(response.body());
+        return new BadCredentialsException(what + " refused: " + error.summary(status, secret), error.code());
     }
 
     /**
@@ -102,7 +136,7 @@ final class TokenEndpoints {
                 .build();
     }
 
-    private TokenSet tokens(HttpResponse<byte[]> response, Instant sentAt, String path) {
+    private TokenSet tokens(HttpResponse<byte[]> response, Instant sentAt, String path, boolean withRefreshToken) {
         Map<String, Object> json;
         try {
             json = JsonReader.object(response.body());
@@ -115,10 +149,10 @@ final class TokenEndpoints {
         Number expiresIn = JsonReader.number(json, "expires_in");
         Number refreshExpiresIn = JsonReader.number(json, "refresh_expires_in");
         String type = text(json, "token_type");
-        if (access == null || refresh == null || !(expiresIn instanceof Long) || expiresIn.longValue() <= 0
-                || !"bearer".equalsIgnoreCase(type)) {
-            throw new AuthProtocolException("the token response of " + path
-                    + " lacks access_token, refresh_token, token_type Bearer or a positive expires_in", 200);
+        if (access == null || (withRefreshToken && refresh == null) || !(expiresIn instanceof Long)
+                || expiresIn.longValue() <= 0 || !"bearer".equalsIgnoreCase(type)) {
+            throw new AuthProtocolException("the token response of " + path + " lacks access_token, "
+                    + (withRefreshToken ? "refresh_token, " : "") + "token_type Bearer or a positive expires_in", 200);
         }
         Duration lifetime = Duration.ofSeconds(expiresIn.longValue());
         Instant refreshExpiresAt = refreshExpiresIn instanceof Long seconds ? sentAt.plusSeconds(seconds) : null;
