@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /**
  * The issuer's signing keys by {@code kid}, fetched from its JWKS. Refetched when the JWKS's
@@ -29,7 +28,7 @@ final class JwksKeys {
     private static final Duration LONGEST_MAX_AGE = Duration.ofDays(1);
 
     /** One fetched JWKS; replaced, never changed. */
-    record KeySet(Map<String, ECPublicKeyParameters> keys, Instant freshUntil) {
+    record KeySet(Map<String, Es256Key> keys, Instant freshUntil) {
     }
 
     private final URI issuer;          // discovery base, or null when the JWKS URL was given
@@ -82,8 +81,8 @@ final class JwksKeys {
      * The key with this kid, refetching once per interval if unknown; null if there is none,
      * also when that refetch fails (only a verifier that never got any keys reports an outage).
      */
-    ECPublicKeyParameters key(String kid) {
-        ECPublicKeyParameters key = keys().keys().get(kid);
+    Es256Key key(String kid) {
+        Es256Key key = keys().keys().get(kid);
         if (key != null) {
             return key;
         }
@@ -111,7 +110,7 @@ final class JwksKeys {
     private KeySet fetch() {
         Instant now = clock.instant();
         HttpResponse<byte[]> response = get(jwksUri(), "the JWKS");
-        Map<String, ECPublicKeyParameters> keys = new HashMap<>();
+        Map<String, Es256Key> keys = new HashMap<>();
         if (!(parse(response, "the JWKS").get("keys") instanceof List<?> list)) {
             throw new AuthProtocolException("the JWKS at " + jwksUri + " has no \"keys\" array", 200);
         }
@@ -119,20 +118,20 @@ final class JwksKeys {
         for (Object member : list) {
             Map<String, Object> jwk = JsonReader.asObject(member);
             String kid = jwk == null ? null : JsonReader.string(jwk, "kid");
-            ECPublicKeyParameters key = kid == null ? null : es256Key(jwk);
+            Es256Key key = kid == null ? null : es256Key(jwk);
             if (kid == null || key == null) {
                 continue; // a key for another algorithm or use is not ours to judge
             }
-            ECPublicKeyParameters old = previous == null ? null : previous.keys().get(kid);
-            // Same object for an unchanged key: keeps BC's precomputation and the token cache valid.
-            keys.put(kid, old != null && old.getQ().equals(key.getQ()) ? old : key);
+            Es256Key old = previous == null ? null : previous.keys().get(kid);
+            // Same object for an unchanged key: keeps the engine's precomputation and the token cache valid.
+            keys.put(kid, old != null && old.sameKey(key) ? old : key);
         }
         KeySet ks = new KeySet(Map.copyOf(keys), now.plus(maxAge(response)));
         current = ks;
         return ks;
     }
 
-    private static ECPublicKeyParameters es256Key(Map<String, Object> jwk) {
+    private static Es256Key es256Key(Map<String, Object> jwk) {
         String alg = text(jwk, "alg");
         String use = text(jwk, "use");
         if (!"EC".equals(text(jwk, "kty")) || !"P-256".equals(text(jwk, "crv"))
@@ -141,7 +140,7 @@ final class JwksKeys {
         }
         try {
             Base64.Decoder b64 = Base64.getUrlDecoder();
-            return BouncyCastleEs256.publicKey(b64.decode(String.valueOf(text(jwk, "x"))), b64.decode(String.valueOf(text(jwk, "y"))));
+            return Es256Key.of(b64.decode(String.valueOf(text(jwk, "x"))), b64.decode(String.valueOf(text(jwk, "y"))));
         } catch (IllegalArgumentException notAValidPoint) {
             return null;
         }

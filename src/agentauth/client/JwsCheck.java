@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /**
  * The full check of a token not seen before: structure, header, signature, then claims, in
@@ -25,7 +24,7 @@ final class JwsCheck {
     private JwsCheck() {
     }
 
-    static Entry verify(byte[] token, Function<String, ECPublicKeyParameters> keys, String issuer, String audience) {
+    static Entry verify(byte[] token, Function<String, Es256Key> keys, String issuer, String audience) {
         int dot1 = indexOf(token, 0);
         int dot2 = dot1 < 0 ? -1 : indexOf(token, dot1 + 1);
         if (dot2 < 0 || indexOf(token, dot2 + 1) >= 0) {
@@ -44,18 +43,18 @@ final class JwsCheck {
             throw new InvalidTokenException(Reason.WRONG_TYPE, "the token has critical header extensions");
         }
         String kid = text(header, "kid");
-        ECPublicKeyParameters key = kid == null ? null : keys.apply(kid);
+        Es256Key key = kid == null ? null : keys.apply(kid);
         if (key == null) {
             throw new InvalidTokenException(Reason.UNKNOWN_KEY, "the token's kid names no published key");
         }
         byte[] signature = decode(token, dot2 + 1, token.length, "signature");
-        if (!BouncyCastleEs256.verify(key, token, dot2, signature)) {
+        if (!key.verify(token, dot2, signature)) {
             throw new InvalidTokenException(Reason.BAD_SIGNATURE, "the token's signature does not verify");
         }
         return claims(json(token, dot1 + 1, dot2, "payload"), kid, key, issuer, audience);
     }
 
-    private static Entry claims(Map<String, Object> p, String kid, ECPublicKeyParameters key, String issuer, String audience) {
+    private static Entry claims(Map<String, Object> p, String kid, Es256Key key, String issuer, String audience) {
         if (!issuer.equals(text(p, "iss"))) {
             throw new InvalidTokenException(Reason.WRONG_ISSUER, "the token is not from the expected issuer");
         }
