@@ -4,10 +4,8 @@ import agentauth.client.InvalidTokenException.Reason;
 import agentauth.client.VerifiedTokenCache.Digest;
 import agentauth.client.VerifiedTokenCache.Entry;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Verifies agent-auth access tokens inside a resource server, offline, against the issuer's
@@ -35,7 +33,7 @@ import java.time.Duration;
  * <p><b>Keys:</b> fetched on the first verification (not at build time, so a service may start
  * before its auth server), refetched when the JWKS {@code max-age} passes (keys no longer
  * listed drop out; if the issuer cannot be reached then, the known keys stay in use), and on an
- * unknown {@code kid} at most once per {@link Builder#unknownKeyRefetchInterval} (so a flood of
+ * unknown {@code kid} at most once per {@link TokenVerifierBuilder#unknownKeyRefetchInterval} (so a flood of
  * forged kids cannot make it hammer the issuer; a genuinely new key within that interval of
  * such a flood is refused until it passes).
  *
@@ -58,7 +56,7 @@ public final class TokenVerifier {
     private final JwksKeys keys;
     private final VerifiedTokenCache cache;
 
-    private TokenVerifier(Builder b, JwksKeys keys) {
+    TokenVerifier(TokenVerifierBuilder b, JwksKeys keys) {
         this.issuer = b.issuer;
         this.audience = b.audience;
         this.skewSeconds = b.clockSkew.toSeconds();
@@ -73,24 +71,24 @@ public final class TokenVerifier {
      * must match. The expected {@code iss} is this URL.
      *
      * @param issuerUrl the issuer, e.g. {@code https://auth.example.com}
-     * @return a builder; set at least {@link Builder#audience}
+     * @return a builder; set at least {@link TokenVerifierBuilder#audience}
      * @throws IllegalArgumentException the URL is not an absolute http(s) URL
      */
-    public static Builder forIssuer(String issuerUrl) {
+    public static TokenVerifierBuilder forIssuer(String issuerUrl) {
         URI issuer = Urls.base(issuerUrl, "issuer");
-        return new Builder(issuer, null, issuer.toString());
+        return new TokenVerifierBuilder(issuer, null, issuer.toString());
     }
 
     /**
      * A verifier that reads keys from this JWKS URL directly; set the expected issuer with
-     * {@link Builder#issuer}.
+     * {@link TokenVerifierBuilder#issuer}.
      *
      * @param jwksUrl e.g. {@code https://auth.example.com/.well-known/jwks.json}
-     * @return a builder; set at least {@link Builder#issuer} and {@link Builder#audience}
+     * @return a builder; set at least {@link TokenVerifierBuilder#issuer} and {@link TokenVerifierBuilder#audience}
      * @throws IllegalArgumentException the URL is not an absolute http(s) URL
      */
-    public static Builder forJwks(String jwksUrl) {
-        return new Builder(null, Urls.absolute(jwksUrl, "jwksUrl"), null);
+    public static TokenVerifierBuilder forJwks(String jwksUrl) {
+        return new TokenVerifierBuilder(null, Urls.absolute(jwksUrl, "jwksUrl"), null);
     }
 
     /**
@@ -160,149 +158,5 @@ public final class TokenVerifier {
     public String toString() {
         return "TokenVerifier[issuer=" + issuer + ", audience=" + audience + ", skew=" + skewSeconds + "s, es256="
                 + Es256Key.ENGINE.name() + "]";
-    }
-
-    /**
-     * Configures a {@link TokenVerifier}. Not thread-safe; {@link #build()} copies everything.
-     */
-    public static final class Builder {
-        private final URI discoveryBase;
-        private final URI jwksUri;
-        private String issuer;
-        private String audience;
-        private Duration clockSkew = Duration.ofSeconds(30);
-        private Duration unknownKeyRefetchInterval = Duration.ofSeconds(30);
-        private int cacheSize = 10_000;
-        private HttpClient httpClient;
-        private Duration timeout = Duration.ofSeconds(5);
-        private Clock clock = Clock.systemUTC();
-
-        private Builder(URI discoveryBase, URI jwksUri, String issuer) {
-            this.discoveryBase = discoveryBase;
-            this.jwksUri = jwksUri;
-            this.issuer = issuer;
-        }
-
-        /**
-         * The expected {@code iss}, compared exactly. Required with {@link #forJwks}; with
-         * {@link #forIssuer} it is the issuer URL already.
-         *
-         * @param issuer the issuer
-         * @return this builder
-         */
-        public Builder issuer(String issuer) {
-            this.issuer = issuer;
-            return this;
-        }
-
-        /**
-         * The audience this service accepts: tokens whose {@code aud} does not contain it are
-         * refused. Required: use the issuer URL to accept tokens issued without a
-         * {@code resource}, or the service's resource URL.
-         *
-         * @param audience the audience
-         * @return this builder
-         */
-        public Builder audience(String audience) {
-            this.audience = audience;
-            return this;
-        }
-
-        /**
-         * Tolerance for clocks that disagree, applied to {@code exp}, {@code iat}, {@code nbf}.
-         * Default 30 s.
-         *
-         * @param skew zero or more, whole seconds
-         * @return this builder
-         */
-        public Builder clockSkew(Duration skew) {
-            this.clockSkew = skew;
-            return this;
-        }
-
-        /**
-         * The least time between two JWKS fetches caused by an unknown {@code kid}. Default 30 s.
-         *
-         * @param interval a positive duration
-         * @return this builder
-         */
-        public Builder unknownKeyRefetchInterval(Duration interval) {
-            this.unknownKeyRefetchInterval = interval;
-            return this;
-        }
-
-        /**
-         * How many verified tokens to remember; default 10,000. 0 turns the cache off.
-         *
-         * @param size zero or more
-         * @return this builder
-         */
-        public Builder cacheSize(int size) {
-            this.cacheSize = size;
-            return this;
-        }
-
-        /**
-         * The HTTP client for metadata and JWKS; by default a new one (HTTP/1.1, no redirects).
-         *
-         * @param httpClient the client
-         * @return this builder
-         */
-        public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = httpClient;
-            return this;
-        }
-
-        /**
-         * Timeout of one metadata or JWKS request; default 5 s.
-         *
-         * @param timeout a positive duration
-         * @return this builder
-         */
-        public Builder timeout(Duration timeout) {
-            this.timeout = timeout;
-            return this;
-        }
-
-        /**
-         * The clock times are judged by; for tests. Default {@link Clock#systemUTC()}.
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /**
-         * Validates and builds. Nothing is fetched yet.
-         *
-         * @return the verifier
-         * @throws IllegalArgumentException a required setting is missing or a value is invalid
-         */
-        public TokenVerifier build() {
-            require(issuer != null && !issuer.isEmpty(), "issuer is required");
-            require(audience != null && !audience.isEmpty(), "audience is required");
-            require(clockSkew != null && !clockSkew.isNegative(), "clockSkew must not be negative");
-            require(unknownKeyRefetchInterval != null && unknownKeyRefetchInterval.toMillis() > 0,
-                    "unknownKeyRefetchInterval must be positive");
-            require(cacheSize >= 0, "cacheSize must not be negative");
-            require(timeout != null && timeout.toMillis() > 0, "timeout must be positive");
-            require(clock != null, "clock is required");
-            HttpClient http = httpClient != null ? httpClient : HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(timeout)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .build();
-            return new TokenVerifier(this,
-                    new JwksKeys(discoveryBase, jwksUri, http, timeout, unknownKeyRefetchInterval, clock));
-        }
-
-        private static void require(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalArgumentException(message);
-            }
-        }
     }
 }

@@ -27,8 +27,9 @@
  * present. {@link agentauth.client.TokenVerifier#toString()} names the engine in use.
  *
  * <h2>Public API</h2>
- * {@link agentauth.client.AgentAuthClient} and its builder, {@link agentauth.client.TokenVerifier}
- * and its builder, {@link agentauth.client.TokenClaims}, and the exceptions under
+ * {@link agentauth.client.AgentAuthClient} and {@link agentauth.client.AgentAuthClientBuilder},
+ * {@link agentauth.client.TokenVerifier} and {@link agentauth.client.TokenVerifierBuilder},
+ * {@link agentauth.client.TokenClaims}, and the exceptions under
  * {@link agentauth.client.AgentAuthException}: {@link agentauth.client.BadCredentialsException},
  * {@link agentauth.client.ServerUnavailableException},
  * {@link agentauth.client.AuthProtocolException}, {@link agentauth.client.InvalidTokenException}

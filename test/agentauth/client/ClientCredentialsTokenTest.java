@@ -28,7 +28,7 @@ class ClientCredentialsTokenTest {
         server.close();
     }
 
-    private static AgentAuthClient.Builder client(String secret) {
+    private static AgentAuthClientBuilder client(String secret) {
         return AgentAuthClient.builder().server(server.url()).username("cc-agent").secret(secret);
     }
 

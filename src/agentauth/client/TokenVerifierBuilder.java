@@ -1,0 +1,150 @@
+package agentauth.client;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Configures a {@link TokenVerifier}. Not thread-safe; {@link #build()} copies everything.
+ */
+public final class TokenVerifierBuilder {
+    final URI discoveryBase;
+    final URI jwksUri;
+    String issuer;
+    String audience;
+    Duration clockSkew = Duration.ofSeconds(30);
+    Duration unknownKeyRefetchInterval = Duration.ofSeconds(30);
+    int cacheSize = 10_000;
+    HttpClient httpClient;
+    Duration timeout = Duration.ofSeconds(5);
+    Clock clock = Clock.systemUTC();
+
+    TokenVerifierBuilder(URI discoveryBase, URI jwksUri, String issuer) {
+        this.discoveryBase = discoveryBase;
+        this.jwksUri = jwksUri;
+        this.issuer = issuer;
+    }
+
+    /**
+     * The expected {@code iss}, compared exactly. Required with {@link TokenVerifier#forJwks}; with
+     * {@link TokenVerifier#forIssuer} it is the issuer URL already.
+     *
+     * @param issuer the issuer
+     * @return this builder
+     */
+    public TokenVerifierBuilder issuer(String issuer) {
+        this.issuer = issuer;
+        return this;
+    }
+
+    /**
+     * The audience this service accepts: tokens whose {@code aud} does not contain it are
+     * refused. Required: use the issuer URL to accept tokens issued without a
+     * {@code resource}, or the service's resource URL.
+     *
+     * @param audience the audience
+     * @return this builder
+     */
+    public TokenVerifierBuilder audience(String audience) {
+        this.audience = audience;
+        return this;
+    }
+
+    /**
+     * Tolerance for clocks that disagree, applied to {@code exp}, {@code iat}, {@code nbf}.
+     * Default 30 s.
+     *
+     * @param skew zero or more, whole seconds
+     * @return this builder
+     */
+    public TokenVerifierBuilder clockSkew(Duration skew) {
+        this.clockSkew = skew;
+        return this;
+    }
+
+    /**
+     * The least time between two JWKS fetches caused by an unknown {@code kid}. Default 30 s.
+     *
+     * @param interval a positive duration
+     * @return this builder
+     */
+    public TokenVerifierBuilder unknownKeyRefetchInterval(Duration interval) {
+        this.unknownKeyRefetchInterval = interval;
+        return this;
+    }
+
+    /**
+     * How many verified tokens to remember; default 10,000. 0 turns the cache off.
+     *
+     * @param size zero or more
+     * @return this builder
+     */
+    public TokenVerifierBuilder cacheSize(int size) {
+        this.cacheSize = size;
+        return this;
+    }
+
+    /**
+     * The HTTP client for metadata and JWKS; by default a new one (HTTP/1.1, no redirects).
+     *
+     * @param httpClient the client
+     * @return this builder
+     */
+    public TokenVerifierBuilder httpClient(HttpClient httpClient) {
+        this.httpClient = httpClient;
+        return this;
+    }
+
+    /**
+     * Timeout of one metadata or JWKS request; default 5 s.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public TokenVerifierBuilder timeout(Duration timeout) {
+        this.timeout = timeout;
+        return this;
+    }
+
+    /**
+     * The clock times are judged by; for tests. Default {@link Clock#systemUTC()}.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public TokenVerifierBuilder clock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    /**
+     * Validates and builds. Nothing is fetched yet.
+     *
+     * @return the verifier
+     * @throws IllegalArgumentException a required setting is missing or a value is invalid
+     */
+    public TokenVerifier build() {
+        require(issuer != null && !issuer.isEmpty(), "issuer is required");
+        require(audience != null && !audience.isEmpty(), "audience is required");
+        require(clockSkew != null && !clockSkew.isNegative(), "clockSkew must not be negative");
+        require(unknownKeyRefetchInterval != null && unknownKeyRefetchInterval.toMillis() > 0,
+                "unknownKeyRefetchInterval must be positive");
+        require(cacheSize >= 0, "cacheSize must not be negative");
+        require(timeout != null && timeout.toMillis() > 0, "timeout must be positive");
+        require(clock != null, "clock is required");
+        HttpClient http = httpClient != null ? httpClient : HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        return new TokenVerifier(this,
+                new JwksKeys(discoveryBase, jwksUri, http, timeout, unknownKeyRefetchInterval, clock));
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}
