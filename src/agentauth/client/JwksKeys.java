@@ -1,10 +1,6 @@
 package agentauth.client;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +8,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The issuer's signing keys by {@code kid}, fetched from its JWKS. Refetched when the JWKS's
@@ -23,7 +17,6 @@ import java.util.regex.Pattern;
  * volatile snapshot; fetches are serialized.
  */
 final class JwksKeys {
-    private static final Pattern MAX_AGE = Pattern.compile("(?:^|[,\\s])max-age\\s*=\\s*\"?(\\d{1,10})");
     private static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
     private static final Duration LONGEST_MAX_AGE = Duration.ofDays(1);
 
@@ -31,9 +24,7 @@ final class JwksKeys {
     record KeySet(Map<String, Es256Key> keys, Instant freshUntil) {
     }
 
-    private final URI issuer;          // discovery base, or null when the JWKS URL was given
-    private final HttpClient http;
-    private final Duration timeout;
+    private final IssuerDocuments documents;
     private final Duration unknownKidInterval;
     private final Clock clock;
 
@@ -42,11 +33,10 @@ final class JwksKeys {
     private volatile KeySet current;
     private Instant lastUnknownKidFetch;   // guarded by fetchLock
 
-    JwksKeys(URI issuer, URI jwksUri, HttpClient http, Duration timeout, Duration unknownKidInterval, Clock clock) {
-        this.issuer = issuer;
+    /** @param jwksUri the JWKS URL, or null to discover it from the issuer's metadata */
+    JwksKeys(IssuerDocuments documents, URI jwksUri, Duration unknownKidInterval, Clock clock) {
+        this.documents = documents;
         this.jwksUri = jwksUri;
-        this.http = http;
-        this.timeout = timeout;
         this.unknownKidInterval = unknownKidInterval;
         this.clock = clock;
     }
@@ -109,9 +99,9 @@ final class JwksKeys {
     /** Fetches, parses and publishes the JWKS. Caller holds fetchLock. */
     private KeySet fetch() {
         Instant now = clock.instant();
-        HttpResponse<byte[]> response = get(jwksUri(), "the JWKS");
+        IssuerDocuments.Document jwks = documents.get(jwksUri(), "the JWKS", null);
         Map<String, Es256Key> keys = new HashMap<>();
-        if (!(parse(response, "the JWKS").get("keys") instanceof List<?> list)) {
+        if (!(jwks.json().get("keys") instanceof List<?> list)) {
             throw new AuthProtocolException("the JWKS at " + jwksUri + " has no \"keys\" array", 200);
         }
         KeySet previous = current;
@@ -126,7 +116,7 @@ final class JwksKeys {
             // Same object for an unchanged key: keeps the engine's precomputation and the token cache valid.
             keys.put(kid, old != null && old.sameKey(key) ? old : key);
         }
-        KeySet ks = new KeySet(Map.copyOf(keys), now.plus(maxAge(response)));
+        KeySet ks = new KeySet(Map.copyOf(keys), now.plus(maxAge(jwks)));
         current = ks;
         return ks;
     }
@@ -146,57 +136,17 @@ final class JwksKeys {
         }
     }
 
-    /** RFC 8414 §3: discovered once; the metadata must name the issuer we expect (§3.3). */
     private URI jwksUri() {
         if (jwksUri == null) {
-            URI metadata = URI.create(issuer + "/.well-known/oauth-authorization-server");
-            Map<String, Object> json = parse(get(metadata, "the server metadata"), "the server metadata");
-            String jwks = text(json, "jwks_uri");
-            if (!issuer.toString().equals(text(json, "issuer")) || jwks == null) {
-                throw new AuthProtocolException("the metadata at " + metadata
-                        + " does not name issuer " + issuer + " and a jwks_uri", 200);
-            }
-            jwksUri = Urls.absolute(jwks, "jwks_uri");
+            jwksUri = documents.discovered("jwks_uri").orElseThrow(() -> new AuthProtocolException(
+                    "the server metadata names no jwks_uri", 200));
         }
         return jwksUri;
     }
 
-    private HttpResponse<byte[]> get(URI uri, String what) {
-        try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 200) {
-                return response;
-            }
-            if (response.statusCode() == 429 || response.statusCode() >= 500) {
-                throw new ServerUnavailableException(what + " at " + uri + " answered " + response.statusCode(),
-                        null, null, null);
-            }
-            throw new AuthProtocolException(what + " at " + uri + " answered " + response.statusCode(),
-                    response.statusCode());
-        } catch (IOException e) {
-            throw new ServerUnavailableException("cannot fetch " + what + " at " + uri + ": " + e, null, null, e);
-        } catch (InterruptedException e) {
-            throw Retry.interrupted(what);
-        }
-    }
-
-    private static Map<String, Object> parse(HttpResponse<byte[]> response, String what) {
-        try {
-            return JsonReader.object(response.body());
-        } catch (JsonReader.MalformedJsonException e) {
-            throw new AuthProtocolException(what + " at " + response.uri() + " is not a JSON object", 200);
-        }
-    }
-
-    static Duration maxAge(HttpResponse<?> response) {
-        String cacheControl = String.join(",", response.headers().allValues("Cache-Control"));
-        Matcher m = MAX_AGE.matcher(cacheControl);
-        if (!m.find()) {
-            return DEFAULT_MAX_AGE;
-        }
-        Duration d = Duration.ofSeconds(Long.parseLong(m.group(1)));
-        // at least a second, so max-age=0 cannot turn every verification into a fetch
+    /** The JWKS's max-age, at least a second (max-age=0 must not make every check a fetch), at most a day. */
+    private static Duration maxAge(IssuerDocuments.Document document) {
+        Duration d = document.maxAge().orElse(DEFAULT_MAX_AGE);
         return d.compareTo(LONGEST_MAX_AGE) > 0 ? LONGEST_MAX_AGE : d.isZero() ? Duration.ofSeconds(1) : d;
     }
 

@@ -138,8 +138,8 @@ public final class TokenVerifierBuilder {
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        return new TokenVerifier(this,
-                new JwksKeys(discoveryBase, jwksUri, http, timeout, unknownKeyRefetchInterval, clock));
+        IssuerDocuments documents = new IssuerDocuments(discoveryBase, http, timeout);
+        return new TokenVerifier(this, new JwksKeys(documents, jwksUri, unknownKeyRefetchInterval, clock));
     }
 
     private static void require(boolean ok, String message) {
