@@ -7,6 +7,7 @@
 #   client-jar+bc  the same with Bouncy Castle beside it: ES256 by Bouncy Castle
 # A server started from agent-auth.jar (fresh database, loopback, any free port) supplies the
 # keys and 20 client_credentials tokens. Prints each run, then the range per variant.
+# BENCH_NICE=-10 (root) runs the measured JVMs at that priority on a host shared with other work.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f agent-auth-client.jar ] || { echo "run ./build.sh first" >&2; exit 1; }
@@ -41,7 +42,7 @@ for round in $(seq 1 "$rounds"); do
   for v in "${variants[@]}"; do
     name=${v%%=*}
     cp=${v#*=}
-    result=$(java -cp "$OUT/classes:$cp" VerifierBench "$BASE_URL" "$OUT/tokens.txt" "$seconds" 2>/dev/null |
+    result=$("${NICE[@]}" java -cp "$OUT/classes:$cp" VerifierBench "$BASE_URL" "$OUT/tokens.txt" "$seconds" 2>/dev/null |
       tr '\n' ' ')
     echo "round $round  $name  $result"
     echo "$name $result" >>"$OUT/results.txt"

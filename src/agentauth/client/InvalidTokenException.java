@@ -27,7 +27,13 @@ public final class InvalidTokenException extends AgentAuthException {
         /** {@code exp} has passed (beyond the clock skew). */
         EXPIRED,
         /** {@code iat} or {@code nbf} lies in the future (beyond the clock skew). */
-        NOT_YET_VALID
+        NOT_YET_VALID,
+        /**
+         * The issuer's revocation list kills it: its user was disabled, given a new secret,
+         * revoked or killed since it was issued, its session was ended for cause, or its key
+         * was revoked.
+         */
+        REVOKED
     }
 
     private final Reason reason;

@@ -77,8 +77,38 @@ final class JwsCheck {
             scopes.addAll(Arrays.asList(s.trim().split(" +")));
         }
         TokenClaims claims = new TokenClaims(sub, clientId, scopes, Instant.ofEpochSecond(exp),
-                Instant.ofEpochSecond(iat), jti, text(p, "sid"), aud);
-        return new Entry(claims, kid, key, exp, nbf, iat);
+                Instant.ofEpochSecond(iat), jti, text(p, "sid"), aud, optionalText(p, "uid"), generation(p));
+        return new Entry(claims, kid, key, exp, nbf, iat, actors(p));
+    }
+
+    /** {@code gen}: a whole number from zero, or absent. */
+    private static Long generation(Map<String, Object> claims) {
+        Object gen = claims.get("gen");
+        if (gen != null && !(gen instanceof Long g && g >= 0)) {
+            throw malformed("the token's gen is not a whole number");
+        }
+        return (Long) gen;
+    }
+
+    /** RFC 8693 §4.1: {@code act} names the current actor and nests the ones before it. */
+    private static List<RevocationDocument.Actor> actors(Map<String, Object> claims) {
+        List<RevocationDocument.Actor> actors = new ArrayList<>();
+        for (Object act = claims.get("act"); act != null; act = JsonReader.asObject(act).get("act")) {
+            Map<String, Object> actor = JsonReader.asObject(act);
+            if (actor == null) {
+                throw malformed("the token's act is not an object");
+            }
+            actors.add(new RevocationDocument.Actor(optionalText(actor, "uid"), generation(actor)));
+        }
+        return List.copyOf(actors);
+    }
+
+    private static String optionalText(Map<String, Object> json, String member) {
+        Object value = json.get(member);
+        if (value != null && !(value instanceof String)) {
+            throw malformed("the token's " + member + " is not a string");
+        }
+        return (String) value;
     }
 
     /** RFC 7519 §4.1.3: a string or an array of strings. */

@@ -25,10 +25,21 @@ import java.time.Clock;
  * audience; {@code exp} not passed, {@code iat} and {@code nbf} (if present) not in the
  * future, each with the clock skew; {@code sub}, {@code client_id} and {@code jti} present.
  *
- * <p><b>Not checked:</b> revocation. A token whose family was revoked, or whose user was
- * disabled, stays valid here until it expires (keep the access TTL short), unless its key is
- * revoked from the JWKS and this verifier has refetched it. Scopes are checked by the caller
- * ({@link TokenClaims#requireScope}).
+ * <p><b>Revocation:</b> when the issuer publishes a revocation list (its metadata names
+ * {@code agent_auth_revocations_uri}; or {@link TokenVerifierBuilder#revocationList}), the
+ * verifier fetches it before its first check and then polls it every {@code max_age} (1 to
+ * 60 s) on one daemon thread, and refuses ({@link InvalidTokenException.Reason#REVOKED}) a
+ * token whose {@code gen} is below its {@code uid}'s entry, whose {@code sid} or {@code kid}
+ * is listed, or with an actor in its {@code act} chain (RFC 8693) that is killed: each actor is
+ * checked by the {@code uid} and {@code gen} it carries, as the token's user is (an actor
+ * without them cannot be checked, and the token is refused). A token without {@code uid} and
+ * {@code gen} (from a server before the list existed) is checked by {@code sid} and
+ * {@code kid} only. A kill reaches the verifier within one poll. If no poll succeeds for
+ * {@link TokenVerifierBuilder#maxStale} (120 s), {@link StalePolicy#FAIL_CLOSED} (the
+ * default) refuses every token with {@link ServerUnavailableException} (answer 503: an outage
+ * of the auth server longer than that stops the service) and {@link StalePolicy#FAIL_OPEN}
+ * accepts them; either is logged once per outage. Without a list, a revoked token stays valid
+ * here until it expires. Scopes are checked by the caller ({@link TokenClaims#requireScope}).
  *
  * <p><b>Keys:</b> fetched on the first verification (not at build time, so a service may start
  * before its auth server), refetched when the JWKS {@code max-age} passes (keys no longer
@@ -44,9 +55,18 @@ import java.time.Clock;
  * the package documentation).
  *
  * <p><b>Thread-safety:</b> immutable configuration; {@link #verify} may be called from any
- * number of threads at once.
+ * number of threads at once. {@link #close()} stops the poller; a verifier that is dropped
+ * without it stops polling once it is garbage-collected.
  */
-public final class TokenVerifier {
+public final class TokenVerifier implements AutoCloseable {
+    /** What to do with tokens while the revocation list cannot be refreshed for {@code maxStale}. */
+    public enum StalePolicy {
+        /** Refuse every token with {@link ServerUnavailableException} (a 503): kills always hold. */
+        FAIL_CLOSED,
+        /** Accept tokens as if there were no list: the service keeps working, kills may be missed. */
+        FAIL_OPEN
+    }
+
     private static final int MAX_TOKEN_LENGTH = 16 * 1024;
 
     private final String issuer;
@@ -55,14 +75,17 @@ public final class TokenVerifier {
     private final Clock clock;
     private final JwksKeys keys;
     private final VerifiedTokenCache cache;
+    private final RevocationList revocations; // null when there is no list to check
+    private volatile boolean closed;
 
-    TokenVerifier(TokenVerifierBuilder b, JwksKeys keys) {
+    TokenVerifier(TokenVerifierBuilder b, JwksKeys keys, RevocationList revocations) {
         this.issuer = b.issuer;
         this.audience = b.audience;
         this.skewSeconds = b.clockSkew.toSeconds();
         this.clock = b.clock;
         this.keys = keys;
         this.cache = new VerifiedTokenCache(b.cacheSize);
+        this.revocations = revocations;
     }
 
     /**
@@ -98,10 +121,20 @@ public final class TokenVerifier {
      * @return its claims
      * @throws InvalidTokenException the token is not acceptable; {@link InvalidTokenException#reason()} says why
      * @throws ServerUnavailableException the issuer could not be reached and no keys were fetched
-     *     before (with keys at hand, an unknown {@code kid} is an {@link InvalidTokenException})
+     *     before (with keys at hand, an unknown {@code kid} is an {@link InvalidTokenException}),
+     *     or its revocation list is stale under {@link StalePolicy#FAIL_CLOSED}
      * @throws AuthProtocolException the issuer's metadata or JWKS is not what was expected
+     * @throws IllegalStateException the verifier was closed
      */
     public TokenClaims verify(String token) {
+        return accept(token).claims();
+    }
+
+    /** Every check of the token itself; the caller adds how it was presented (Bearer, DPoP). */
+    private Entry accept(String token) {
+        if (closed) {
+            throw new IllegalStateException("the TokenVerifier is closed");
+        }
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException(Reason.MALFORMED, "the token is empty or longer than "
                     + MAX_TOKEN_LENGTH + " characters");
@@ -113,14 +146,33 @@ public final class TokenVerifier {
         if (seen != null) {
             checkTimes(seen.exp(), seen.nbf(), seen.iat(), now);
             if (keys.keys().keys().get(seen.kid()) == seen.key()) {
-                return seen.claims();
+                return notRevoked(seen);
             }
             cache.remove(digest); // its key was dropped or replaced: verify from scratch
         }
         Entry verified = JwsCheck.verify(bytes, this::key, issuer, audience);
         checkTimes(verified.exp(), verified.nbf(), verified.iat(), now);
         cache.put(digest, verified);
-        return verified.claims();
+        return notRevoked(verified);
+    }
+
+    private Entry notRevoked(Entry entry) {
+        if (revocations != null) {
+            revocations.check(entry.claims(), entry.kid(), entry.actors());
+        }
+        return entry;
+    }
+
+    /**
+     * Stops polling the revocation list. Afterwards {@link #verify} throws
+     * {@link IllegalStateException}. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        if (revocations != null) {
+            revocations.close();
+        }
     }
 
     /**

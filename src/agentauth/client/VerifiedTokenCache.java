@@ -3,6 +3,7 @@ package agentauth.client;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class VerifiedTokenCache {
     /** What a cache hit must still check: the times, and that the key is still published. */
-    record Entry(TokenClaims claims, String kid, Es256Key key, long exp, long nbf, long iat) {
+    record Entry(TokenClaims claims, String kid, Es256Key key, long exp, long nbf, long iat,
+            List<RevocationDocument.Actor> actors) {
     }
 
     /** A SHA-256 digest as four longs: cheap equals and hashCode. */

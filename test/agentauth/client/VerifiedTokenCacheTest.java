@@ -16,7 +16,7 @@ class VerifiedTokenCacheTest {
     @Test
     void the_cache_stays_bounded_and_keeps_entries_still_in_use() {
         VerifiedTokenCache cache = new VerifiedTokenCache(100);
-        Entry entry = new Entry(null, "kid", null, 0, 0, 0);
+        Entry entry = new Entry(null, "kid", null, 0, 0, 0, java.util.List.of());
         cache.put(digest(-1), entry);
         for (int i = 0; i < 10_000; i++) {
             cache.put(digest(i), entry);
@@ -30,7 +30,7 @@ class VerifiedTokenCacheTest {
     @Test
     void a_size_of_zero_turns_the_cache_off() {
         VerifiedTokenCache cache = new VerifiedTokenCache(0);
-        cache.put(digest(1), new Entry(null, "kid", null, 0, 0, 0));
+        cache.put(digest(1), new Entry(null, "kid", null, 0, 0, 0, java.util.List.of()));
         assertNull(cache.get(digest(1)));
     }
 }
