@@ -1,9 +1,11 @@
 package agentauth.client;
 
 /**
- * A {@link TokenVerifier} rejected a bearer token. A resource server answers {@code 401} with
- * {@code WWW-Authenticate: Bearer error="invalid_token"} (RFC 6750 §3.1). The message names
- * the check that failed but never repeats the token or any value taken from it.
+ * A {@link TokenVerifier} rejected a token, or the DPoP proof that came with it. A resource
+ * server answers {@code 401} with the challenge {@link TokenVerifier#challenge} builds
+ * (RFC 6750 §3.1, RFC 9449 §7.1); {@link #error()} is {@code invalid_token}, or
+ * {@code invalid_dpop_proof} for {@link Reason#DPOP_PROOF}. The message names the check that
+ * failed but never repeats the token or any value taken from it.
  */
 public final class InvalidTokenException extends AgentAuthException {
     private static final long serialVersionUID = 1L;
@@ -33,13 +35,20 @@ public final class InvalidTokenException extends AgentAuthException {
          * revoked or killed since it was issued, its session was ended for cause, or its key
          * was revoked.
          */
-        REVOKED
+        REVOKED,
+        /**
+         * Presented with the wrong scheme: a DPoP-bound token as {@code Bearer} (a stolen
+         * bound token must not work without its key), or an unbound one as {@code DPoP}.
+         */
+        WRONG_SCHEME,
+        /** The DPoP proof is missing, or fails a check of RFC 9449 §4.3 (the message says which). */
+        DPOP_PROOF
     }
 
     private final Reason reason;
 
     InvalidTokenException(Reason reason, String message) {
-        super(message, "invalid_token", null);
+        super(message, reason == Reason.DPOP_PROOF ? "invalid_dpop_proof" : "invalid_token", null);
         this.reason = reason;
     }
 

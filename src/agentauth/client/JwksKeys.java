@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,8 +128,7 @@ final class JwksKeys {
             return null;
         }
         try {
-            Base64.Decoder b64 = Base64.getUrlDecoder();
-            return Es256Key.of(b64.decode(String.valueOf(text(jwk, "x"))), b64.decode(String.valueOf(text(jwk, "y"))));
+            return Es256Key.fromJwk(jwk);
         } catch (IllegalArgumentException notAValidPoint) {
             return null;
         }

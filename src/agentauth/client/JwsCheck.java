@@ -5,7 +5,6 @@ import agentauth.client.VerifiedTokenCache.Entry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +24,8 @@ final class JwsCheck {
     }
 
     static Entry verify(byte[] token, Function<String, Es256Key> keys, String issuer, String audience) {
-        int dot1 = indexOf(token, 0);
-        int dot2 = dot1 < 0 ? -1 : indexOf(token, dot1 + 1);
-        if (dot2 < 0 || indexOf(token, dot2 + 1) >= 0) {
-            throw malformed("the token is not three dot-separated parts (a JWS in compact form)");
-        }
-        Map<String, Object> header = json(token, 0, dot1, "header");
+        CompactJws jws = CompactJws.parse(token, Reason.MALFORMED, "the token");
+        Map<String, Object> header = jws.header();
         // RFC 8725 §3.1: the algorithm is the key's (ES256); the header must merely agree.
         if (!"ES256".equals(text(header, "alg"))) {
             throw new InvalidTokenException(Reason.WRONG_ALGORITHM, "the token is not signed with ES256");
@@ -47,11 +42,10 @@ final class JwsCheck {
         if (key == null) {
             throw new InvalidTokenException(Reason.UNKNOWN_KEY, "the token's kid names no published key");
         }
-        byte[] signature = decode(token, dot2 + 1, token.length, "signature");
-        if (!key.verify(token, dot2, signature)) {
+        if (!jws.signedBy(key)) {
             throw new InvalidTokenException(Reason.BAD_SIGNATURE, "the token's signature does not verify");
         }
-        return claims(json(token, dot1 + 1, dot2, "payload"), kid, key, issuer, audience);
+        return claims(jws.payload(), kid, key, issuer, audience);
     }
 
     private static Entry claims(Map<String, Object> p, String kid, Es256Key key, String issuer, String audience) {
@@ -77,8 +71,26 @@ final class JwsCheck {
             scopes.addAll(Arrays.asList(s.trim().split(" +")));
         }
         TokenClaims claims = new TokenClaims(sub, clientId, scopes, Instant.ofEpochSecond(exp),
-                Instant.ofEpochSecond(iat), jti, text(p, "sid"), aud, optionalText(p, "uid"), generation(p));
+                Instant.ofEpochSecond(iat), jti, text(p, "sid"), aud, optionalText(p, "uid"), generation(p),
+                boundKey(p));
         return new Entry(claims, kid, key, exp, nbf, iat, actors(p));
+    }
+
+    /**
+     * RFC 9449 §6.1 {@code cnf.jkt}, or null for a bearer token. A token confirmed by another
+     * method (an mTLS certificate, say) is refused: its binding could not be checked here.
+     */
+    private static String boundKey(Map<String, Object> claims) {
+        Object cnf = claims.get("cnf");
+        if (cnf == null) {
+            return null;
+        }
+        Map<String, Object> confirmation = JsonReader.asObject(cnf);
+        String jkt = confirmation == null ? null : JsonReader.string(confirmation, "jkt");
+        if (jkt == null || jkt.isEmpty()) {
+            throw malformed("the token is bound (cnf) by a method other than DPoP's jkt");
+        }
+        return jkt;
     }
 
     /** {@code gen}: a whole number from zero, or absent. */
@@ -147,36 +159,6 @@ final class JwsCheck {
             throw malformed("the token has no " + claim);
         }
         return value;
-    }
-
-    private static Map<String, Object> json(byte[] token, int from, int to, String part) {
-        try {
-            return JsonReader.object(decode(token, from, to, part));
-        } catch (JsonReader.MalformedJsonException e) {
-            throw malformed("the token's " + part + " is not a JSON object");
-        }
-    }
-
-    private static byte[] decode(byte[] token, int from, int to, String part) {
-        for (int i = from; i < to; i++) {
-            if (token[i] == '=') { // RFC 7515 §2: base64url without padding, one encoding per token
-                throw malformed("the token's " + part + " is not unpadded base64url");
-            }
-        }
-        try {
-            return Base64.getUrlDecoder().decode(Arrays.copyOfRange(token, from, to));
-        } catch (IllegalArgumentException e) {
-            throw malformed("the token's " + part + " is not base64url");
-        }
-    }
-
-    private static int indexOf(byte[] token, int from) {
-        for (int i = from; i < token.length; i++) {
-            if (token[i] == '.') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static String text(Map<String, Object> json, String field) {

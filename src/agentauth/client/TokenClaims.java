@@ -23,14 +23,18 @@ import java.util.Set;
  *     name), or null on tokens from a server without the revocation list
  * @param gen {@code gen}: the user's credential generation when the token was issued, or null
  *     likewise; the revocation list kills tokens of a lower generation
+ * @param dpopKeyThumbprint {@code cnf.jkt}: the RFC 7638 thumbprint of the key a DPoP-bound
+ *     token is bound to (RFC 9449 §6.1), or null for a bearer token
  */
 public record TokenClaims(String subject, String clientId, Set<String> scopes, Instant expiresAt,
-        Instant issuedAt, String jti, String sid, List<String> audience, String uid, Long gen) {
+        Instant issuedAt, String jti, String sid, List<String> audience, String uid, Long gen,
+        String dpopKeyThumbprint) {
 
     /**
      * Copies the collections so the value stays immutable.
      *
-     * @throws NullPointerException a value other than {@code sid}, {@code uid} or {@code gen} is null
+     * @throws NullPointerException a value other than {@code sid}, {@code uid}, {@code gen} or
+     *     {@code dpopKeyThumbprint} is null
      */
     public TokenClaims {
         Objects.requireNonNull(subject, "subject");

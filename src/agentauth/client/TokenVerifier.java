@@ -76,6 +76,8 @@ public final class TokenVerifier implements AutoCloseable {
     private final JwksKeys keys;
     private final VerifiedTokenCache cache;
     private final RevocationList revocations; // null when there is no list to check
+    private final URI publicBaseUrl;          // null: the request URI as given
+    private final DpopProofCheck dpopProofs;
     private volatile boolean closed;
 
     TokenVerifier(TokenVerifierBuilder b, JwksKeys keys, RevocationList revocations) {
@@ -86,6 +88,9 @@ public final class TokenVerifier implements AutoCloseable {
         this.keys = keys;
         this.cache = new VerifiedTokenCache(b.cacheSize);
         this.revocations = revocations;
+        this.publicBaseUrl = b.publicBaseUrl;
+        this.dpopProofs = new DpopProofCheck(b.dpopProofLifetime,
+                b.dpopReplayCache != null ? b.dpopReplayCache : DpopReplayCache.inMemory(100_000), b.clock);
     }
 
     /**
@@ -185,10 +190,83 @@ public final class TokenVerifier implements AutoCloseable {
      * @throws AgentAuthException as {@link #verify}
      */
     public TokenClaims verifyAuthorizationHeader(String header) {
-        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String token = credentials(header, "Bearer");
+        if (token == null) {
             throw new InvalidTokenException(Reason.MALFORMED, "no Bearer token in the Authorization header");
         }
-        return verify(header.substring(7).trim());
+        return bearer(accept(token));
+    }
+
+    /**
+     * Verifies the authorization of a request that may use DPoP (RFC 9449 §7): a bearer token
+     * ({@code Authorization: Bearer}), or a DPoP-bound one ({@code Authorization: DPoP}) with
+     * its proof, which must be signed by the key the token is bound to ({@code cnf.jkt}),
+     * typed {@code dpop+jwt}, ES256, name this request's method and URL ({@code htm},
+     * {@code htu}: compared after RFC 3986 normalization, query ignored), be recent
+     * ({@code iat} within {@link TokenVerifierBuilder#dpopProofLifetime}), carry the token's
+     * hash ({@code ath}), and never have been seen before (the {@code jti}, per key, in the
+     * {@link TokenVerifierBuilder#dpopReplayCache}). A bound token presented as Bearer is
+     * refused.
+     *
+     * @param method the request's method, e.g. {@code GET}
+     * @param requestUri the URL the request was sent to; only its path is used when
+     *     {@link TokenVerifierBuilder#publicBaseUrl} is set (behind a proxy that rewrites
+     *     paths), and it may then be just the path
+     * @param authorization the {@code Authorization} header, or null
+     * @param dpop the {@code DPoP} header, or null; if the request had several, pass them
+     *     joined with commas (as most servers do), which is refused
+     * @return the token's claims
+     * @throws InvalidTokenException the token or the proof is not acceptable; {@link InvalidTokenException#error()}
+     *     says which ({@code invalid_token} or {@code invalid_dpop_proof})
+     * @throws ServerUnavailableException as {@link #verify}, or the replay cache cannot answer
+     * @throws AuthProtocolException as {@link #verify}
+     * @throws IllegalArgumentException {@code requestUri} is relative and no public base URL is set
+     * @throws IllegalStateException the verifier was closed
+     */
+    public TokenClaims verify(String method, URI requestUri, String authorization, String dpop) {
+        String bearer = credentials(authorization, "Bearer");
+        if (bearer != null) {
+            return bearer(accept(bearer));
+        }
+        String token = credentials(authorization, "DPoP");
+        if (token == null) {
+            throw new InvalidTokenException(Reason.MALFORMED, "no Bearer or DPoP token in the Authorization header");
+        }
+        TokenClaims claims = accept(token).claims();
+        if (claims.dpopKeyThumbprint() == null) {
+            throw new InvalidTokenException(Reason.WRONG_SCHEME, "the token is not DPoP-bound but was presented as DPoP");
+        }
+        dpopProofs.verify(dpop, method, expectedHtu(requestUri), token, claims.dpopKeyThumbprint());
+        return claims;
+    }
+
+    private static TokenClaims bearer(Entry entry) {
+        if (entry.claims().dpopKeyThumbprint() != null) {
+            throw new InvalidTokenException(Reason.WRONG_SCHEME, "the token is DPoP-bound but was presented as Bearer");
+        }
+        return entry.claims();
+    }
+
+    /** The token of {@code <scheme> <token>} (the scheme in any case, RFC 9110 §11.1), or null. */
+    private static String credentials(String header, String scheme) {
+        int n = scheme.length();
+        if (header == null || header.length() <= n + 1 || !header.regionMatches(true, 0, scheme, 0, n)
+                || header.charAt(n) != ' ') {
+            return null;
+        }
+        String token = header.substring(n + 1).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    private String expectedHtu(URI requestUri) {
+        if (publicBaseUrl != null) {
+            String path = requestUri.getRawPath() == null ? "" : requestUri.getRawPath();
+            return Urls.htu(URI.create(publicBaseUrl + (path.startsWith("/") ? path : "/" + path)));
+        }
+        if (!requestUri.isAbsolute() || requestUri.getHost() == null) {
+            throw new IllegalArgumentException("a request URI without scheme and host needs publicBaseUrl");
+        }
+        return Urls.htu(requestUri);
     }
 
     private Es256Key key(String kid) {

@@ -23,6 +23,9 @@ public final class TokenVerifierBuilder {
     Duration revocationPollInterval;
     Duration maxStale = Duration.ofSeconds(120);
     TokenVerifier.StalePolicy stalePolicy = TokenVerifier.StalePolicy.FAIL_CLOSED;
+    URI publicBaseUrl;
+    DpopReplayCache dpopReplayCache;
+    Duration dpopProofLifetime = Duration.ofSeconds(60);
 
     TokenVerifierBuilder(URI discoveryBase, URI jwksUri, String issuer) {
         this.discoveryBase = discoveryBase;
@@ -174,6 +177,47 @@ public final class TokenVerifierBuilder {
     }
 
     /**
+     * The service's public base URL, for DPoP's {@code htu} when the service sits behind a
+     * proxy that changes the URL (another host, or a path prefix it strips): a request the
+     * service sees as {@code /hello} is then checked as {@code <publicBaseUrl>/hello}. By
+     * default the request URI passed to {@link TokenVerifier#verify(String, URI, String, String)}
+     * is used as it is.
+     *
+     * @param url e.g. {@code https://api.example.com/billing}
+     * @return this builder
+     * @throws IllegalArgumentException not an absolute http(s) URL without query
+     */
+    public TokenVerifierBuilder publicBaseUrl(String url) {
+        this.publicBaseUrl = Urls.base(url, "publicBaseUrl");
+        return this;
+    }
+
+    /**
+     * Where accepted DPoP proofs are recorded, so each is accepted once. By default in this
+     * process ({@link DpopReplayCache#inMemory}, 100,000 live proofs); replicas of a service
+     * need one shared by all of them.
+     *
+     * @param cache the cache
+     * @return this builder
+     */
+    public TokenVerifierBuilder dpopReplayCache(DpopReplayCache cache) {
+        this.dpopReplayCache = cache;
+        return this;
+    }
+
+    /**
+     * How old a DPoP proof may be, by its {@code iat}; default 60 s, as agent-auth's
+     * {@code --dpop-iat-window}. A proof may also be up to 5 s ahead of this clock.
+     *
+     * @param lifetime a positive duration
+     * @return this builder
+     */
+    public TokenVerifierBuilder dpopProofLifetime(Duration lifetime) {
+        this.dpopProofLifetime = lifetime;
+        return this;
+    }
+
+    /**
      * Validates and builds. Nothing is fetched yet.
      *
      * @return the verifier
@@ -192,6 +236,7 @@ public final class TokenVerifierBuilder {
                 "revocationPollInterval must be at least 10 ms");
         require(maxStale != null && maxStale.toMillis() > 0, "maxStale must be positive");
         require(stalePolicy != null, "stalePolicy is required");
+        require(dpopProofLifetime != null && dpopProofLifetime.toSeconds() > 0, "dpopProofLifetime must be at least 1 s");
         HttpClient http = httpClient != null ? httpClient : HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)

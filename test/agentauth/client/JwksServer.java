@@ -38,11 +38,18 @@ final class JwksServer implements AutoCloseable {
         server.createContext("/.well-known/jwks.json", this::jwks);
         server.createContext("/.well-known/oauth-authorization-server", this::metadata);
         server.createContext("/revocations", this::revocations);
+        // threads, so a handler may itself fetch from this server (a service verifying tokens)
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
     }
 
     static JwksServer start(TestKey... keys) throws IOException {
         return new JwksServer(List.of(keys));
+    }
+
+    /** Serves another path from the same server (a token endpoint, a protected service). */
+    void handle(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     String url() {
@@ -105,5 +112,6 @@ final class JwksServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 }
