@@ -21,8 +21,9 @@ import java.util.Map;
  * token, for shell scripts and curl, through {@link AgentAuthClient#clientCredentialsToken()},
  * so no refresh family is left behind; a server without {@code /oauth/token} (404) gets a login
  * whose family the client's close ends at once. The secret comes from {@code AGENT_AUTH_PASSWORD}
- * or the first line of standard input, and is never printed. Exit codes: 0 printed, 1 refused,
- * 2 usage, 3 server unavailable or unexpected answer.
+ * or the first line of standard input, and is never printed. Bearer only: an agent that must
+ * use DPoP is refused with one line. Exit codes: 0 printed, 1 refused, 2 usage, 3 server
+ * unavailable or unexpected answer.
  */
 public final class TokenCommand {
     static final String USAGE = "usage: token --server URL --username NAME [--scope S]... [--resource URL]"
@@ -137,6 +138,11 @@ public final class TokenCommand {
                 return client.accessToken(); // no /oauth/token: a login, logged out by close()
             }
         } catch (BadCredentialsException e) {
+            if ("invalid_dpop_proof".equals(e.error())) {
+                // RFC 9449: the agent must prove a key with every request; a shell has nowhere safe to keep one
+                throw new Failure(1, "'" + o.username() + "' requires DPoP, and this command gets Bearer tokens"
+                        + " only: use a client library with DPoP (AgentAuthClient...dpop())");
+            }
             throw new Failure(1, "the server refused the credentials (" + e.getMessage() + ")");
         } catch (ServerUnavailableException e) {
             throw new Failure(3, "the server is unavailable (" + e.getMessage() + ")"

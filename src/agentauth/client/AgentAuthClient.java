@@ -3,9 +3,13 @@ package agentauth.client;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * An agent's session with an agent-auth server: hands out a valid access token at any moment.
@@ -40,11 +44,17 @@ public final class AgentAuthClient implements Closeable {
     private final Session session;
     private final HttpClient http;
     private final String description;
+    private final DpopKey dpop;       // null: Bearer only
+    private final DpopNonces nonces;
+    private final Clock clock;
 
-    AgentAuthClient(Session session, HttpClient http, String description) {
+    AgentAuthClient(Session session, HttpClient http, String description, DpopKey dpop, DpopNonces nonces, Clock clock) {
         this.session = session;
         this.http = http;
         this.description = description;
+        this.dpop = dpop;
+        this.nonces = nonces;
+        this.clock = clock;
     }
 
     /**
@@ -95,19 +105,53 @@ public final class AgentAuthClient implements Closeable {
      *
      * @return the header value
      * @throws AgentAuthException as {@link #accessToken()}
-     * @throws IllegalStateException the client was closed
+     * @throws IllegalStateException the client was closed, or its token is DPoP-bound (which
+     *     needs a proof per request: use {@link #authorizationHeaders} or {@link #send})
      */
     public String authorizationHeader() {
-        return "Bearer " + accessToken();
+        TokenSet tokens = session.current(null);
+        if (tokens.dpopBound()) {
+            throw new IllegalStateException("the access token is DPoP-bound: use authorizationHeaders(method, url)");
+        }
+        return "Bearer " + tokens.accessToken();
     }
 
     /**
-     * Sends a request to a service with the {@code Authorization} header set. If the service
-     * answers 401 (the token was revoked, or the service's clock disagrees), gets a new token
-     * and sends once more; the second answer is returned whatever it is. The first 401 body is
-     * discarded (closed, if it is a stream). Other statuses are returned as they are: this
-     * method does not retry 429, 5xx or network errors of the service, which may not be safe
-     * to repeat.
+     * The headers that authorize one request to a service, for any HTTP library:
+     * {@code Authorization: Bearer <token>}, or with a DPoP-bound token {@code Authorization:
+     * DPoP <token>} and a fresh {@code DPoP} proof for this method and URL (RFC 9449 §7). Ask
+     * again for every request: a proof is good for one request only.
+     *
+     * @param method the request's method, e.g. {@code GET}
+     * @param url the request's URL (its query is left out of the proof)
+     * @return header names to values, in order
+     * @throws AgentAuthException as {@link #accessToken()}
+     * @throws IllegalStateException the client was closed
+     */
+    public Map<String, String> authorizationHeaders(String method, URI url) {
+        return headers(method, url, session.current(null));
+    }
+
+    private Map<String, String> headers(String method, URI url, TokenSet tokens) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (!tokens.dpopBound()) {
+            headers.put("Authorization", "Bearer " + tokens.accessToken());
+            return headers;
+        }
+        headers.put("Authorization", "DPoP " + tokens.accessToken());
+        headers.put("DPoP", dpop.proof(method, url, tokens.accessToken(), nonces.get(url), clock.instant().getEpochSecond()));
+        return headers;
+    }
+
+    /**
+     * Sends a request to a service with the {@code Authorization} header set (and with a
+     * DPoP-bound token, a fresh {@code DPoP} proof). If the service answers 401 (the token was
+     * revoked, or the service's clock disagrees), gets a new token and sends once more; the
+     * second answer is returned whatever it is. A 401 asking for a DPoP nonce
+     * ({@code use_dpop_nonce}, RFC 9449 §9) is first answered by sending once more with it.
+     * A 401 body that is discarded is closed, if it is a stream. Other statuses are returned as
+     * they are: this method does not retry 429, 5xx or network errors of the service, which may
+     * not be safe to repeat.
      *
      * @param request the request; its body publisher must be re-readable (all of
      *     {@link HttpRequest.BodyPublishers} except {@code ofInputStream} are)
@@ -122,10 +166,25 @@ public final class AgentAuthClient implements Closeable {
     public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
         TokenSet used = session.current(null);
-        HttpResponse<T> response = http.send(withToken(request, used), handler);
+        HttpResponse<T> response = http.send(authorized(request, used), handler);
+        if (response.statusCode() == 401 && used.dpopBound() && nonces.resourceServerAsked(response)) {
+            discard(response);
+            response = http.send(authorized(request, used), handler);
+        }
         if (response.statusCode() != 401) {
             return response;
         }
+        discard(response);
+        return http.send(authorized(request, session.current(used.accessToken())), handler);
+    }
+
+    private HttpRequest authorized(HttpRequest.Builder request, TokenSet tokens) {
+        HttpRequest target = request.build(); // the method and URL the proof must name
+        headers(target.method(), target.uri(), tokens).forEach(request::setHeader);
+        return request.build();
+    }
+
+    private static void discard(HttpResponse<?> response) {
         if (response.body() instanceof AutoCloseable body) {
             try {
                 body.close();
@@ -133,11 +192,6 @@ public final class AgentAuthClient implements Closeable {
                 // discarding the body of a response we are about to replace
             }
         }
-        return http.send(withToken(request, session.current(used.accessToken())), handler);
-    }
-
-    private static HttpRequest withToken(HttpRequest.Builder request, TokenSet tokens) {
-        return request.setHeader("Authorization", "Bearer " + tokens.accessToken()).build();
     }
 
     /**

@@ -2,6 +2,7 @@ package agentauth.client;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -11,18 +12,20 @@ import java.util.List;
  * copies everything, so a builder may be reused or wiped afterwards.
  */
 public final class AgentAuthClientBuilder {
-    URI server;
-    String username;
-    char[] secret;
-    List<String> scopes = List.of();
-    String resource;
-    HttpClient httpClient;
-    Duration requestTimeout = Duration.ofSeconds(10);
-    int maxAttempts = 4;
-    Duration maxRetryAfter = Duration.ofSeconds(10);
-    Duration minValidity;
-    Clock clock = Clock.systemUTC();
-    Retry.Sleeper sleeper = Retry.THREAD_SLEEP;
+    private URI server;
+    private String username;
+    private char[] secret;
+    private List<String> scopes = List.of();
+    private String resource;
+    private HttpClient httpClient;
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private int maxAttempts = 4;
+    private Duration maxRetryAfter = Duration.ofSeconds(10);
+    private Duration minValidity;
+    private Clock clock = Clock.systemUTC();
+    private Retry.Sleeper sleeper = Retry.THREAD_SLEEP;
+    private boolean dpop;
+    private Path dpopKeyFile;
 
     AgentAuthClientBuilder() {
     }
@@ -166,6 +169,35 @@ public final class AgentAuthClientBuilder {
         return this;
     }
 
+    /**
+     * Binds the agent's tokens to a P-256 key made now, in memory (DPoP, RFC 9449): every
+     * token request and every {@link AgentAuthClient#send} carries a fresh proof signed by it,
+     * so a token that leaks is useless without the key. The server binds the session at login;
+     * if it later refuses a refresh for the key, the client logs in again with the key it has.
+     * A server with DPoP off answers Bearer tokens, which the client then sends as Bearer.
+     *
+     * @return this builder
+     */
+    public AgentAuthClientBuilder dpop() {
+        this.dpop = true;
+        this.dpopKeyFile = null;
+        return this;
+    }
+
+    /**
+     * As {@link #dpop()}, with the key kept in a file, so a restarted agent keeps its key: a
+     * private JWK (EC, P-256), read at {@link #build()}, or made there and written readable by
+     * its owner only if the file does not exist. Keep it as safe as the secret.
+     *
+     * @param keyFile the key's file
+     * @return this builder
+     */
+    public AgentAuthClientBuilder dpop(Path keyFile) {
+        this.dpop = true;
+        this.dpopKeyFile = keyFile;
+        return this;
+    }
+
     AgentAuthClientBuilder sleeper(Retry.Sleeper sleeper) {
         this.sleeper = sleeper;
         return this;
@@ -175,7 +207,9 @@ public final class AgentAuthClientBuilder {
      * Validates the configuration and builds the client. Nothing is sent yet.
      *
      * @return the client
-     * @throws IllegalArgumentException a required setting is missing or a value is invalid
+     * @throws IllegalArgumentException a required setting is missing or a value is invalid,
+     *     or the DPoP key file holds no P-256 private key
+     * @throws java.io.UncheckedIOException the DPoP key file cannot be read or written
      */
     public AgentAuthClient build() {
         require(server != null, "server is required");
@@ -198,11 +232,14 @@ public final class AgentAuthClientBuilder {
                 .build();
         Retry retry = new Retry(maxAttempts, Duration.ofMillis(200), Duration.ofSeconds(5),
                 maxRetryAfter, sleeper, clock);
-        TokenEndpoints endpoints = new TokenEndpoints(server, http, requestTimeout, retry, clock, minValidity);
+        DpopKey key = !dpop ? null : dpopKeyFile != null ? DpopKey.loadOrCreate(dpopKeyFile) : DpopKey.generate();
+        DpopNonces nonces = new DpopNonces();
+        TokenEndpoints endpoints = new TokenEndpoints(server, http, requestTimeout, retry, clock, minValidity, key, nonces);
         Session session = new Session(endpoints, clock, username, secret,
                 scopes.isEmpty() ? null : String.join(" ", scopes), resource);
         return new AgentAuthClient(session, http, "server=" + server + ", username=" + username
-                + ", secret=****, scopes=" + scopes + ", resource=" + resource);
+                + ", secret=****, scopes=" + scopes + ", resource=" + resource
+                + (key == null ? "" : ", dpop=" + key.thumbprint()), key, nonces, clock);
     }
 
     private static boolean positive(Duration d) {

@@ -10,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Bounded attempts against the auth server: waits what {@code Retry-After} says on 429/503
@@ -44,14 +45,14 @@ final class Retry {
 
     /**
      * Sends until an answer arrives that is neither 429, 5xx nor a network failure, and returns
-     * it. The request must be re-sendable (its body publisher re-readable).
+     * it. Each attempt gets a new request (a DPoP proof is good for one request only).
      */
-    HttpResponse<byte[]> send(HttpClient http, HttpRequest request, String what) {
+    HttpResponse<byte[]> send(HttpClient http, Supplier<HttpRequest> request, String what) {
         for (int attempt = 1; ; attempt++) {
             ServerUnavailableException failure;
             Duration wait;
             try {
-                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> response = http.send(request.get(), HttpResponse.BodyHandlers.ofByteArray());
                 int status = response.statusCode();
                 if (status != 429 && status < 500) {
                     return response;

@@ -131,6 +131,15 @@ class TokenCommandTest {
     }
 
     @Test
+    void an_agent_that_must_use_dpop_is_refused_with_one_line_that_says_why() throws Exception {
+        String url = oauthServer(400, "{\"error\":\"invalid_dpop_proof\",\"error_description\":\"DPoP is required.\"}",
+                new AtomicReference<>(), new AtomicReference<>());
+        assertEquals(1, run(Map.of("AGENT_AUTH_PASSWORD", SECRET), "", "--server", url, "--username", "bound-agent"));
+        assertEquals(1, err().lines().count(), err());
+        assertTrue(err().contains("requires DPoP") && err().contains("Bearer tokens only"), err());
+    }
+
+    @Test
     void an_overloaded_server_exits_3_saying_when_to_retry() throws Exception {
         oauthServer(503, "{\"error\":\"temporarily_unavailable\"}", new AtomicReference<>(), new AtomicReference<>());
         oauth.removeContext("/oauth/token");
