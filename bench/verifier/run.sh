@@ -22,9 +22,12 @@ variants=("$@")
   "client-jar+bc=agent-auth-client.jar:$(ls lib/bcprov-*.jar)")
 
 OUT=build/bench-verifier
-rm -rf "$OUT" && mkdir -p "$OUT/classes"
-javac --release 17 -encoding UTF-8 -Xlint:all -Werror -cp agent-auth-client.jar -d "$OUT/classes" \
-  bench/verifier/VerifierBench.java
+rm -rf "$OUT" && mkdir -p "$OUT"
+# Compiled against each variant: a jar from another commit may differ in binary API.
+for i in "${!variants[@]}"; do
+  mkdir -p "$OUT/classes-$i"
+  javac --release 17 -encoding UTF-8 -cp "${variants[$i]#*=}" -d "$OUT/classes-$i" bench/verifier/VerifierBench.java
+done
 
 SERVER_PID=
 trap '[ -z "$SERVER_PID" ] || stop_server "$SERVER_PID"' EXIT
@@ -39,12 +42,13 @@ done >"$OUT/tokens.txt"
 echo "nproc: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 java -version 2>&1 | head -1
 for round in $(seq 1 "$rounds"); do
-  for v in "${variants[@]}"; do
-    name=${v%%=*}
-    cp=${v#*=}
-    result=$("${NICE[@]}" java -cp "$OUT/classes:$cp" VerifierBench "$BASE_URL" "$OUT/tokens.txt" "$seconds" 2>/dev/null |
-      tr '\n' ' ')
-    echo "round $round  $name  $result"
+  for i in "${!variants[@]}"; do
+    name=${variants[$i]%%=*}
+    cp=${variants[$i]#*=}
+    result=$("${NICE[@]}" java -cp "$OUT/classes-$i:$cp" VerifierBench "$BASE_URL" "$OUT/tokens.txt" "$seconds" \
+      2>"$OUT/stderr.txt" | tr '\n' ' ') || true
+    [ -n "$result" ] || { cat "$OUT/stderr.txt" >&2; exit 1; }
+    echo "round $round  $name  $result  ($(grep -o 'es256=[a-z]*' "$OUT/stderr.txt" || echo 'es256=bouncycastle'))"
     echo "$name $result" >>"$OUT/results.txt"
   done
 done
