@@ -12,6 +12,11 @@ public final class InvalidTokenException extends AgentAuthException {
 
     /** Which check rejected the token. */
     public enum Reason {
+        /**
+         * The request carried no token (no {@code Authorization} header, or another scheme):
+         * the challenge then has no error code (RFC 6750 §3.1).
+         */
+        NO_TOKEN,
         /** Not three base64url parts of JSON, or a required claim is missing or mistyped. */
         MALFORMED,
         /** The header {@code alg} is not the key's algorithm (ES256), e.g. {@code none} or HS256. */
@@ -37,10 +42,12 @@ public final class InvalidTokenException extends AgentAuthException {
          */
         REVOKED,
         /**
-         * Presented with the wrong scheme: a DPoP-bound token as {@code Bearer} (a stolen
-         * bound token must not work without its key), or an unbound one as {@code DPoP}.
+         * A DPoP-bound token presented as {@code Bearer}: a stolen bound token must not work
+         * without its key (RFC 9449 §7.1); the challenge is {@code DPoP}.
          */
-        WRONG_SCHEME,
+        DPOP_BOUND_AS_BEARER,
+        /** A token that is not DPoP-bound presented as {@code DPoP}. */
+        BEARER_AS_DPOP,
         /** The DPoP proof is missing, or fails a check of RFC 9449 §4.3 (the message says which). */
         DPOP_PROOF
     }

@@ -78,6 +78,7 @@ public final class TokenVerifier implements AutoCloseable {
     private final RevocationList revocations; // null when there is no list to check
     private final URI publicBaseUrl;          // null: the request URI as given
     private final DpopProofCheck dpopProofs;
+    private final ResourceMetadata metadata;
     private volatile boolean closed;
 
     TokenVerifier(TokenVerifierBuilder b, JwksKeys keys, RevocationList revocations) {
@@ -89,6 +90,7 @@ public final class TokenVerifier implements AutoCloseable {
         this.cache = new VerifiedTokenCache(b.cacheSize);
         this.revocations = revocations;
         this.publicBaseUrl = b.publicBaseUrl;
+        this.metadata = new ResourceMetadata(b.resourceOrAudience(), b.issuer, b.scopesSupported);
         this.dpopProofs = new DpopProofCheck(b.dpopProofLifetime,
                 b.dpopReplayCache != null ? b.dpopReplayCache : DpopReplayCache.inMemory(100_000), b.clock);
     }
@@ -169,6 +171,59 @@ public final class TokenVerifier implements AutoCloseable {
     }
 
     /**
+     * This resource's RFC 9728 metadata, to serve at {@link #resourceMetadataUrl()}:
+     * {@code resource} ({@link TokenVerifierBuilder#resource}), {@code authorization_servers}
+     * (the issuer), {@code scopes_supported} (if set), {@code bearer_methods_supported}
+     * ({@code header}) and {@code dpop_signing_alg_values_supported} ({@code ES256}).
+     *
+     * <pre>{@code
+     * app.get(verifier.resourceMetadataUrl().getPath(), ctx -> ctx.contentType("application/json")
+     *         .result(verifier.resourceMetadata()));
+     * }</pre>
+     *
+     * @return the JSON document
+     * @throws IllegalStateException no resource was set and the audience is not a URL
+     */
+    public String resourceMetadata() {
+        return metadata.json();
+    }
+
+    /**
+     * Where clients look for {@link #resourceMetadata()} (RFC 9728 §3.1): the resource's URL
+     * with {@code /.well-known/oauth-protected-resource} inserted before its path, e.g.
+     * {@code https://api.example.com/.well-known/oauth-protected-resource/mcp} for
+     * {@code https://api.example.com/mcp}.
+     *
+     * @return the metadata's URL
+     * @throws IllegalStateException no resource was set and the audience is not a URL
+     */
+    public URI resourceMetadataUrl() {
+        return metadata.url();
+    }
+
+    /**
+     * The {@code WWW-Authenticate} value to answer a refused request with (RFC 6750 §3,
+     * RFC 9449 §7.1, RFC 9728 §5.1): {@code Bearer resource_metadata="..."} when the request had
+     * no token, with {@code error} and {@code error_description} when a token was refused (and
+     * {@code scope} for {@link InsufficientScopeException}), or {@code DPoP ... algs="ES256"}
+     * for a failed proof or a bound token sent as Bearer. The status is 401 for
+     * {@link InvalidTokenException}, 403 for {@link InsufficientScopeException}.
+     *
+     * <pre>{@code
+     * app.exception(InvalidTokenException.class, (e, ctx) -> ctx.status(401)
+     *         .header("WWW-Authenticate", verifier.challenge(e)));
+     * }</pre>
+     *
+     * @param failure what {@link #verify} or {@link TokenClaims#requireScope} threw, or null
+     *     for a request without credentials
+     * @return the header value (the description never holds a token); without a resource
+     *     (see {@link #resourceMetadata()}) it has no {@code resource_metadata}
+     */
+    public String challenge(AgentAuthException failure) {
+        return metadata.challenge(failure);
+    }
+
+    /**
      * Stops polling the revocation list. Afterwards {@link #verify} throws
      * {@link IllegalStateException}. Idempotent.
      */
@@ -192,7 +247,7 @@ public final class TokenVerifier implements AutoCloseable {
     public TokenClaims verifyAuthorizationHeader(String header) {
         String token = credentials(header, "Bearer");
         if (token == null) {
-            throw new InvalidTokenException(Reason.MALFORMED, "no Bearer token in the Authorization header");
+            throw new InvalidTokenException(Reason.NO_TOKEN, "no Bearer token in the Authorization header");
         }
         return bearer(accept(token));
     }
@@ -230,11 +285,11 @@ public final class TokenVerifier implements AutoCloseable {
         }
         String token = credentials(authorization, "DPoP");
         if (token == null) {
-            throw new InvalidTokenException(Reason.MALFORMED, "no Bearer or DPoP token in the Authorization header");
+            throw new InvalidTokenException(Reason.NO_TOKEN, "no Bearer or DPoP token in the Authorization header");
         }
         TokenClaims claims = accept(token).claims();
         if (claims.dpopKeyThumbprint() == null) {
-            throw new InvalidTokenException(Reason.WRONG_SCHEME, "the token is not DPoP-bound but was presented as DPoP");
+            throw new InvalidTokenException(Reason.BEARER_AS_DPOP, "the token is not DPoP-bound but was presented as DPoP");
         }
         dpopProofs.verify(dpop, method, expectedHtu(requestUri), token, claims.dpopKeyThumbprint());
         return claims;
@@ -242,7 +297,7 @@ public final class TokenVerifier implements AutoCloseable {
 
     private static TokenClaims bearer(Entry entry) {
         if (entry.claims().dpopKeyThumbprint() != null) {
-            throw new InvalidTokenException(Reason.WRONG_SCHEME, "the token is DPoP-bound but was presented as Bearer");
+            throw new InvalidTokenException(Reason.DPOP_BOUND_AS_BEARER, "the token is DPoP-bound but was presented as Bearer");
         }
         return entry.claims();
     }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Configures a {@link TokenVerifier}. Not thread-safe; {@link #build()} copies everything.
@@ -26,6 +27,8 @@ public final class TokenVerifierBuilder {
     URI publicBaseUrl;
     DpopReplayCache dpopReplayCache;
     Duration dpopProofLifetime = Duration.ofSeconds(60);
+    URI resource;
+    List<String> scopesSupported = List.of();
 
     TokenVerifierBuilder(URI discoveryBase, URI jwksUri, String issuer) {
         this.discoveryBase = discoveryBase;
@@ -218,6 +221,31 @@ public final class TokenVerifierBuilder {
     }
 
     /**
+     * This service's resource identifier for its RFC 9728 metadata (its public URL, which
+     * clients compare with the URL they called); by default the {@link #audience}, if that is
+     * a URL.
+     *
+     * @param url an absolute http(s) URL without query or fragment
+     * @return this builder
+     * @throws IllegalArgumentException not such a URL
+     */
+    public TokenVerifierBuilder resource(String url) {
+        this.resource = Urls.absolute(url, "resource");
+        return this;
+    }
+
+    /**
+     * The scopes to list as {@code scopes_supported} in the RFC 9728 metadata; none by default.
+     *
+     * @param scopes scope tokens
+     * @return this builder
+     */
+    public TokenVerifierBuilder scopesSupported(String... scopes) {
+        this.scopesSupported = List.of(scopes);
+        return this;
+    }
+
+    /**
      * Validates and builds. Nothing is fetched yet.
      *
      * @return the verifier
@@ -246,6 +274,18 @@ public final class TokenVerifierBuilder {
         RevocationList revocations = discoveryBase == null && revocationList == null ? null
                 : new RevocationList(documents, revocationList, revocationPollInterval, maxStale, stalePolicy, clock);
         return new TokenVerifier(this, new JwksKeys(documents, jwksUri, unknownKeyRefetchInterval, clock), revocations);
+    }
+
+    /** The resource for the metadata: as set, else the audience if it is a URL, else none. */
+    URI resourceOrAudience() {
+        if (resource != null) {
+            return resource;
+        }
+        try {
+            return Urls.absolute(audience, "audience");
+        } catch (IllegalArgumentException notAUrl) {
+            return null;
+        }
     }
 
     private static void require(boolean ok, String message) {

@@ -82,16 +82,26 @@ class JavaExamplesTest {
     void the_agent_example_calls_the_service_example_with_a_token_from_a_real_server() throws Exception {
         Path agent = compile("AgentExample.java", clientJar().toString());
         Path service = compile("ServiceExample.java", clientJar() + ":" + javalinJars());
-        try (TestServer server = TestServer.start()) {
+        int port = freePort();
+        String serviceUrl = "http://127.0.0.1:" + port;
+        try (TestServer server = TestServer.start("--resource", serviceUrl)) {
             server.createUser("example-agent", SECRET, "read");
             Process serviceProcess = launch(service + ":" + clientJar() + ":" + javalinJars(), "ServiceExample",
-                    Map.of("AGENT_AUTH_ISSUER", server.url(), "PORT", "0"));
-            String serviceUrl = awaitListening(serviceProcess) + "/hello";
+                    Map.of("AGENT_AUTH_ISSUER", server.url(), "SERVICE_URL", serviceUrl, "PORT", String.valueOf(port)));
+            assertEquals(serviceUrl, awaitListening(serviceProcess));
 
-            HttpResponse<String> anonymous = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(serviceUrl)).build(), HttpResponse.BodyHandlers.ofString());
+            // RFC 9728: from a 401 alone, a client finds the metadata and in it the auth server
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(serviceUrl + "/hello")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(401, anonymous.statusCode());
-            assertEquals("Bearer error=\"invalid_token\"", anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
+            String metadataUrl = serviceUrl + "/.well-known/oauth-protected-resource";
+            assertEquals("Bearer resource_metadata=\"" + metadataUrl + "\"",
+                    anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
+            String metadata = http.send(HttpRequest.newBuilder(URI.create(metadataUrl)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metadata.contains("\"authorization_servers\":[\"" + server.url() + "\"]"), metadata);
+            assertTrue(metadata.contains("\"resource\":\"" + serviceUrl + "\""), metadata);
 
             Process agentProcess = launch(agent + ":" + clientJar(), "AgentExample", Map.of(
                     "AGENT_AUTH_SERVER", server.url(), "AGENT_AUTH_USERNAME", "example-agent",
@@ -100,6 +110,12 @@ class JavaExamplesTest {
             assertTrue(agentProcess.waitFor(60, TimeUnit.SECONDS), "the agent example did not finish in 60 s");
             assertEquals("200 hello example-agent", output.get().strip());
             assertEquals(0, agentProcess.exitValue());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.client.InvalidTokenException.Reason;
-import agentauth.support.MutableClock;
 import java.net.URI;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,30 +23,28 @@ class TokenVerifierDpopTest {
     private static final URI REQUEST = URI.create("https://api.example/orders?page=2");
     private static final String HTU = "https://api.example/orders";
 
-    private final TestKey issuerKey = TestKey.generate("key-1");
     private final TestKey agent = TestKey.generate("agent");
-    private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
-    private JwksServer jwks;
+    private TestIssuer issuer;
     private TokenVerifier verifier;
 
     @BeforeEach
     void start() throws Exception {
-        jwks = JwksServer.start(issuerKey);
-        verifier = TokenVerifier.forIssuer(jwks.url()).audience(AUDIENCE).clock(clock).build();
+        issuer = new TestIssuer();
+        verifier = issuer.verifier(AUDIENCE).build();
     }
 
     @AfterEach
     void stop() {
         verifier.close();
-        jwks.close();
+        issuer.close();
     }
 
     private long now() {
-        return clock.instant().getEpochSecond();
+        return issuer.now();
     }
 
     private String token() {
-        return boundToken(issuerKey, TestKey.claims(jwks.url(), AUDIENCE, now()), agent);
+        return boundToken(issuer.key, issuer.claims(AUDIENCE), agent);
     }
 
     private String proof(String token) {
@@ -155,8 +151,8 @@ class TokenVerifierDpopTest {
     @Test
     void replicas_sharing_a_replay_cache_refuse_a_proof_replayed_to_the_other() {
         DpopReplayCache shared = DpopReplayCache.inMemory(1000);
-        try (TokenVerifier a = TokenVerifier.forIssuer(jwks.url()).audience(AUDIENCE).clock(clock).dpopReplayCache(shared).build();
-             TokenVerifier b = TokenVerifier.forIssuer(jwks.url()).audience(AUDIENCE).clock(clock).dpopReplayCache(shared).build()) {
+        try (TokenVerifier a = issuer.verifier(AUDIENCE).dpopReplayCache(shared).build();
+             TokenVerifier b = issuer.verifier(AUDIENCE).dpopReplayCache(shared).build()) {
             String token = token();
             String proof = proof(token);
             a.verify("GET", REQUEST, "DPoP " + token, proof);
@@ -169,25 +165,25 @@ class TokenVerifierDpopTest {
         String token = token();
         InvalidTokenException e = assertThrows(InvalidTokenException.class,
                 () -> verifier.verify("GET", REQUEST, "Bearer " + token, proof(token)));
-        assertEquals(Reason.WRONG_SCHEME, e.reason());
+        assertEquals(Reason.DPOP_BOUND_AS_BEARER, e.reason());
         assertEquals("invalid_token", e.error());
-        assertEquals(Reason.WRONG_SCHEME, assertThrows(InvalidTokenException.class,
+        assertEquals(Reason.DPOP_BOUND_AS_BEARER, assertThrows(InvalidTokenException.class,
                 () -> verifier.verifyAuthorizationHeader("Bearer " + token)).reason());
     }
 
     @Test
     void an_unbound_token_presented_as_dpop_is_refused_and_as_bearer_accepted() {
-        String bearer = issuerKey.sign(issuerKey.header(), TestKey.claims(jwks.url(), AUDIENCE, now()));
-        assertEquals(Reason.WRONG_SCHEME, assertThrows(InvalidTokenException.class,
+        String bearer = issuer.token(issuer.claims(AUDIENCE));
+        assertEquals(Reason.BEARER_AS_DPOP, assertThrows(InvalidTokenException.class,
                 () -> verifier.verify("GET", REQUEST, "DPoP " + bearer, proof(bearer))).reason());
         assertEquals("agent-1", verifier.verify("GET", REQUEST, "Bearer " + bearer, null).subject());
     }
 
     @Test
     void a_token_bound_by_another_method_than_jkt_is_refused() {
-        Map<String, Object> c = TestKey.claims(jwks.url(), AUDIENCE, now());
+        Map<String, Object> c = issuer.claims(AUDIENCE);
         c.put("cnf", Map.of("x5t#S256", "abc"));
-        String token = issuerKey.sign(issuerKey.header(), c);
+        String token = issuer.token(c);
         assertEquals(Reason.MALFORMED, assertThrows(InvalidTokenException.class,
                 () -> verifier.verifyAuthorizationHeader("Bearer " + token)).reason());
     }
@@ -203,7 +199,7 @@ class TokenVerifierDpopTest {
 
     @Test
     void behind_a_path_rewriting_proxy_the_public_base_url_names_the_request() {
-        try (TokenVerifier proxied = TokenVerifier.forIssuer(jwks.url()).audience(AUDIENCE).clock(clock)
+        try (TokenVerifier proxied = issuer.verifier(AUDIENCE)
                 .publicBaseUrl("https://public.example/billing/").build()) {
             String token = token();
             String proof = agent.sign(DpopTestProofs.header(agent),

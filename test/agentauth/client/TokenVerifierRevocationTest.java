@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.client.InvalidTokenException.Reason;
-import agentauth.support.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,8 +25,6 @@ import org.junit.jupiter.api.Test;
 class TokenVerifierRevocationTest {
     private static final String AUDIENCE = "https://api.example";
 
-    private final TestKey key = TestKey.generate("key-1");
-    private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
     private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
     private final Handler capture = new Handler() {
         @Override
@@ -44,13 +40,15 @@ class TokenVerifierRevocationTest {
         public void close() {
         }
     };
-    private JwksServer issuer;
+    private TestIssuer issuer;
+    private JwksServer lists; // the issuer's server, which also serves the revocation list
     private final List<TokenVerifier> verifiers = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        issuer = JwksServer.start(key);
-        issuer.revocations = list(1, Map.of(), List.of(), List.of());
+        issuer = new TestIssuer();
+        lists = issuer.jwks;
+        lists.revocations = list(1, Map.of(), List.of(), List.of());
         Logger.getLogger(TokenVerifier.class.getName()).addHandler(capture);
     }
 
@@ -62,8 +60,7 @@ class TokenVerifierRevocationTest {
     }
 
     private TokenVerifier verifier(TokenVerifier.StalePolicy policy) {
-        TokenVerifier v = TokenVerifier.forIssuer(issuer.url()).audience(AUDIENCE).clock(clock)
-                .revocationPollInterval(Duration.ofMillis(20)).maxStale(Duration.ofSeconds(120)).stalePolicy(policy)
+        TokenVerifier v = issuer.verifier(AUDIENCE).revocationPollInterval(Duration.ofMillis(20)).maxStale(Duration.ofSeconds(120)).stalePolicy(policy)
                 .build();
         verifiers.add(v);
         return v;
@@ -79,14 +76,14 @@ class TokenVerifierRevocationTest {
     }
 
     private String token(String uid, long gen, String sid, Object act) {
-        Map<String, Object> c = TestKey.claims(issuer.url(), AUDIENCE, clock.instant().getEpochSecond());
+        Map<String, Object> c = issuer.claims(AUDIENCE);
         c.put("uid", uid);
         c.put("gen", gen);
         c.put("sid", sid);
         if (act != null) {
             c.put("act", act);
         }
-        return key.sign(key.header(), c);
+        return issuer.token(c);
     }
 
     private static void await(BooleanSupplier condition, String what) {
@@ -114,7 +111,7 @@ class TokenVerifierRevocationTest {
 
     @Test
     void the_list_is_fetched_before_the_first_check_and_kills_lower_generations_only() {
-        issuer.revocations = list(7, Map.of("uid-1", 4L), List.of(), List.of());
+        lists.revocations = list(7, Map.of("uid-1", 4L), List.of(), List.of());
         TokenVerifier v = verifier(TokenVerifier.StalePolicy.FAIL_CLOSED);
         assertTrue(revoked(v, token("uid-1", 3, "s1", null)), "gen 3 < 4 is dead at the first check");
         TokenClaims alive = v.verify(token("uid-1", 4, "s1", null));
@@ -130,7 +127,7 @@ class TokenVerifierRevocationTest {
         String other = token("uid-2", 3, "s2", null);
         v.verify(token);
         v.verify(other);
-        issuer.revocations = list(2, Map.of("uid-1", 4L), List.of(), List.of());
+        lists.revocations = list(2, Map.of("uid-1", 4L), List.of(), List.of());
         await(() -> revoked(v, token), "the kill reaches the verifier");
         assertEquals("agent-1", v.verify(other).subject(), "other agents keep working");
     }
@@ -140,16 +137,16 @@ class TokenVerifierRevocationTest {
         TokenVerifier v = verifier(TokenVerifier.StalePolicy.FAIL_CLOSED);
         String inSession = token("uid-1", 0, "family-9", null);
         v.verify(inSession);
-        issuer.revocations = list(2, Map.of(), List.of("family-9"), List.of());
+        lists.revocations = list(2, Map.of(), List.of("family-9"), List.of());
         await(() -> revoked(v, inSession), "the session's token is refused");
-        issuer.revocations = list(3, Map.of(), List.of(), List.of("key-1"));
+        lists.revocations = list(3, Map.of(), List.of(), List.of("key-1"));
         String fresh = token("uid-3", 0, "family-10", null);
         await(() -> revoked(v, fresh), "a token of the revoked key is refused");
     }
 
     @Test
     void each_actor_of_the_act_chain_is_checked_by_its_uid_and_gen() {
-        issuer.revocations = list(2, Map.of("actor-1", 5L), List.of(), List.of());
+        lists.revocations = list(2, Map.of("actor-1", 5L), List.of(), List.of());
         TokenVerifier v = verifier(TokenVerifier.StalePolicy.FAIL_CLOSED);
         Map<String, Object> liveActor = Map.of("sub", "orchestrator", "uid", "actor-1", "gen", 5);
         assertEquals("agent-1", v.verify(token("uid-1", 0, "s", liveActor)).subject());
@@ -164,11 +161,11 @@ class TokenVerifierRevocationTest {
         TokenVerifier v = verifier(TokenVerifier.StalePolicy.FAIL_CLOSED);
         String token = token("uid-1", 3, "s1", null);
         v.verify(token);
-        issuer.revocations = list(9, Map.of("uid-1", 4L), List.of(), List.of());
+        lists.revocations = list(9, Map.of("uid-1", 4L), List.of(), List.of());
         await(() -> revoked(v, token), "the kill reaches the verifier");
-        int fetches = issuer.revocationFetches.get();
-        issuer.revocations = list(8, Map.of(), List.of(), List.of());
-        await(() -> issuer.revocationFetches.get() >= fetches + 3, "three polls of the older list");
+        int fetches = lists.revocationFetches.get();
+        lists.revocations = list(8, Map.of(), List.of(), List.of());
+        await(() -> lists.revocationFetches.get() >= fetches + 3, "three polls of the older list");
         assertTrue(revoked(v, token));
     }
 
@@ -176,8 +173,8 @@ class TokenVerifierRevocationTest {
     void an_unchanged_list_is_polled_with_if_none_match_and_answered_304() {
         TokenVerifier v = verifier(TokenVerifier.StalePolicy.FAIL_CLOSED);
         v.verify(token("uid-1", 0, "s", null));
-        await(() -> issuer.revocationNotModified.get() >= 3, "three 304 answers");
-        assertEquals(1, issuer.revocationBodiesServed.size(), "the body was sent once");
+        await(() -> lists.revocationNotModified.get() >= 3, "three 304 answers");
+        assertEquals(1, lists.revocationBodiesServed.size(), "the body was sent once");
     }
 
     @Test
@@ -191,7 +188,7 @@ class TokenVerifierRevocationTest {
             assertEquals("temporarily_unavailable", e.error());
         }
         assertEquals(1, warnings(), "said once");
-        issuer.revocationsStatus = 200;
+        lists.revocationsStatus = 200;
         await(() -> {
             try {
                 return v.verify(token) != null;
@@ -217,7 +214,7 @@ class TokenVerifierRevocationTest {
 
     @Test
     void a_list_unreachable_from_the_start_refuses_under_fail_closed() {
-        issuer.revocationsStatus = 503;
+        lists.revocationsStatus = 503;
         TokenVerifier v = verifier(TokenVerifier.StalePolicy.FAIL_CLOSED);
         assertThrows(ServerUnavailableException.class, () -> v.verify(token("uid-1", 0, "s", null)));
     }
@@ -226,7 +223,7 @@ class TokenVerifierRevocationTest {
     void close_stops_the_polling_thread() {
         TokenVerifier v = verifier(TokenVerifier.StalePolicy.FAIL_CLOSED);
         v.verify(token("uid-1", 0, "s", null));
-        String name = "agent-auth-revocations " + issuer.url() + "/revocations";
+        String name = "agent-auth-revocations " + lists.url() + "/revocations";
         assertTrue(pollerAlive(name));
         v.close();
         await(() -> !pollerAlive(name), "the poller thread ends");
@@ -235,23 +232,23 @@ class TokenVerifierRevocationTest {
 
     @Test
     void without_a_published_list_nothing_polls() {
-        issuer.revocations = null;
+        lists.revocations = null;
         TokenVerifier v = verifier(TokenVerifier.StalePolicy.FAIL_CLOSED);
         assertEquals("agent-1", v.verify(token("uid-1", 0, "s", null)).subject());
-        assertEquals(0, issuer.revocationFetches.get());
-        assertTrue(!pollerAlive("agent-auth-revocations " + issuer.url() + "/revocations"));
+        assertEquals(0, lists.revocationFetches.get());
+        assertTrue(!pollerAlive("agent-auth-revocations " + lists.url() + "/revocations"));
     }
 
     /** The list fails from now on, and the verifier's clock passes maxStale since its last success. */
     private void goStale() {
-        issuer.revocationsStatus = 503;
-        int failures = issuer.revocationFailures.get();
-        await(() -> issuer.revocationFailures.get() > failures, "a poll failed");
-        clock.advance(Duration.ofSeconds(121));
+        lists.revocationsStatus = 503;
+        int failures = lists.revocationFailures.get();
+        await(() -> lists.revocationFailures.get() > failures, "a poll failed");
+        issuer.clock.advance(Duration.ofSeconds(121));
     }
 
     private long warnings() {
-        return logged.stream().filter(r -> r.getLevel() == Level.WARNING && r.getMessage().contains(issuer.url())).count();
+        return logged.stream().filter(r -> r.getLevel() == Level.WARNING && r.getMessage().contains(lists.url())).count();
     }
 
     private static boolean pollerAlive(String name) {
