@@ -24,6 +24,12 @@ import java.time.Clock;
  * signature; {@code iss} equals the expected issuer; {@code aud} contains the expected
  * audience; {@code exp} not passed, {@code iat} and {@code nbf} (if present) not in the
  * future, each with the clock skew; {@code sub}, {@code client_id} and {@code jti} present.
+ * A DPoP-bound token ({@code cnf.jkt}) is accepted only with its proof, through
+ * {@link #verify(String, URI, String, String)}; {@link #verifyAuthorizationHeader} takes
+ * Bearer tokens only.
+ *
+ * <p><b>Discovery:</b> {@link #resourceMetadata()} and {@link #challenge} let a service publish
+ * its RFC 9728 metadata and point 401s at it.
  *
  * <p><b>Revocation:</b> when the issuer publishes a revocation list (its metadata names
  * {@code agent_auth_revocations_uri}; or {@link TokenVerifierBuilder#revocationList}), the

@@ -28,8 +28,10 @@
  *
  * <h2>Public API</h2>
  * {@link agentauth.client.AgentAuthClient} and {@link agentauth.client.AgentAuthClientBuilder},
- * {@link agentauth.client.TokenVerifier} and {@link agentauth.client.TokenVerifierBuilder},
- * {@link agentauth.client.TokenClaims}, and the exceptions under
+ * {@link agentauth.client.TokenVerifier} (with its {@code StalePolicy}) and
+ * {@link agentauth.client.TokenVerifierBuilder}, {@link agentauth.client.TokenClaims},
+ * {@link agentauth.client.DpopReplayCache} (for a replay store shared by a service's replicas),
+ * and the exceptions under
  * {@link agentauth.client.AgentAuthException}: {@link agentauth.client.BadCredentialsException},
  * {@link agentauth.client.ServerUnavailableException},
  * {@link agentauth.client.AuthProtocolException}, {@link agentauth.client.InvalidTokenException}
@@ -40,6 +42,7 @@
  * A built {@code AgentAuthClient} or {@code TokenVerifier} may be shared by any number of
  * threads (one instance per server, or per issuer and audience, is the intended use); their
  * builders are not thread-safe. {@code TokenClaims} and the exceptions are immutable. No class
- * keeps static mutable state.
+ * keeps static mutable state. A {@code TokenVerifier} of an issuer that publishes a revocation
+ * list polls it on one daemon thread, which {@code close()} ends.
  */
 package agentauth.client;
