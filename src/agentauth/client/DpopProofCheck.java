@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The checks of a DPoP proof that comes with a bound access token (RFC 9449 §4.3, §7.1), cheap
@@ -23,9 +24,13 @@ final class DpopProofCheck {
     /** RFC 7518 §6.2.2 and §6.3.2, and a symmetric key's k: none may appear in a public key. */
     private static final Set<String> PRIVATE_MEMBERS = Set.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
 
+    private static final int MOST_KEYS = 10_000;
+
     private final Duration lifetime;
     private final DpopReplayCache replays;
     private final Clock clock;
+    /** Agents' keys by their JWK x and y: the point check done once, and the engine's precomputation kept. */
+    private final Map<String, Es256Key> keys = new ConcurrentHashMap<>();
 
     /** @param lifetime how old (by its {@code iat}) a proof may be; it may be {@link #AHEAD} in the future */
     DpopProofCheck(Duration lifetime, DpopReplayCache replays, Clock clock) {
@@ -77,7 +82,7 @@ final class DpopProofCheck {
     }
 
     /** RFC 9449 §4.3 checks 4-7: typ, an asymmetric algorithm we allow (ES256), a public key. */
-    private static Es256Key key(Map<String, Object> header) {
+    private Es256Key key(Map<String, Object> header) {
         if (!"dpop+jwt".equalsIgnoreCase(JsonReader.string(header, "typ"))) {
             throw fail("the DPoP proof's typ is not dpop+jwt");
         }
@@ -91,11 +96,22 @@ final class DpopProofCheck {
         if (jwk == null || PRIVATE_MEMBERS.stream().anyMatch(jwk::containsKey)) {
             throw fail("the DPoP proof's jwk is missing or holds a private key");
         }
+        String id = JsonReader.string(jwk, "kty") + ' ' + JsonReader.string(jwk, "crv") + ' '
+                + JsonReader.string(jwk, "x") + ' ' + JsonReader.string(jwk, "y");
+        Es256Key key = keys.get(id);
+        if (key != null) {
+            return key;
+        }
         try {
-            return Es256Key.fromJwk(jwk);
+            key = Es256Key.fromJwk(jwk);
         } catch (IllegalArgumentException e) {
             throw fail("the DPoP proof's jwk is not a public P-256 key");
         }
+        if (keys.size() >= MOST_KEYS) {
+            keys.clear(); // a cache only: a key not found is checked again
+        }
+        keys.put(id, key);
+        return key;
     }
 
     /** RFC 9449 §4.2: htu has no query or fragment; compared after RFC 3986 normalization. */

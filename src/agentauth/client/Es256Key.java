@@ -25,6 +25,7 @@ final class Es256Key {
     private final byte[] x;
     private final byte[] y;
     private final Object engineKey;
+    private volatile String thumbprint; // computed on first use
 
     private Es256Key(byte[] x, byte[] y, Object engineKey) {
         this.x = x;
@@ -88,6 +89,15 @@ final class Es256Key {
 
     /** RFC 7638 §3: SHA-256 of the required members in lexicographic order, no spaces; base64url. */
     String thumbprint() {
+        String t = thumbprint;
+        if (t == null) {
+            t = computeThumbprint();
+            thumbprint = t;
+        }
+        return t;
+    }
+
+    private String computeThumbprint() {
         String members = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + jwkX() + "\",\"y\":\"" + jwkY() + "\"}";
         return B64.encodeToString(VerifiedTokenCache.sha256().digest(members.getBytes(StandardCharsets.US_ASCII)));
     }

@@ -37,7 +37,7 @@ final class DpopAuthServer implements AutoCloseable {
 
     DpopAuthServer() throws IOException {
         jwks = JwksServer.start(issuerKey);
-        verifier = TokenVerifier.forIssuer(jwks.url()).audience(AUDIENCE).build();
+        verifier = TokenVerifier.forIssuer(jwks.url()).audience(AUDIENCE).timeout(java.time.Duration.ofSeconds(30)).build();
         jwks.handle("/login", ex -> tokens(ex, true));
         jwks.handle("/refresh", ex -> tokens(ex, false));
         jwks.handle("/logout", ex -> reply(ex, 204, ""));

@@ -60,7 +60,7 @@ class TokenVerifierRevocationTest {
     }
 
     private TokenVerifier verifier(TokenVerifier.StalePolicy policy) {
-        TokenVerifier v = issuer.verifier(AUDIENCE).revocationPollInterval(Duration.ofMillis(20)).maxStale(Duration.ofSeconds(120)).stalePolicy(policy)
+        TokenVerifier v = issuer.verifier(AUDIENCE).revocationPollInterval(Duration.ofMillis(50)).maxStale(Duration.ofSeconds(120)).stalePolicy(policy)
                 .build();
         verifiers.add(v);
         return v;
