@@ -141,6 +141,23 @@ compile_tests() {
   fi
 }
 
+# run_suite LABEL COMMAND...: runs a suite that ends with "LABEL: N passed, M failed" and adds its
+# counts to passed/failed; a suite that reports nothing counts as one failure.
+run_suite() {
+  local label=$1 out=$BUILD/$1-report.txt line; shift
+  # (through a file, not tee /dev/stderr: that would truncate a log file stderr points at)
+  "$@" >"$out" 2>&1 || true
+  cat "$out"
+  line=$(grep -E "^$label: [0-9]+ passed, [0-9]+ failed\$" "$out" | tail -1 || true)
+  if [ -n "$line" ]; then
+    passed=$((passed + $(sed -E "s/$label: ([0-9]+) passed.*/\\1/" <<<"$line")))
+    failed=$((failed + $(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$line")))
+  else
+    failed=$((failed + 1))
+    echo "$label tests did not report a result" >&2
+  fi
+}
+
 run_tests() {
   compile_tests
   local report=$BUILD/test-report.txt passed=0 failed=0 rc=0
@@ -157,21 +174,9 @@ run_tests() {
     2>&1 | tee $report || rc=$?
   passed=$(grep -oE '\[ *[0-9]+ tests successful *\]' $report | grep -oE '[0-9]+' || echo 0)
   failed=$(grep -oE '\[ *[0-9]+ tests failed *\]' $report | grep -oE '[0-9]+' || echo 0)
-  # Browser tests of the admin page (see test/browser/README.md).
-  if [ -x test/browser/run.sh ]; then
-    local b
-    # (through a file, not tee /dev/stderr: that would truncate a log file stderr points at)
-    test/browser/run.sh >$BUILD/browser-report.txt 2>&1 || true
-    cat $BUILD/browser-report.txt
-    b=$(grep -E '^browser: [0-9]+ passed, [0-9]+ failed$' $BUILD/browser-report.txt | tail -1 || true)
-    if [ -n "$b" ]; then
-      passed=$((passed + $(sed -E 's/browser: ([0-9]+) passed.*/\1/' <<<"$b")))
-      failed=$((failed + $(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$b")))
-    else
-      failed=$((failed + 1))
-      echo "browser tests did not report a result" >&2
-    fi
-  fi
+  # Suites outside JUnit, each ending with "<label>: N passed, M failed".
+  run_suite python clients/python/run_tests.sh "$JAR"   # the Python client (clients/python/README.md)
+  run_suite browser test/browser/run.sh                 # the admin page (test/browser/README.md)
   echo "tests: $passed passed, $failed failed"
   [ "$rc" = 0 ] && [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
 }

@@ -34,12 +34,19 @@ function showSignIn(message) {
   resetKeys();
   $('app-view').hidden = true;
   $('whoami').hidden = true;
+  $('whoami-name').textContent = '';
   $('signin-view').hidden = false;
+  showNotice(message);
+  $('signin-password').value = '';
+  $('signin-username').focus();
+}
+
+/** The notice above the sign-in form; hidden and empty without a message, so that no old
+ * message lingers in the page to be read again later. */
+function showNotice(message) {
   const notice = $('signin-notice');
   notice.textContent = message || '';
   notice.hidden = !message;
-  $('signin-password').value = '';
-  $('signin-username').focus();
 }
 
 function showApp() {
@@ -74,7 +81,7 @@ async function submitSignIn(event) {
         return;
       }
       $('signin-password').value = '';
-      $('signin-notice').hidden = true;
+      showNotice('');
       showApp();
     } catch (err) {
       say(error, describe(err, 'sign in', {

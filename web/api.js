@@ -18,7 +18,8 @@ export class ApiError extends Error {
   }
 }
 
-let session = null; // { username, scopes, access, accessExpiresAt, refresh, refreshExpiresAt }
+let session = null; // { signIn, username, scopes, access, accessExpiresAt, refresh, refreshExpiresAt }
+let signIns = 0; // numbers each sign-in: an answer that comes late must not touch a later one
 let refreshing = null;
 let timer = null;
 let onEnd = () => {};
@@ -63,12 +64,12 @@ function subject(jwt, fallback) {
   }
 }
 
-function adopt(typedName, t) {
+function adopt(typedName, t, signIn) {
   const now = Date.now();
   const username = subject(t.access_token, typedName);
   const scopes = (t.scope || '').split(' ').filter(Boolean);
   session = {
-    username, scopes,
+    signIn, username, scopes,
     access: t.access_token,
     accessExpiresAt: now + t.expires_in * 1000,
     refresh: t.refresh_token,
@@ -85,7 +86,7 @@ function adopt(typedName, t) {
 /** Signs in; resolves to the granted scopes, rejects with ApiError. */
 export async function signIn(username, password) {
   const tokens = await parse(await send('POST', 'login', { username, password }));
-  adopt(username, tokens);
+  adopt(username, tokens, ++signIns);
   return { username: session.username, scopes: session.scopes };
 }
 
@@ -104,38 +105,50 @@ function forget() {
   refreshing = null;
 }
 
-function end(message) {
-  if (!session) return;
+/** Ends sign-in number `signIn` with a message; a later sign-in is left alone. */
+function end(signIn, message) {
+  if (!live(signIn)) return;
   forget();
   onEnd(message);
+}
+
+const live = (signIn) => session !== null && session.signIn === signIn;
+
+/** The access token of sign-in number `signIn`, or an error when it has ended meanwhile. */
+function accessOf(signIn) {
+  if (!live(signIn)) throw new ApiError(401, 'invalid_token', 'Signed out meanwhile.');
+  return session.access;
 }
 
 /** One refresh at a time: a refresh token works once, so concurrent callers share the result. */
 function refresh() {
   if (!refreshing) {
     const s = session;
-    refreshing = (async () => {
+    const mine = (async () => {
       if (!s) throw new ApiError(401, 'invalid_grant', 'Not signed in.');
       if (Date.now() >= s.refreshExpiresAt) {
-        end('Your admin session reached its maximum length. Sign in again.');
+        end(s.signIn, 'Your admin session reached its maximum length. Sign in again.');
         throw new ApiError(401, 'invalid_grant', 'Session expired.');
       }
       let tokens;
       try {
         tokens = await parse(await send('POST', 'refresh', { refresh_token: s.refresh }));
       } catch (e) {
-        if (e.status === 401 || e.status === 400) end('Your session has ended (it was revoked or expired). Sign in again.');
+        if (e.status === 401 || e.status === 400) end(s.signIn, 'Your session has ended (it was revoked or expired). Sign in again.');
         throw e;
       }
       if (session !== s) throw new ApiError(401, 'invalid_grant', 'Signed out meanwhile.');
-      adopt(s.username, tokens);
+      adopt(s.username, tokens, s.signIn);
       if (!session.scopes.includes('admin')) {
         const name = s.username;
         await signOut();
         onEnd(`${name} no longer holds the admin scope, so this page cannot be used with it.`);
         throw new ApiError(403, 'insufficient_scope', 'The admin scope was removed.');
       }
-    })().finally(() => { refreshing = null; });
+    })().finally(() => {
+      if (refreshing === mine) refreshing = null; // not a later sign-in's refresh
+    });
+    refreshing = mine;
   }
   return refreshing;
 }
@@ -146,21 +159,24 @@ function refresh() {
  */
 export async function admin(method, path, body) {
   if (!session) throw new ApiError(401, 'invalid_token', 'Not signed in.');
-  if (Date.now() > session.accessExpiresAt - session.earlyMs) {
-    try { await refresh(); } catch (e) { if (!session) throw e; }
+  const signIn = session.signIn;
+  // A refresh under way is about to replace the access token: wait for it rather than send the old one.
+  if (refreshing || Date.now() > session.accessExpiresAt - session.earlyMs) {
+    try { await refresh(); } catch (e) { if (!live(signIn)) throw e; }
   }
   const url = `admin/api/${path}`;
-  let response = await send(method, url, body, session.access);
+  let response = await send(method, url, body, accessOf(signIn));
   if (response.status === 401) {
+    accessOf(signIn); // signed out meanwhile: refresh nothing
     await refresh();
-    response = await send(method, url, body, session.access);
+    response = await send(method, url, body, accessOf(signIn));
     if (response.status === 401) {
-      end('The server no longer accepts this session. Sign in again.');
+      end(signIn, 'The server no longer accepts this session. Sign in again.');
     }
   }
   if (response.status === 403) {
     const err = await parse(response).catch((e) => e);
-    end(`${currentUser() || 'This user'} is no longer allowed to use the admin API (scope admin missing). Sign in as an admin.`);
+    end(signIn, `${currentUser() || 'This user'} is no longer allowed to use the admin API (scope admin missing). Sign in as an admin.`);
     throw err;
   }
   return parse(response);

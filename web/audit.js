@@ -4,6 +4,7 @@
 import { admin } from './api.js';
 import { $, el, say, time, cell, busy } from './dom.js';
 import { describe } from './messages.js';
+import { latestOnly } from './view-load.js';
 
 const TYPES = ['login', 'login_failed', 'throttled', 'refresh_reuse', 'logout', 'revoke',
   'user_created', 'user_updated', 'user_deleted', 'key_rotated', 'key_revoked',
@@ -14,6 +15,7 @@ const TYPES = ['login', 'login_failed', 'throttled', 'refresh_reuse', 'logout', 
 let cursors = [undefined];
 let page = 0;
 let next = null;
+let load = null; // made in wireAudit, once the page exists
 
 function filters() {
   const params = new URLSearchParams();
@@ -25,19 +27,16 @@ function filters() {
   return params;
 }
 
-async function show(index) {
+function show(index) {
   const params = filters();
   if (cursors[index] !== undefined && cursors[index] !== null) params.set('before', String(cursors[index]));
   say($('audit-error'), '');
-  try {
-    const data = await admin('GET', `audit?${params}`);
+  return load(() => admin('GET', `audit?${params}`), (data) => {
     page = index;
     next = data && data.next !== undefined ? data.next : null;
     cursors = cursors.slice(0, index + 1);
     render((data && data.events) || []);
-  } catch (err) {
-    say($('audit-error'), describe(err, 'load the audit log'));
-  }
+  }, (err) => say($('audit-error'), describe(err, 'load the audit log')));
 }
 
 function detail(value) {
@@ -71,6 +70,7 @@ export function loadAudit() {
 }
 
 export function wireAudit() {
+  load = latestOnly($('audit-view'));
   const select = $('audit-type');
   for (const type of TYPES) select.append(el('option', { value: type }, type));
   $('audit-form').addEventListener('submit', (e) => {
@@ -87,6 +87,7 @@ export function wireAudit() {
 }
 
 export function resetAudit() {
+  load.drop();
   cursors = [undefined];
   page = 0;
   next = null;

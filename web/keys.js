@@ -4,15 +4,14 @@ import { admin, seg } from './api.js';
 import { $, el, say, time, cell, busy } from './dom.js';
 import { describe } from './messages.js';
 import { confirmAction } from './confirm.js';
+import { latestOnly } from './view-load.js';
 
-export async function loadKeys() {
+let load = null; // made in wireKeys, once the page exists
+
+export function loadKeys() {
   say($('keys-error'), '');
-  try {
-    const data = await admin('GET', 'keys');
-    render((data && data.keys) || []);
-  } catch (err) {
-    say($('keys-error'), describe(err, 'load the signing keys'));
-  }
+  return load(() => admin('GET', 'keys'), (data) => render((data && data.keys) || []),
+    (err) => say($('keys-error'), describe(err, 'load the signing keys')));
 }
 
 function published(key) {
@@ -90,10 +89,12 @@ async function revokeKey(key, button) {
 }
 
 export function wireKeys() {
+  load = latestOnly($('keys-view'));
   $('keys-rotate').addEventListener('click', rotate);
 }
 
 export function resetKeys() {
+  load.drop();
   $('keys-table').tBodies[0].replaceChildren();
   say($('keys-status'), '');
 }

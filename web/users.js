@@ -5,18 +5,17 @@ import { $, el, say, time, cell, scopeList, busy, parseScopes, checkUsername, ch
 import { describe } from './messages.js';
 import { copyFrom, resetSecretField } from './secret.js';
 import { openEditor } from './user-edit.js';
+import { latestOnly } from './view-load.js';
 
 let users = [];
+let load = null; // made in wireUsers, once the page exists
 
-export async function loadUsers() {
+export function loadUsers() {
   say($('users-error'), '');
-  try {
-    const data = await admin('GET', 'users');
+  return load(() => admin('GET', 'users'), (data) => {
     users = (data && data.users) || [];
     render();
-  } catch (err) {
-    say($('users-error'), describe(err, 'load the users'));
-  }
+  }, (err) => say($('users-error'), describe(err, 'load the users')));
 }
 
 /** Puts a changed user in the table (or removes it when `user` is null). */
@@ -26,6 +25,8 @@ export function replaceUser(name, user) {
   else if (user) users.push(user);
   else if (i >= 0) users.splice(i, 1);
   render();
+  // A list asked for before this change may come back without it: ask again.
+  if (load.pending()) loadUsers();
 }
 
 function render() {
@@ -118,6 +119,7 @@ function openCreate() {
 }
 
 export function wireUsers() {
+  load = latestOnly($('users-view'));
   $('user-filter').addEventListener('input', render);
   $('users-reload').addEventListener('click', (e) => busy(e.currentTarget, loadUsers));
   $('new-user').addEventListener('click', openCreate);
@@ -130,6 +132,7 @@ export function wireUsers() {
 
 /** Forget everything shown, e.g. on sign-out. */
 export function resetUsers() {
+  load.drop();
   users = [];
   hideCreatedSecret();
   $('users-table').tBodies[0].replaceChildren();

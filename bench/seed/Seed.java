@@ -1,7 +1,7 @@
 import agentauth.Config;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
-import agentauth.store.RefreshTokenStore;
+import agentauth.store.SessionStore;
 import agentauth.store.UserStore;
 import agentauth.user.PasswordHasher;
 import agentauth.user.Users;
@@ -39,7 +39,7 @@ public final class Seed {
         Config config = Config.parse(List.of(args).subList(4, args.length), Map.of());
         SecureRandom random = new SecureRandom();
         try (Database db = Database.open(config.db(), false)) {
-            Users users = new Users(db, new UserStore(db), new RefreshTokenStore(db), new AuditLog(db),
+            Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db),
                 new PasswordHasher(config.hashing()), Clock.systemUTC());
             Users.Actor actor = new Users.Actor("bench-seed", null);
             int threads = Runtime.getRuntime().availableProcessors();

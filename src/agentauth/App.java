@@ -1,31 +1,30 @@
 package agentauth;
 
+import agentauth.audit.AuditTrail;
 import agentauth.crypto.MasterKey;
+import agentauth.http.Api;
 import agentauth.http.ClientAddress;
-import agentauth.http.Routes;
+import agentauth.session.Sessions;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
-import agentauth.store.RefreshTokenStore;
+import agentauth.store.SessionStore;
+import agentauth.store.SettingsStore;
 import agentauth.store.SigningKeyStore;
 import agentauth.store.UserStore;
+import agentauth.store.sqlite.SqliteDatabase;
 import agentauth.throttle.FailureThrottle;
+import agentauth.throttle.Throttle;
 import agentauth.token.AccessTokens;
-import agentauth.token.Grants;
-import agentauth.token.RefreshTokens;
+import agentauth.token.Entitlements;
 import agentauth.token.SigningKeys;
 import agentauth.token.TokenIssuer;
 import agentauth.user.Authenticator;
 import agentauth.user.PasswordHasher;
-import agentauth.user.Throttle;
 import agentauth.user.Users;
 import io.javalin.Javalin;
-import org.eclipse.jetty.server.handler.GracefulHandler;
-import io.javalin.util.JavalinBindException;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,123 +32,125 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The composition root: builds every service with its constructor and runs the server. */
+/**
+ * The composition root: binds the listening socket, builds every service once with its
+ * constructor, and runs the server. {@code Main} only parses the command line; tests build
+ * this directly on port 0.
+ */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
-    /** How long a stop waits for requests in flight before it closes their connections. */
-    public static final java.time.Duration STOP_TIMEOUT = java.time.Duration.ofSeconds(10);
-
-    private final Services services;
-    private final Javalin javalin;
-    private final ScheduledExecutorService housekeeping;
-    private final int port;
+    private final Config config;
     private final Clock clock;
+    private final Database db;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+    private final Api api;
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "housekeeping");
+        t.setDaemon(true);
+        return t;
+    });
+    private Javalin javalin;
 
-    private App(Services services, Javalin javalin, ScheduledExecutorService housekeeping, int port, Clock clock) {
-        this.services = services;
+    private App(Config config, Clock clock, Database db, PasswordHasher hasher, AuditLog audit, Api api) {
+        this.config = config;
         this.clock = clock;
-        this.javalin = javalin;
-        this.housekeeping = housekeeping;
-        this.port = port;
+        this.db = db;
+        this.hasher = hasher;
+        this.audit = audit;
+        this.api = api;
     }
 
-    /** Opens the database, prepares keys and users, and starts serving. */
+    /** Binds the address, opens the database, prepares keys and users, and starts serving. */
     public static App start(Config config, Map<String, String> env, Clock clock) {
-        Database db = Database.open(config.db(), config.durable());
+        // Bound first, so that with --port 0 the issuer knows its port before anything is built.
+        ServerSocketChannel listener = Listener.bind(config.host(), config.port());
+        Database db = null;
+        PasswordHasher hasher = null;
         try {
-            Services services;
-            Javalin javalin;
-            for (int attempt = 1; ; attempt++) {
-                // With --port 0 the issuer needs the port before the server binds it: pick a free
-                // one, and pick again in the rare case another process took it in between.
-                int port = config.port() == 0 ? freePort(config.host()) : config.port();
-                services = build(config, env, clock, db, config.issuerFor(port));
-                javalin = server(config, services, port);
-                try {
-                    javalin.start();
-                    break;
-                } catch (JavalinBindException e) {
-                    javalin.stop();
-                    services.hasher().close();
-                    if (config.port() != 0 || attempt == 5)
-                        throw new ConfigException("cannot listen on " + config.host() + ":" + port + ": " + e.getMessage());
-                }
-            }
-            String issuer = services.issuer();
-            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "housekeeping");
-                t.setDaemon(true);
-                return t;
-            });
-            App app = new App(services, javalin, housekeeping, javalin.port(), clock);
-            housekeeping.scheduleWithFixedDelay(app::prune, 1, 60, TimeUnit.MINUTES);
-            housekeeping.scheduleWithFixedDelay(db::checkpoint, 100, 100, TimeUnit.MILLISECONDS);
-            if (!config.refreshRetryWindow().isZero()) // retry copies go when their window ends, even when idle
-                housekeeping.scheduleWithFixedDelay(app::dropRetryCopies, 10, 10, TimeUnit.SECONDS);
-            try {
-                services.audit().record(clock.instant(), "startup", null, "system", null, "listening on " + issuer);
-            } catch (agentauth.error.AuthError e) { // storage fault (e.g. read-only): serve reads, 503 writes
-                log.warn("could not record the startup event: {}", e.description());
-            }
-            if (!issuer.startsWith("https://") && !isLoopback(config.host()))
-                log.warn("the issuer {} is not https on a non-loopback address: put TLS in front and set --issuer", issuer);
-            log.info("agent-auth listening on {}:{} (issuer {}); admin page: {}/admin/", config.host(), app.port, issuer, issuer);
+            db = Databases.serve(config, env);
+            hasher = new PasswordHasher(config.hashing());
+            hasher.dummyHash();
+            App app = build(config, env, clock, db, hasher, config.issuerFor(Listener.port(listener)));
+            app.serve(listener);
             return app;
         } catch (RuntimeException e) {
-            db.close();
+            Listener.closeQuietly(listener);
+            if (hasher != null) hasher.close();
+            if (db != null) db.close();
             throw e;
         }
     }
 
-    private static Javalin server(Config config, Services services, int port) {
-        return Javalin.create(c -> {
-            c.jetty.host = config.host();
-            c.jetty.port = port;
-            c.startup.showJavalinBanner = false;
-            c.http.maxRequestSize = agentauth.http.Body.MAX_BYTES;
-            c.http.prefer405over404 = true;
-            c.router.ignoreTrailingSlashes = false; // /admin must redirect to /admin/, not loop
-            // A silent or trickling client is cut off after 30 s, so slow requests cannot hold threads;
-            // requests Jetty rejects itself still get the contract's JSON error.
-            c.jetty.modifyHttpConfiguration(h -> h.setIdleTimeout(30_000));
-            c.jetty.modifyServer(server -> server.setErrorHandler(new agentauth.http.ProtocolErrors()));
-            // Graceful stop: on close the connector stops accepting, and requests in flight
-            // (a refresh whose rotation is committing) get up to STOP_TIMEOUT to answer.
-            c.jetty.modifyServer(server -> {
-                server.setHandler(new GracefulHandler()); // Javalin nests its handler inside
-                server.setStopTimeout(STOP_TIMEOUT.toMillis());
-            });
-            Routes.install(c, services);
-        });
-    }
-
-    private static Services build(Config config, Map<String, String> env, Clock clock, Database db, String issuer) {
-        AuditLog audit = new AuditLog(db);
+    private static App build(Config config, Map<String, String> env, Clock clock, Database db, PasswordHasher hasher,
+                             String issuer) {
+        AuditLog audit = new AuditLog(db, config.instanceId());
         UserStore userStore = new UserStore(db);
-        RefreshTokenStore refreshStore = new RefreshTokenStore(db);
+        SessionStore sessionStore = new SessionStore(db);
         SigningKeyStore keyStore = new SigningKeyStore(db);
         MasterKey masterKey = MasterKey.load(env, config.db(), keyStore.all().isEmpty() || config.resetSigningKeys());
         SigningKeys signingKeys = new SigningKeys(db, keyStore, audit, masterKey, clock, config.accessTtl(),
             config.resetSigningKeys());
-        PasswordHasher hasher = new PasswordHasher(config.hashing());
-        Users users = new Users(db, userStore, refreshStore, audit, hasher, clock);
-        Bootstrap.firstAdmin(users, env);
+        Users users = new Users(db, userStore, sessionStore, audit, hasher, clock);
+        // Once, however many instances start together: the master key check, the first admin, the first key.
+        SettingsStore settings = new SettingsStore(db);
+        db.write(c -> {
+            db.lockAcrossInstances(c, "bootstrap");
+            checkMasterKey(c, settings, masterKey, config, clock);
+            Bootstrap.firstAdmin(users, env);
+            signingKeys.start(config.resetSigningKeys());
+            return null;
+        });
         Throttle throttle = new FailureThrottle(config.throttling(), audit, clock);
         Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
-        RefreshTokens refreshTokens = new RefreshTokens(db, refreshStore, userStore, tokenIssuer, audit,
-            new RefreshTokens.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), clock);
-        AccessTokens accessTokens = new AccessTokens(signingKeys, userStore, refreshStore, issuer, clock);
-        return new Services(config, issuer, db, audit, users, hasher, authenticator, throttle, signingKeys,
-            new Grants(issuer, config.resources()), refreshTokens, accessTokens, new ClientAddress(config.trustedProxies()));
+        Sessions sessions = new Sessions(db, sessionStore, userStore, tokenIssuer, audit,
+            new Sessions.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), clock);
+        AccessTokens accessTokens = new AccessTokens(signingKeys, userStore, sessionStore, issuer, clock);
+        Api api = new Api(issuer, users, authenticator, throttle, signingKeys, new Entitlements(issuer, config.resources()),
+            sessions, accessTokens, new AuditTrail(audit), new ClientAddress(config.trustedProxies()), db::healthy);
+        return new App(config, clock, db, hasher, audit, api);
     }
 
-    /** Deletes dead sessions and old audit events, off the request path. */
+    /** Contract A: an instance with another master key refuses to start, with one line. */
+    private static void checkMasterKey(java.sql.Connection c, SettingsStore settings, MasterKey key, Config config,
+                                       Clock clock) throws java.sql.SQLException {
+        var stored = settings.get(c, "master_key_check");
+        if (stored.isPresent() && key.opens(stored.get())) return;
+        if (stored.isPresent() && !config.resetSigningKeys())
+            throw new ConfigException("master key does not match database: the key from " + key.source() + " is not the one "
+                + config.describeDb() + " was made with (restore that key, or start with --reset-signing-keys to discard "
+                + "the signing keys, which invalidates every issued access token)");
+        settings.put(c, "master_key_check", key.check(), clock.instant()); // first start, or keys discarded on purpose
+    }
+
+    private void serve(ServerSocketChannel listener) {
+        javalin = HttpServer.create(config, api, listener);
+        javalin.start();
+        housekeeping.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
+        if (db instanceof SqliteDatabase sqlite)
+            housekeeping.scheduleWithFixedDelay(sqlite::checkpoint, 100, 100, TimeUnit.MILLISECONDS);
+        if (!config.refreshRetryWindow().isZero()) // retry copies go when their window ends, even when idle
+            housekeeping.scheduleWithFixedDelay(this::dropRetryCopies, 10, 10, TimeUnit.SECONDS);
+        String issuer = api.issuer();
+        try {
+            audit.record(clock.instant(), "startup", null, "system", null, "listening on " + issuer);
+        } catch (agentauth.error.AuthError e) { // storage fault (e.g. read-only): serve reads, 503 writes
+            log.warn("could not record the startup event: {}", e.description());
+        }
+        if (!issuer.startsWith("https://") && !Listener.isLoopback(config.host()))
+            log.warn("the issuer {} is not https on a non-loopback address: put TLS in front and set --issuer", issuer);
+        log.info("agent-auth listening on {}:{} (issuer {}); admin page: {}/admin/", config.host(), port(), issuer, issuer);
+    }
+
+    /** Deletes dead sessions and old audit events, off the request path, on one instance at a time. */
     private void prune() {
         try {
-            int families = services.refreshTokens().prune(java.time.Duration.ofDays(1));
-            int events = services.audit().prune(clock.instant().minus(services.config().auditRetention()));
-            if (families + events > 0) log.info("pruned {} ended sessions and {} old audit events", families, events);
+            int[] pruned = db.write(c -> {
+                if (!db.tryLockAcrossInstances(c, "prune")) return new int[2];
+                return new int[] {api.sessions().prune(Duration.ofDays(1)), audit.prune(clock.instant().minus(config.auditRetention()))};
+            });
+            if (pruned[0] + pruned[1] > 0) log.info("pruned {} ended sessions and {} old audit events", pruned[0], pruned[1]);
         } catch (RuntimeException e) {
             log.warn("pruning failed: {}", e.getMessage());
         }
@@ -157,44 +158,27 @@ public final class App implements AutoCloseable {
 
     private void dropRetryCopies() {
         try {
-            services.refreshTokens().dropExpiredRetryCopies();
+            api.sessions().dropExpiredRetryCopies();
         } catch (RuntimeException e) {
             log.warn("dropping expired retry copies failed: {}", e.getMessage());
         }
     }
 
-    private static int freePort(String host) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new ConfigException("cannot bind " + host + ": " + e.getMessage());
-        }
-    }
-
-    private static boolean isLoopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    public int port() { return port; }
-    public String issuer() { return services.issuer(); }
-    public Services services() { return services; }
-    public Users users() { return services.users(); }
-    public SigningKeys signingKeys() { return services.signingKeys(); }
-    public RefreshTokens refreshTokens() { return services.refreshTokens(); }
-    public AuditLog audit() { return services.audit(); }
+    public int port() { return javalin.port(); }
+    public String issuer() { return api.issuer(); }
+    public Api api() { return api; }
+    public Database database() { return db; }
+    public Users users() { return api.users(); }
+    public SigningKeys signingKeys() { return api.signingKeys(); }
+    public Sessions sessions() { return api.sessions(); }
+    public AuditLog audit() { return audit; }
 
     /** Stops accepting, lets in-flight requests finish, then closes the database. */
     @Override
     public void close() {
         housekeeping.shutdownNow();
-        javalin.stop(); // graceful: see STOP_TIMEOUT
-        services.hasher().close();
-        services.database().close();
+        javalin.stop(); // graceful: see HttpServer.STOP_TIMEOUT
+        hasher.close();
+        db.close();
     }
-
 }

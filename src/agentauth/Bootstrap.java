@@ -1,5 +1,6 @@
 package agentauth;
 
+import agentauth.user.ServerScopes;
 import agentauth.user.Users;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -17,7 +18,7 @@ final class Bootstrap {
         String given = env.get(PASSWORD_ENV);
         boolean generated = given == null || given.isEmpty();
         String password = generated ? randomPassword() : given;
-        users.create("admin", password, List.of(Users.ADMIN_SCOPE), true, new Users.Actor("system", null));
+        users.create("admin", password, List.of(ServerScopes.ADMIN), true, new Users.Actor("system", null));
         // The one secret ever logged, on a line of its own, so an operator can find and copy it.
         if (generated) System.err.println("admin password: " + password);
     }

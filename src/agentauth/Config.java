@@ -1,6 +1,7 @@
 package agentauth;
 
-import agentauth.http.Cidr;
+import agentauth.net.Cidr;
+import agentauth.store.postgres.PostgresUrl;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,10 @@ public record Config(
         Hashing hashing,
         Duration auditRetention,
         boolean durable,
-        boolean resetSigningKeys) {
+        boolean resetSigningKeys,
+        PostgresUrl postgres,       // null: the SQLite file db
+        int dbPoolSize,
+        String instanceId) {
 
     public record Throttling(int nameAddressFailures, int nameFailures, Duration window,
                              int addressFailures, int addressNames, Duration addressWindow,
@@ -55,7 +59,13 @@ public record Config(
             catch (IllegalArgumentException e) { throw new ConfigException("--trusted-proxy: " + e.getMessage()); }
         }).toList();
         int cores = Runtime.getRuntime().availableProcessors();
-        Config c = new Config(host, r.integer("port", 0, 65535), Path.of(r.string("db")), issuer,
+        String db = r.string("db");
+        PostgresUrl postgres = null;
+        if (PostgresUrl.isPostgres(db)) {
+            try { postgres = PostgresUrl.parse(db); }
+            catch (IllegalArgumentException e) { throw new ConfigException(e.getMessage()); }
+        }
+        Config c = new Config(host, r.integer("port", 0, 65535), postgres == null ? Path.of(db) : null, issuer,
             r.positive("access-ttl"), r.positive("refresh-ttl"), r.positive("admin-session-ttl"), window,
             resources, proxies,
             new Throttling(r.integer("throttle-failures", 1, 1_000_000), r.integer("throttle-name-failures", 1, 1_000_000),
@@ -66,7 +76,8 @@ public record Config(
                 r.integer("argon2-parallelism", 1, 64),
                 v.containsKey("hash-concurrency") ? r.integer("hash-concurrency", 1, 1024) : cores,
                 r.integer("hash-queue", 0, 100_000)),
-            r.positive("audit-retention"), r.bool("durable"), r.bool("reset-signing-keys"));
+            r.positive("audit-retention"), r.bool("durable"), r.bool("reset-signing-keys"),
+            postgres, r.integer("db-pool-size", 1, 1000), instanceId(r.optional("instance-id")));
         return c;
     }
 
@@ -78,6 +89,24 @@ public record Config(
         if (!arg.startsWith("--") || arg.contains("=")) return false;
         Flags.Flag f = Flags.find(arg.substring(2));
         return f == null || !f.isSwitch(); // unknown: Config.parse names it
+    }
+
+    /** The default instance id: the host's name and this process's id. */
+    private static String instanceId(String given) {
+        if (given != null) return given;
+        // Not InetAddress.getLocalHost(): it may wait for a DNS lookup at every start.
+        String host = System.getenv("HOSTNAME");
+        try {
+            if (host == null) host = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = "host";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
+    /** Where the data lives, for messages: the SQLite file or the PostgreSQL URL (never a password). */
+    public String describeDb() {
+        return postgres != null ? postgres.toString() : db.toString();
     }
 
     public static Config defaults() {

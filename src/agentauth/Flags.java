@@ -19,7 +19,10 @@ final class Flags {
     static final List<Flag> ALL = List.of(
         new Flag("host", "127.0.0.1", false, false, "address to listen on"),
         new Flag("port", "8080", false, false, "port to listen on; 0 picks a free one (logged)"),
-        new Flag("db", "agent-auth.db", false, false, "SQLite database file, created on first start"),
+        new Flag("db", "agent-auth.db", false, false,
+            "SQLite database file (created on first start), or postgresql://host:port/db?user=NAME (password from AGENT_AUTH_DB_PASSWORD)"),
+        new Flag("db-pool-size", "10", false, false, "PostgreSQL: connections per instance"),
+        new Flag("instance-id", null, false, false, "this instance's name in audit events and logs (default <host>-<pid>)"),
         new Flag("issuer", null, false, false, "issuer URL (default http://<host>:<port>; required for a wildcard host)"),
         new Flag("access-ttl", "15m", false, false, "access token lifetime"),
         new Flag("refresh-ttl", "30d", false, false, "refresh family lifetime, counted from login"),

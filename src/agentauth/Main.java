@@ -83,7 +83,7 @@ public final class Main {
      */
     private static void stop(App app) {
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
-        log.info("stopping: no new connections; waiting up to {}s for requests in flight", App.STOP_TIMEOUT.toSeconds());
+        log.info("stopping: no new connections; waiting up to {}s for requests in flight", HttpServer.STOP_TIMEOUT.toSeconds());
         int code = 0;
         try {
             app.close();

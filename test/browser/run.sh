@@ -27,7 +27,9 @@ trap cleanup EXIT
 
 export AGENT_AUTH_ADMIN_PASSWORD="browser-test-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
 : >"$tmp/server.log" # exists before the background job opens it, for the grep below
-# A short access-token lifetime, so that the page's refresh ahead of expiry runs during the tests.
+# A short access-token lifetime: the page's tokens really expire during the suite, so its refresh
+# after a 401 runs too. Its refresh ahead of expiry follows the page's clock, which the tests
+# hold still and move themselves (harness.mjs), so no test depends on when that refresh happens.
 java -jar agent-auth.jar --host 127.0.0.1 --port 0 --db "$tmp/t.db" --access-ttl 12s >"$tmp/server.log" 2>&1 &
 server_pid=$!
 
@@ -44,7 +46,7 @@ if [ -z "$url" ]; then
 fi
 base=${url%/admin/} # the server logs this line once it is listening
 
-AGENT_AUTH_URL="$base" timeout 120 node test/browser/admin.test.mjs
+AGENT_AUTH_URL="$base" timeout 600 node test/browser/admin.test.mjs
 rc=$?
 if [ $rc != 0 ]; then
   echo "    (server log: last 20 lines)" >&2

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { assert } from './harness.mjs';
 import { screenshotDir } from './support.mjs';
-import { signIn, openUser, until } from './steps.mjs';
+import { signIn, signOut, openUser, closeDialog, showView, press, settled, until } from './steps.mjs';
 
 async function noSidewaysScroll(page, where) {
   const { scroll, width } = await page.evaluate(() => ({
@@ -21,9 +21,7 @@ export async function screenshots({ page }) {
       await noSidewaysScroll(page, `${name} at ${width}`);
       await page.screenshot({ path: path.join(dir, `${name}-${width}.png`), fullPage: full });
     };
-    if (await page.locator('#app-view').isVisible()) {
-      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-    }
+    if (await page.locator('#app-view').isVisible()) await signOut(page);
     await page.locator('#signin-form').waitFor();
     await shot('signin');
     await signIn(page);
@@ -31,21 +29,22 @@ export async function screenshots({ page }) {
     await shot('users');
     await openUser(page, 'agent-one');
     await shot('user-edit', false);
-    await page.locator('#edit-dialog [data-close]').click();
+    await closeDialog(page, 'edit-dialog');
     await page.getByRole('button', { name: 'New user', exact: true }).click();
     await page.locator('#create-dialog').getByRole('button', { name: 'Generate', exact: true }).click();
+    await page.locator('#create-password[type=text]').waitFor(); // Generate shows what it made
     await shot('user-create', false);
-    await page.locator('#create-dialog [data-close]').click();
-    await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+    await closeDialog(page, 'create-dialog');
+    await showView(page, 'Audit log', 'audit');
     await page.locator('#audit-user').fill('');
     await page.locator('#audit-type').selectOption('');
-    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await press(page, page.locator('#audit-form [type=submit]'), 'GET', '/admin/api/audit');
+    await settled(page, 'audit');
     await until(async () => (await page.locator('#audit-table tbody tr').count()) > 3, 'audit events');
-    await until(async () => (await page.locator('#audit-page').textContent()) !== '', 'audit loaded');
     await shot('audit', width > 600);
-    await page.getByRole('link', { name: 'Signing keys', exact: true }).click();
+    await showView(page, 'Signing keys', 'keys');
     await page.locator('#keys-table tbody tr').first().waitFor();
     await shot('keys');
-    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await showView(page, 'Users', 'users');
   }
 }

@@ -5,8 +5,8 @@ import agentauth.ConfigException;
 import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
-import agentauth.store.RefreshTokenStore;
-import agentauth.store.User;
+import agentauth.store.SessionStore;
+import agentauth.user.Account;
 import agentauth.store.UserStore;
 import agentauth.user.PasswordHasher;
 import agentauth.user.Users;
@@ -59,13 +59,13 @@ public final class UsersCommand {
         }
         Config config = Config.parse(serverFlags, env);
         if (!action.equals("list") && name == null) throw new ConfigException("users " + action + " needs a NAME");
-        try (Database db = Database.open(config.db(), config.durable());
+        try (Database db = agentauth.store.sqlite.SqliteDatabase.open(config.db(), config.durable());
              PasswordHasher hasher = new PasswordHasher(config.hashing())) {
-            Users users = new Users(db, new UserStore(db), new RefreshTokenStore(db), new AuditLog(db), hasher, Clock.systemUTC());
+            Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db, "cli"), hasher, Clock.systemUTC());
             switch (action) {
                 case "list" -> list(users, out);
                 case "add" -> {
-                    User u = users.create(name, secret(env, in), scopes, !disabled, Users.Actor.CLI);
+                    Account u = users.create(name, secret(env, in), scopes, !disabled, Users.Actor.CLI);
                     out.println("created " + u.username() + " [" + String.join(" ", u.scopes()) + "]");
                 }
                 case "passwd" -> {
@@ -97,7 +97,7 @@ public final class UsersCommand {
 
     private static void list(Users users, PrintStream out) {
         out.printf("%-32s %-8s %-20s %s%n", "NAME", "ENABLED", "LAST LOGIN", "SCOPES");
-        for (User u : users.list())
+        for (Account u : users.list())
             out.printf("%-32s %-8s %-20s %s%n", u.username(), u.enabled(),
                 u.lastLoginAt() == null ? "-" : u.lastLoginAt().toString().substring(0, 19) + "Z", String.join(" ", u.scopes()));
     }

@@ -18,6 +18,7 @@ import java.util.Map;
  */
 public final class MasterKey {
     public static final String ENV = "AGENT_AUTH_MASTER_KEY";
+    private static final byte[] CHECK = "agent-auth master key check v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Aead aead;
     private final String source;
@@ -33,12 +34,17 @@ public final class MasterKey {
     }
 
     /**
-     * Loads the master key. {@code mayCreate}: no signing key exists yet, so a missing key file
-     * may be created; otherwise a missing key is an error that names what is missing.
+     * Loads the master key. {@code db}: the SQLite file the key file sits beside, or null on
+     * PostgreSQL, where only the variable will do (instances on other machines cannot share a
+     * key file). {@code mayCreate}: no signing key exists yet, so a missing key file may be
+     * created; otherwise a missing key is an error that names what is missing.
      */
     public static MasterKey load(Map<String, String> env, Path db, boolean mayCreate) {
         String fromEnv = env.get(ENV);
         if (fromEnv != null && !fromEnv.isBlank()) return new MasterKey(decode(fromEnv.trim(), ENV), ENV);
+        if (db == null)
+            throw new ConfigException("PostgreSQL needs " + ENV + " (base64url of 32 bytes, the same for every "
+                + "instance): instances on other machines cannot share a key file");
         Path file = fileFor(db);
         if (Files.exists(file)) {
             try {
@@ -93,6 +99,23 @@ public final class MasterKey {
         }
         if (key.length != 32) throw new ConfigException(where + " must hold 32 bytes (base64url), it holds " + key.length);
         return key;
+    }
+
+    /**
+     * A value only this key opens, kept in the database, so that an instance started with another
+     * key refuses to start instead of minting keys the others cannot open.
+     */
+    public String check() {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(aead.encrypt(CHECK, CHECK));
+    }
+
+    /** True when {@code check} was made by this key. */
+    public boolean opens(String check) {
+        try {
+            return java.security.MessageDigest.isEqual(CHECK, aead.decrypt(Base64.getUrlDecoder().decode(check), CHECK));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Where the key came from (a variable name or file path), for messages; never the key. */

@@ -3,16 +3,17 @@ package agentauth.error;
 /**
  * The one root of every error a client may see. The code and description are public (they go
  * into the {"error","error_description"} body); a cause, when there is one, goes only to the log.
- * Leaves are small and carry their data; {@code agentauth.http.Errors} maps them in one place.
+ * Each error is a small leaf carrying its data; {@code agentauth.http.Errors} maps them to a
+ * response in one place.
  */
-public class AuthError extends RuntimeException {
+public abstract class AuthError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
     private final String code;
     private final long retryAfterSeconds;
 
-    public AuthError(int status, String code, String description) {
+    protected AuthError(int status, String code, String description) {
         this(status, code, description, 0, null);
     }
 
@@ -29,24 +30,25 @@ public class AuthError extends RuntimeException {
     /** Seconds for a Retry-After header; 0 when none applies. */
     public long retryAfterSeconds() { return retryAfterSeconds; }
 
-    /** The same error with another HTTP status (RFC 6749 §5.2 answers invalid_grant with 400). */
-    public AuthError withStatus(int newStatus) {
-        return new AuthError(newStatus, code, description(), retryAfterSeconds, getCause());
-    }
-
     public static final class InvalidRequest extends AuthError {
         private static final long serialVersionUID = 1L;
         public InvalidRequest(String description) { super(400, "invalid_request", description); }
     }
 
+    /** 401 at /login and with HTTP Basic; RFC 6749 §5.2 also allows 400 ({@link #asBadRequest}). */
     public static final class InvalidClient extends AuthError {
         private static final long serialVersionUID = 1L;
-        public InvalidClient() { super(401, "invalid_client", "The name or secret is wrong."); }
+        public InvalidClient() { this(401); }
+        private InvalidClient(int status) { super(status, "invalid_client", "The name or secret is wrong."); }
+        public InvalidClient asBadRequest() { return new InvalidClient(400); }
     }
 
+    /** 401 at the native /refresh; RFC 6749 §5.2 answers it with 400 at /oauth/token. */
     public static final class InvalidGrant extends AuthError {
         private static final long serialVersionUID = 1L;
-        public InvalidGrant(String description) { super(401, "invalid_grant", description); }
+        public InvalidGrant(String description) { this(401, description); }
+        private InvalidGrant(int status, String description) { super(status, "invalid_grant", description); }
+        public InvalidGrant asBadRequest() { return new InvalidGrant(400, description()); }
     }
 
     public static final class InvalidToken extends AuthError {
@@ -56,8 +58,9 @@ public class AuthError extends RuntimeException {
 
     public static final class InsufficientScope extends AuthError {
         private static final long serialVersionUID = 1L;
-        public InsufficientScope(String scope) {
-            super(403, "insufficient_scope", "This needs a token with the scope '" + scope + "'.");
+        /** @param scopes the scopes any one of which would do */
+        public InsufficientScope(String... scopes) {
+            super(403, "insufficient_scope", "This needs the scope '" + String.join("' or '", scopes) + "'.");
         }
     }
 
@@ -71,9 +74,19 @@ public class AuthError extends RuntimeException {
         public InvalidTarget(String description) { super(400, "invalid_target", description); }
     }
 
+    public static final class UnsupportedGrantType extends AuthError {
+        private static final long serialVersionUID = 1L;
+        public UnsupportedGrantType(String description) { super(400, "unsupported_grant_type", description); }
+    }
+
     public static final class NotFound extends AuthError {
         private static final long serialVersionUID = 1L;
         public NotFound(String description) { super(404, "not_found", description); }
+    }
+
+    public static final class MethodNotAllowed extends AuthError {
+        private static final long serialVersionUID = 1L;
+        public MethodNotAllowed() { super(405, "method_not_allowed", "This path does not accept that method."); }
     }
 
     public static final class Conflict extends AuthError {
@@ -81,11 +94,28 @@ public class AuthError extends RuntimeException {
         public Conflict(String description) { super(409, "conflict", description); }
     }
 
+    /** 413, or 431 for headers. */
+    public static final class RequestTooLarge extends AuthError {
+        private static final long serialVersionUID = 1L;
+        public RequestTooLarge(int status, String description) { super(status, "request_too_large", description); }
+    }
+
+    public static final class UnsupportedMediaType extends AuthError {
+        private static final long serialVersionUID = 1L;
+        public UnsupportedMediaType(String description) { super(415, "unsupported_media_type", description); }
+    }
+
     public static final class TooManyRequests extends AuthError {
         private static final long serialVersionUID = 1L;
         public TooManyRequests(long retryAfterSeconds) {
             super(429, "too_many_requests", "Too many failed attempts; try again later.", retryAfterSeconds, null);
         }
+    }
+
+    /** A bug or an unexpected failure: the client learns nothing more; the log has the detail. */
+    public static final class ServerError extends AuthError {
+        private static final long serialVersionUID = 1L;
+        public ServerError() { super(500, "server_error", "The server failed to handle this request."); }
     }
 
     /** Overload or storage trouble; the server recovers by itself. The cause is for the log. */

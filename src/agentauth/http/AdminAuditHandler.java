@@ -1,7 +1,7 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
-import agentauth.store.AuditLog;
+import agentauth.audit.AuditTrail;
 import agentauth.user.Users;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -17,9 +17,9 @@ final class AdminAuditHandler {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
-    private final AuditLog audit;
+    private final AuditTrail audit;
 
-    AdminAuditHandler(AuditLog audit) {
+    AdminAuditHandler(AuditTrail audit) {
         this.audit = audit;
     }
 
@@ -30,9 +30,9 @@ final class AdminAuditHandler {
         String type = single(ctx, "type");
         int limit = limitParam == null ? DEFAULT_LIMIT : limit(limitParam);
         Long before = beforeParam == null ? null : cursor(beforeParam);
-        if (type != null && !AuditLog.TYPES.contains(type))
+        if (type != null && !AuditTrail.isType(type))
             throw new AuthError.InvalidRequest("type must be one of the audit event types.");
-        AuditLog.Page page = audit.list(limit, before, user, type);
+        AuditTrail.Page page = audit.page(limit, before, user, type);
         List<Map<String, Object>> events = page.events().stream().map(AdminAuditHandler::event).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("events", events);
@@ -40,7 +40,7 @@ final class AdminAuditHandler {
         Json.write(ctx, 200, body);
     }
 
-    private static Map<String, Object> event(AuditLog.Event e) {
+    private static Map<String, Object> event(AuditTrail.Event e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", e.id());
         m.put("time", AdminJson.time(e.time()));
@@ -49,6 +49,7 @@ final class AdminAuditHandler {
         m.put("actor", e.actor());
         m.put("address", e.address());
         m.put("detail", e.detail());
+        m.put("instance", e.instance());
         return m;
     }
 

@@ -1,6 +1,7 @@
 package agentauth.http;
 
 import agentauth.token.AccessTokens;
+import agentauth.user.ServerScopes;
 import agentauth.user.Users;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -31,7 +32,7 @@ final class AdminAuth {
     }
 
     private Users.Actor actor(Context ctx) {
-        AccessTokens.Claims claims = accessTokens.verifyLive(Bearer.token(ctx), Users.ADMIN_SCOPE);
+        AccessTokens.Claims claims = accessTokens.verifyLive(Bearer.token(ctx), ServerScopes.ADMIN);
         return new Users.Actor(claims.subject(), clientAddress.of(ctx));
     }
 }

@@ -1,6 +1,6 @@
 package agentauth.http;
 
-import agentauth.store.User;
+import agentauth.user.Account;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -17,7 +17,7 @@ final class AdminJson {
     }
 
     /** A user as the contract shows it: never the hash, nor the internal credential bookkeeping. */
-    static Map<String, Object> user(User u) {
+    static Map<String, Object> user(Account u) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("username", u.username());
         m.put("scopes", u.scopes());

@@ -1,9 +1,9 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
-import agentauth.store.User;
+import agentauth.user.Account;
 import agentauth.user.Rules;
-import agentauth.user.Throttle;
+import agentauth.throttle.Throttle;
 import agentauth.user.Users;
 import io.javalin.http.Context;
 import java.util.List;
@@ -34,7 +34,7 @@ final class AdminUsersHandler {
         String password = body.string("password");
         List<String> scopes = body.optionalStringList("scopes");
         Boolean enabled = body.optionalBoolean("enabled");
-        User u = users.create(username, password, scopes == null ? List.of() : scopes, enabled == null || enabled, actor);
+        Account u = users.create(username, password, scopes == null ? List.of() : scopes, enabled == null || enabled, actor);
         Json.write(ctx, 201, AdminJson.user(u));
     }
 
@@ -48,7 +48,7 @@ final class AdminUsersHandler {
         Body body = Body.json(ctx);
         Users.Patch patch = new Users.Patch(body.optionalString("password"), body.optionalStringList("scopes"),
             body.optionalBoolean("enabled"));
-        User u = patch.password() == null && patch.scopes() == null && patch.enabled() == null
+        Account u = patch.password() == null && patch.scopes() == null && patch.enabled() == null
             ? users.get(name)
             : users.update(name, patch, actor, false);
         Json.write(ctx, 200, AdminJson.user(u));

@@ -71,7 +71,7 @@ public final class Body {
     }
 
     private static AuthError unsupported(String accepted) {
-        return new AuthError(415, "unsupported_media_type", "Send the body as " + accepted + ".");
+        return new AuthError.UnsupportedMediaType("Send the body as " + accepted + ".");
     }
 
     private static String reason(JsonProcessingException e) {
@@ -118,8 +118,8 @@ public final class Body {
         return tooLarge();
     }
 
-    private static AuthError tooLarge() {
-        return new AuthError(413, "request_too_large", "The body is larger than " + MAX_BYTES + " bytes.");
+    static AuthError tooLarge() {
+        return new AuthError.RequestTooLarge(413, "The body is larger than " + MAX_BYTES + " bytes.");
     }
 
     private static String decodeUtf8(byte[] bytes) {

@@ -1,13 +1,19 @@
 package agentauth.http;
 
+import agentauth.net.Cidr;
+import agentauth.net.IpAddress;
 import io.javalin.http.Context;
-import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The client's address for the audit log and throttling. Behind a reverse proxy every request
- * comes from the proxy, so only peers inside --trusted-proxy may name the client with
- * X-Forwarded-For; the address taken is the right-most one not itself a trusted proxy.
+ * The client's address for the audit log and throttling, in canonical form (one client, one
+ * key). Behind a reverse proxy every request comes from the proxy, so only peers inside
+ * --trusted-proxy may name the client with X-Forwarded-For. Every line of the header counts, in
+ * order (a client may send a line of its own before the proxy's), and the address taken is the
+ * right-most hop that is not itself a trusted proxy.
  */
 public final class ClientAddress {
     private final List<Cidr> trusted;
@@ -17,35 +23,29 @@ public final class ClientAddress {
     }
 
     public String of(Context ctx) {
-        String peer = ctx.req().getRemoteAddr();
-        if (trusted.isEmpty() || !isTrusted(peer)) return peer;
-        String forwarded = ctx.header("X-Forwarded-For");
-        if (forwarded == null) return peer;
-        String[] hops = forwarded.split(",");
-        for (int i = hops.length - 1; i >= 0; i--) {
-            String hop = hops[i].trim();
-            if (!isLiteral(hop)) return peer; // garbage in the header: trust only the peer
-            if (!isTrusted(hop)) return hop;
+        String raw = ctx.req().getRemoteAddr();
+        Optional<byte[]> peerBytes = IpAddress.parse(raw);
+        String peer = peerBytes.map(IpAddress::format).orElse(raw);
+        if (trusted.isEmpty() || peerBytes.isEmpty() || !isTrusted(peerBytes.get())) return peer;
+        List<String> hops = forwardedHops(ctx);
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            Optional<byte[]> hop = IpAddress.parse(hops.get(i));
+            if (hop.isEmpty()) return peer; // garbage in the header: trust only the peer
+            if (!isTrusted(hop.get())) return IpAddress.format(hop.get());
         }
         return peer;
     }
 
-    private boolean isTrusted(String address) {
-        try {
-            InetAddress a = InetAddress.getByAddress(Cidr.literal(address, address));
-            for (Cidr c : trusted) if (c.contains(a)) return true;
-            return false;
-        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
-            return false;
-        }
+    /** All X-Forwarded-For lines joined in order (RFC 9110 §5.3), split into trimmed hops. */
+    private static List<String> forwardedHops(Context ctx) {
+        List<String> hops = new ArrayList<>();
+        for (String line : Collections.list(ctx.req().getHeaders("X-Forwarded-For")))
+            for (String hop : line.split(",", -1)) hops.add(hop.trim());
+        return hops;
     }
 
-    private static boolean isLiteral(String s) {
-        try {
-            Cidr.literal(s, s);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+    private boolean isTrusted(byte[] address) {
+        for (Cidr c : trusted) if (c.contains(address)) return true;
+        return false;
     }
 }

@@ -1,7 +1,7 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
-import agentauth.store.User;
+import agentauth.user.Account;
 import agentauth.user.Authenticator;
 import io.javalin.http.Context;
 import java.nio.ByteBuffer;
@@ -37,7 +37,7 @@ final class ClientAuth {
     }
 
     /** The authenticated client, or 401 invalid_client (with the Basic challenge when Basic was tried). */
-    User authenticate(Context ctx, Body form) {
+    Account authenticate(Context ctx, Body form) {
         Credentials c = credentials(ctx, form);
         try {
             return authenticator.authenticate(c.id(), c.secret(), addresses.of(ctx));

@@ -1,22 +1,22 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
-import agentauth.store.Database;
 import agentauth.token.SigningKeys;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** The public, unauthenticated documents: JWKS, RFC 8414 metadata, health. */
 final class DiscoveryHandler {
     private final SigningKeys keys;
-    private final Database db;
+    private final BooleanSupplier storageHealthy;
     private final byte[] metadata;
 
-    DiscoveryHandler(SigningKeys keys, Database db, String issuer) {
+    DiscoveryHandler(SigningKeys keys, BooleanSupplier storageHealthy, String issuer) {
         this.keys = keys;
-        this.db = db;
+        this.storageHealthy = storageHealthy;
         this.metadata = metadata(issuer);
     }
 
@@ -32,7 +32,7 @@ final class DiscoveryHandler {
     }
 
     void health(Context ctx) {
-        if (!db.healthy()) throw new AuthError.TemporarilyUnavailable("The database does not answer.", 5, null);
+        if (!storageHealthy.getAsBoolean()) throw new AuthError.TemporarilyUnavailable("The database does not answer.", 5, null);
         ctx.header("Cache-Control", "no-store");
         Json.write(ctx, 200, Map.of("status", "ok"));
     }
@@ -51,10 +51,6 @@ final class DiscoveryHandler {
         m.put("token_endpoint_auth_methods_supported", auth);
         m.put("revocation_endpoint_auth_methods_supported", auth);
         m.put("introspection_endpoint_auth_methods_supported", auth);
-        try {
-            return Json.MAPPER.writeValueAsBytes(m);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.bytes(m);
     }
 }

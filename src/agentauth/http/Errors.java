@@ -28,7 +28,7 @@ final class Errors {
                 return;
             }
             log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-            write(ctx, new AuthError(500, "server_error", "The server failed to handle this request."));
+            write(ctx, new AuthError.ServerError());
         });
         // Answers Javalin produces without an exception (no route, wrong method).
         config.routes.error(404, "*", ctx -> { if (isNotOurs(ctx)) write(ctx, fromJavalin(404)); });
@@ -44,12 +44,11 @@ final class Errors {
     static AuthError fromJavalin(int status) {
         return switch (status) {
             case 404 -> new AuthError.NotFound("There is nothing at this path.");
-            case 405 -> new AuthError(405, "method_not_allowed", "This path does not accept that method.");
-            case 413 -> new AuthError(413, "request_too_large", "The body is larger than " + Body.MAX_BYTES + " bytes.");
-            case 415 -> new AuthError(415, "unsupported_media_type", "This content type is not accepted here.");
-            default -> status >= 500
-                ? new AuthError(500, "server_error", "The server failed to handle this request.")
-                : new AuthError(status, "invalid_request", "The request is not valid.");
+            case 405 -> new AuthError.MethodNotAllowed();
+            case 413 -> Body.tooLarge();
+            case 415 -> new AuthError.UnsupportedMediaType("This content type is not accepted here.");
+            case 431 -> new AuthError.RequestTooLarge(431, "The request headers are too large.");
+            default -> status >= 500 ? new AuthError.ServerError() : new AuthError.InvalidRequest("The request is not valid.");
         };
     }
 
@@ -61,9 +60,14 @@ final class Errors {
         if (e.status() == 403 && e.code().equals("insufficient_scope") && Bearer.used(ctx)) // RFC 6750 §3: not for clients that used Basic
             ctx.header("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
         ctx.header("Cache-Control", "no-store");
+        ctx.status(e.status()).contentType("application/json").result(body(e));
+    }
+
+    /** The contract's error body: {"error","error_description"}. */
+    static byte[] body(AuthError e) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", e.code());
         body.put("error_description", e.description());
-        Json.write(ctx, e.status(), body);
+        return Json.bytes(body);
     }
 }

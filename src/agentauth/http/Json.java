@@ -16,8 +16,12 @@ public final class Json {
     private Json() {}
 
     public static void write(Context ctx, int status, Object body) {
+        ctx.status(status).contentType("application/json").result(bytes(body));
+    }
+
+    public static byte[] bytes(Object body) {
         try {
-            ctx.status(status).contentType("application/json").result(MAPPER.writeValueAsBytes(body));
+            return MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a response", e);
         }

@@ -1,29 +1,29 @@
 package agentauth.http;
 
-import agentauth.store.User;
-import agentauth.token.Grants;
-import agentauth.token.RefreshTokens;
-import agentauth.token.TokenResponse;
+import agentauth.user.Account;
+import agentauth.token.Entitlements;
+import agentauth.session.Sessions;
+import agentauth.session.TokenResponse;
 import java.util.List;
 
 /**
  * grant_type=client_credentials (RFC 6749 §4.4): the client is the user, and gets an access token
  * only (§4.4.3: no refresh token, so no family is left behind). Scope and audience are decided by
- * the same {@link Grants} as at /login.
+ * the same {@link Entitlements} as at /login.
  */
 final class OAuthClientCredentialsGrant implements OAuthTokenHandler.Grant {
-    private final Grants grants;
-    private final RefreshTokens tokens;
+    private final Entitlements entitlements;
+    private final Sessions tokens;
 
-    OAuthClientCredentialsGrant(Grants grants, RefreshTokens tokens) {
-        this.grants = grants;
+    OAuthClientCredentialsGrant(Entitlements entitlements, Sessions tokens) {
+        this.entitlements = entitlements;
         this.tokens = tokens;
     }
 
     @Override
-    public TokenResponse issue(User client, Body form, String address) {
+    public TokenResponse issue(Account client, Body form, String address) {
         List<String> requested = OAuthTokenHandler.requestedScope(form);
-        String audience = grants.audience(form.optionalString("resource")); // RFC 8707 §2
-        return tokens.accessOnly(client, grants.scope(client, requested, audience), audience, address);
+        String audience = entitlements.audience(form.optionalString("resource")); // RFC 8707 §2
+        return tokens.accessOnly(client, entitlements.scope(client, requested, audience), audience, address);
     }
 }

@@ -1,7 +1,8 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
-import agentauth.store.User;
+import agentauth.user.Account;
+import agentauth.user.ServerScopes;
 import agentauth.token.AccessTokens;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -30,9 +31,9 @@ final class OAuthIntrospectHandler {
 
     void introspect(Context ctx) {
         Body form = OAuthForm.read(ctx);
-        User caller = clientAuth.authenticate(ctx, form);
-        if (!caller.hasScope("introspect") && !caller.hasScope("admin"))
-            throw new AuthError(403, "insufficient_scope", "Introspection needs the scope 'introspect' or 'admin'.");
+        Account caller = clientAuth.authenticate(ctx, form);
+        if (!caller.hasScope(ServerScopes.INTROSPECT) && !caller.hasScope(ServerScopes.ADMIN))
+            throw new AuthError.InsufficientScope(ServerScopes.INTROSPECT, ServerScopes.ADMIN);
         String token = form.string("token");
         ctx.header("Cache-Control", "no-store"); // RFC 7662 §2.2 answers are not cached
         ctx.header("Pragma", "no-cache");
@@ -41,7 +42,7 @@ final class OAuthIntrospectHandler {
 
     private Map<String, Object> describe(String token) {
         AccessTokens.Claims c;
-        User user;
+        Account user;
         try {
             c = accessTokens.verify(token);
             user = accessTokens.inGoodStanding(c);

@@ -1,10 +1,10 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
-import agentauth.store.User;
-import agentauth.token.Grants;
-import agentauth.token.RefreshTokens;
-import agentauth.token.TokenResponse;
+import agentauth.user.Account;
+import agentauth.token.Entitlements;
+import agentauth.session.Sessions;
+import agentauth.session.TokenResponse;
 import java.util.List;
 
 /**
@@ -13,24 +13,24 @@ import java.util.List;
  * {@code scope} narrows this access token only; {@code resource} must be the family's audience.
  */
 final class OAuthRefreshTokenGrant implements OAuthTokenHandler.Grant {
-    private final Grants grants;
-    private final RefreshTokens tokens;
+    private final Entitlements entitlements;
+    private final Sessions tokens;
 
-    OAuthRefreshTokenGrant(Grants grants, RefreshTokens tokens) {
-        this.grants = grants;
+    OAuthRefreshTokenGrant(Entitlements entitlements, Sessions tokens) {
+        this.entitlements = entitlements;
         this.tokens = tokens;
     }
 
     @Override
-    public TokenResponse issue(User client, Body form, String address) {
+    public TokenResponse issue(Account client, Body form, String address) {
         String token = form.string("refresh_token");
         List<String> requested = OAuthTokenHandler.requestedScope(form);
         String resource = form.optionalString("resource");
-        String audience = resource == null || resource.isEmpty() ? null : grants.audience(resource);
+        String audience = resource == null || resource.isEmpty() ? null : entitlements.audience(resource);
         try {
             return tokens.refresh(token, client.username(), requested, audience, address);
         } catch (AuthError.InvalidGrant e) {
-            throw e.withStatus(400); // RFC 6749 §5.2; the native /refresh answers 401
+            throw e.asBadRequest(); // RFC 6749 §5.2; the native /refresh answers 401
         }
     }
 }

@@ -1,9 +1,9 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
-import agentauth.store.User;
+import agentauth.user.Account;
 import agentauth.token.AccessTokens;
-import agentauth.token.RefreshTokens;
+import agentauth.session.Sessions;
 import io.javalin.http.Context;
 
 /**
@@ -17,28 +17,28 @@ final class OAuthRevokeHandler {
     private final ClientAuth clientAuth;
     private final ClientAddress addresses;
     private final AccessTokens accessTokens;
-    private final RefreshTokens refreshTokens;
+    private final Sessions sessions;
 
-    OAuthRevokeHandler(ClientAuth clientAuth, ClientAddress addresses, AccessTokens accessTokens, RefreshTokens refreshTokens) {
+    OAuthRevokeHandler(ClientAuth clientAuth, ClientAddress addresses, AccessTokens accessTokens, Sessions sessions) {
         this.clientAuth = clientAuth;
         this.addresses = addresses;
         this.accessTokens = accessTokens;
-        this.refreshTokens = refreshTokens;
+        this.sessions = sessions;
     }
 
     void revoke(Context ctx) {
         Body form = OAuthForm.read(ctx);
-        User client = clientAuth.authenticate(ctx, form);
+        Account client = clientAuth.authenticate(ctx, form);
         String token = form.string("token");
         String address = addresses.of(ctx);
         if (token.indexOf('.') >= 0) revokeAccessToken(token, client, address);
-        else refreshTokens.logout(token, client.username(), address);
+        else sessions.logout(token, client.username(), address);
         ctx.header("Cache-Control", "no-store");
         ctx.status(200);
     }
 
     /** A client_credentials token has no family: it cannot be revoked and ends at its expiry. */
-    private void revokeAccessToken(String token, User client, String address) {
+    private void revokeAccessToken(String token, Account client, String address) {
         AccessTokens.Claims claims;
         try {
             claims = accessTokens.verify(token);
@@ -46,6 +46,6 @@ final class OAuthRevokeHandler {
             return; // not ours, expired or forged: nothing to end
         }
         if (claims.sid() != null && claims.subject().equals(client.username()))
-            refreshTokens.endFamily(claims.sid(), client.username(), address);
+            sessions.endFamily(claims.sid(), client.username(), address);
     }
 }

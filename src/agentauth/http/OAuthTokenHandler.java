@@ -1,8 +1,8 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
-import agentauth.store.User;
-import agentauth.token.TokenResponse;
+import agentauth.user.Account;
+import agentauth.session.TokenResponse;
 import agentauth.user.Rules;
 import io.javalin.http.Context;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.Map;
 final class OAuthTokenHandler {
     /** One grant type: the authenticated client and its form in, a token response out. */
     interface Grant {
-        TokenResponse issue(User client, Body form, String address);
+        TokenResponse issue(Account client, Body form, String address);
     }
 
     private final ClientAuth clientAuth;
@@ -34,8 +34,8 @@ final class OAuthTokenHandler {
         if (type == null || type.isEmpty()) throw new AuthError.InvalidRequest("grant_type is required.");
         Grant grant = grants.get(type);
         if (grant == null)
-            throw new AuthError(400, "unsupported_grant_type", "Supported grant types: client_credentials, refresh_token.");
-        User client = clientAuth.authenticate(ctx, form);
+            throw new AuthError.UnsupportedGrantType("Supported grant types: client_credentials, refresh_token.");
+        Account client = clientAuth.authenticate(ctx, form);
         TokenResponses.write(ctx, grant.issue(client, form, addresses.of(ctx)));
     }
 

@@ -2,7 +2,6 @@ package agentauth.http;
 
 import agentauth.error.AuthError;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -20,17 +19,15 @@ public final class ProtocolErrors extends ErrorHandler {
         int status = response.getStatus() >= 400 ? response.getStatus() : 500;
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.write(true, ByteBuffer.wrap(body(status)), callback);
+        response.write(true, ByteBuffer.wrap(Errors.body(error(status))), callback);
         return true;
     }
 
-    private static byte[] body(int status) {
-        AuthError e = switch (status) {
-            case 413, 431 -> new AuthError(status, "request_too_large", "The request or its headers are too large.");
-            case 400 -> new AuthError(400, "invalid_request", "The request is not valid HTTP.");
+    private static AuthError error(int status) {
+        return switch (status) {
+            case 413, 431 -> new AuthError.RequestTooLarge(status, "The request or its headers are too large.");
+            case 400 -> new AuthError.InvalidRequest("The request is not valid HTTP.");
             default -> Errors.fromJavalin(status);
         };
-        String json = "{\"error\":\"" + e.code() + "\",\"error_description\":\"" + e.description().replace("\"", "'") + "\"}";
-        return json.getBytes(StandardCharsets.UTF_8);
     }
 }

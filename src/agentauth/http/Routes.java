@@ -1,6 +1,5 @@
 package agentauth.http;
 
-import agentauth.Services;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.staticfiles.Location;
 import java.util.Map;
@@ -13,11 +12,11 @@ public final class Routes {
 
     private Routes() {}
 
-    public static void install(JavalinConfig config, Services s) {
-        var login = new LoginHandler(s.authenticator(), s.grants(), s.refreshTokens(), s.clientAddress());
-        var refresh = new RefreshHandler(s.refreshTokens(), s.clientAddress());
+    public static void install(JavalinConfig config, Api s) {
+        var login = new LoginHandler(s.authenticator(), s.entitlements(), s.sessions(), s.clientAddress());
+        var refresh = new RefreshHandler(s.sessions(), s.clientAddress());
         var me = new MeHandler(s.accessTokens());
-        var discovery = new DiscoveryHandler(s.signingKeys(), s.database(), s.issuer());
+        var discovery = new DiscoveryHandler(s.signingKeys(), s.storageHealthy(), s.issuer());
 
         config.routes.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
@@ -35,9 +34,9 @@ public final class Routes {
         // (HTTP Basic or client_id/client_secret in the form) on every call; forms only.
         var clientAuth = new ClientAuth(s.authenticator(), s.clientAddress());
         var oauthToken = new OAuthTokenHandler(clientAuth, s.clientAddress(), Map.of(
-            "client_credentials", new OAuthClientCredentialsGrant(s.grants(), s.refreshTokens()),
-            "refresh_token", new OAuthRefreshTokenGrant(s.grants(), s.refreshTokens())));
-        var oauthRevoke = new OAuthRevokeHandler(clientAuth, s.clientAddress(), s.accessTokens(), s.refreshTokens());
+            "client_credentials", new OAuthClientCredentialsGrant(s.entitlements(), s.sessions()),
+            "refresh_token", new OAuthRefreshTokenGrant(s.entitlements(), s.sessions())));
+        var oauthRevoke = new OAuthRevokeHandler(clientAuth, s.clientAddress(), s.accessTokens(), s.sessions());
         var oauthIntrospect = new OAuthIntrospectHandler(clientAuth, s.accessTokens());
         config.routes.post("/oauth/token", oauthToken::token);
         config.routes.post("/oauth/revoke", oauthRevoke::revoke);

@@ -1,6 +1,6 @@
 package agentauth.http;
 
-import agentauth.token.TokenResponse;
+import agentauth.session.TokenResponse;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;

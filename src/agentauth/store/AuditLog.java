@@ -19,15 +19,19 @@ public final class AuditLog {
     /** Routine events stay out of the log (they are in the audit table); the rest get one line each. */
     private static final Set<String> QUIET = Set.of("login", "logout");
 
-    public record Event(long id, Instant time, String type, String user, String actor, String address, String detail) {}
+    public record Event(long id, Instant time, String type, String user, String actor, String address, String detail,
+                        String instance) {}
 
     /** One page of events and the cursor for the next (null at the end). */
     public record Page(List<Event> events, Long next) {}
 
     private final Database db;
+    private final String instance;
 
-    public AuditLog(Database db) {
+    /** @param instance this instance's id, written with every event it records */
+    public AuditLog(Database db, String instance) {
         this.db = db;
+        this.instance = instance;
     }
 
     /** Records an event in its own transaction. */
@@ -43,13 +47,14 @@ public final class AuditLog {
                        String detail) throws SQLException {
         if (!TYPES.contains(type)) throw new IllegalArgumentException("unknown audit event type " + type);
         try (PreparedStatement s = c.prepareStatement(
-            "INSERT INTO audit_events(time, type, username, actor, address, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO audit_events(time, type, username, actor, address, detail, instance) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             s.setLong(1, time.toEpochMilli());
             s.setString(2, type);
             s.setString(3, user);
             s.setString(4, actor);
             s.setString(5, address);
             s.setString(6, detail);
+            s.setString(7, instance);
             s.executeUpdate();
         }
         if (!QUIET.contains(type))
@@ -72,10 +77,10 @@ public final class AuditLog {
     public Page list(int limit, Long before, String user, String type) {
         return db.read(c -> {
             StringBuilder sql = new StringBuilder(
-                "SELECT id, time, type, username, actor, address, detail FROM audit_events WHERE 1 = 1");
+                "SELECT id, time, type, username, actor, address, detail, instance FROM audit_events WHERE 1 = 1");
             List<Object> args = new ArrayList<>();
             if (before != null) { sql.append(" AND id < ?"); args.add(before); }
-            if (user != null) { sql.append(" AND username = ? COLLATE NOCASE"); args.add(user); }
+            if (user != null) { sql.append(" AND lower(username) = lower(?)"); args.add(user); }
             if (type != null) { sql.append(" AND type = ?"); args.add(type); }
             sql.append(" ORDER BY id DESC LIMIT ?");
             args.add(limit + 1);
@@ -84,7 +89,7 @@ public final class AuditLog {
                 for (int i = 0; i < args.size(); i++) s.setObject(i + 1, args.get(i));
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) events.add(new Event(r.getLong(1), Instant.ofEpochMilli(r.getLong(2)),
-                        r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7)));
+                        r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7), r.getString(8)));
                 }
             }
             Long next = null;

@@ -49,7 +49,7 @@ public final class SigningKeyStore {
 
     /** Makes {@code kid} the only signing key. */
     public void makeSigning(Connection c, String kid) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE signing_keys SET signing = (kid = ?)")) {
+        try (PreparedStatement s = c.prepareStatement("UPDATE signing_keys SET signing = CASE WHEN kid = ? THEN 1 ELSE 0 END")) {
             s.setString(1, kid);
             s.executeUpdate();
         }
@@ -58,9 +58,10 @@ public final class SigningKeyStore {
     /** Raises the recorded expiry of the last token a key may have signed (never lowers it). */
     public void extendTokensUntil(Connection c, String kid, Instant until) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
-            "UPDATE signing_keys SET tokens_until = MAX(tokens_until, ?) WHERE kid = ?")) {
+            "UPDATE signing_keys SET tokens_until = CASE WHEN tokens_until > ? THEN tokens_until ELSE ? END WHERE kid = ?")) {
             s.setLong(1, until.toEpochMilli());
-            s.setString(2, kid);
+            s.setLong(2, until.toEpochMilli());
+            s.setString(3, kid);
             s.executeUpdate();
         }
     }

@@ -6,6 +6,8 @@ import java.util.List;
 /** A user row: an agent or an admin. The password hash never leaves the server. */
 public record User(
         long id,
+        String uid,
+        long gen,
         String username,
         String passwordHash,
         List<String> scopes,
@@ -15,6 +17,12 @@ public record User(
         Instant lastLoginAt,
         Instant credentialsChangedAt,
         long credentialVersion) {
+
+    /** The same user with its generation bumped: its live access tokens die. */
+    public User nextGen() {
+        return new User(id, uid, gen + 1, username, passwordHash, scopes, enabled, createdAt, updatedAt, lastLoginAt,
+            credentialsChangedAt, credentialVersion);
+    }
 
     public boolean hasScope(String scope) {
         return scopes.contains(scope);

@@ -14,8 +14,9 @@ import java.util.Optional;
 
 /** The users table. Names are unique ignoring ASCII case; rows keep the spelling given. */
 public final class UserStore {
-    private static final String COLUMNS = "id, username, password_hash, scopes, enabled, created_at, updated_at, "
-        + "last_login_at, credentials_changed_at, credential_version";
+    private static final String COLUMNS = "id, uid, gen, username, password_hash, scopes, enabled, created_at, "
+        + "updated_at, last_login_at, credentials_changed_at, credential_version";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Database db;
 
@@ -38,6 +39,18 @@ public final class UserStore {
                 return r.next() ? Optional.of(row(r)) : Optional.empty();
             }
         }
+    }
+
+    /** The user a token names by {@code uid}: never another user of the same name. */
+    public Optional<User> findByUid(String uid) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE uid = ?")) {
+                s.setString(1, uid);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(row(r)) : Optional.empty();
+                }
+            }
+        });
     }
 
     public Optional<User> findById(Connection c, long id) throws SQLException {
@@ -72,15 +85,16 @@ public final class UserStore {
     public Optional<User> insert(Connection c, String username, String passwordHash, List<String> scopes,
                                  boolean enabled, Instant now) throws SQLException {
         if (find(c, username).isPresent()) return Optional.empty();
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO users(username, username_key, password_hash, scopes, "
-            + "enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            s.setString(1, username);
-            s.setString(2, key(username));
-            s.setString(3, passwordHash);
-            s.setString(4, String.join(" ", scopes));
-            s.setInt(5, enabled ? 1 : 0);
-            s.setLong(6, now.toEpochMilli());
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO users(uid, username, username_key, password_hash, "
+            + "scopes, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, newUid());
+            s.setString(2, username);
+            s.setString(3, key(username));
+            s.setString(4, passwordHash);
+            s.setString(5, String.join(" ", scopes));
+            s.setInt(6, enabled ? 1 : 0);
             s.setLong(7, now.toEpochMilli());
+            s.setLong(8, now.toEpochMilli());
             s.executeUpdate();
         }
         return find(c, username);
@@ -89,14 +103,15 @@ public final class UserStore {
     /** Writes every mutable field of {@code u} back; the caller decided what changed. */
     public void update(Connection c, User u) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE users SET password_hash = ?, scopes = ?, enabled = ?, "
-            + "updated_at = ?, credentials_changed_at = ?, credential_version = ? WHERE id = ?")) {
+            + "updated_at = ?, credentials_changed_at = ?, credential_version = ?, gen = ? WHERE id = ?")) {
             s.setString(1, u.passwordHash());
             s.setString(2, String.join(" ", u.scopes()));
             s.setInt(3, u.enabled() ? 1 : 0);
             s.setLong(4, u.updatedAt().toEpochMilli());
             setInstant(s, 5, u.credentialsChangedAt());
             s.setLong(6, u.credentialVersion());
-            s.setLong(7, u.id());
+            s.setLong(7, u.gen());
+            s.setLong(8, u.id());
             s.executeUpdate();
         }
     }
@@ -140,9 +155,25 @@ public final class UserStore {
         return n;
     }
 
+    /** Bumps a user's generation (its live access tokens die) without any other change. */
+    public void bumpGen(Connection c, long id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE users SET gen = gen + 1 WHERE id = ?")) {
+            s.setLong(1, id);
+            s.executeUpdate();
+        }
+    }
+
     private static User row(ResultSet r) throws SQLException {
-        return new User(r.getLong(1), r.getString(2), r.getString(3), splitScopes(r.getString(4)), r.getInt(5) == 1,
-            instant(r, 6), instant(r, 7), instant(r, 8), instant(r, 9), r.getLong(10));
+        return new User(r.getLong(1), r.getString(2), r.getLong(3), r.getString(4), r.getString(5),
+            splitScopes(r.getString(6)), r.getInt(7) == 1, instant(r, 8), instant(r, 9), instant(r, 10), instant(r, 11),
+            r.getLong(12));
+    }
+
+    /** 128 random bits in hex: not derived from the name, never reused. */
+    private static String newUid() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     static List<String> splitScopes(String s) {

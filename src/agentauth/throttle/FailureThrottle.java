@@ -7,7 +7,6 @@ import agentauth.throttle.CounterTable.Block;
 import agentauth.throttle.CounterTable.Rule;
 import agentauth.throttle.CounterTable.State;
 import agentauth.throttle.Keys.Key;
-import agentauth.user.Throttle;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,9 +3,10 @@ package agentauth.token;
 import agentauth.cache.VerifiedTokens;
 import agentauth.error.AuthError;
 import agentauth.store.Family;
-import agentauth.store.RefreshTokenStore;
+import agentauth.store.SessionStore;
 import agentauth.store.User;
 import agentauth.store.UserStore;
+import agentauth.user.Account;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.exceptions.JWTDecodeException;
 import com.auth0.jwt.exceptions.SignatureVerificationException;
@@ -18,8 +19,10 @@ import java.util.Optional;
 
 /**
  * Verifies access tokens for the server's own endpoints: the signature by kid (ES256 only),
- * typ, iss, aud, exp and iat, then the live state the contract requires (user exists, is
- * enabled, still holds the scope, no credential change since, family not revoked).
+ * typ, iss, aud, exp and iat, then the live state the contract requires: the user the token
+ * names by {@code uid} exists, is enabled, is still at the token's generation {@code gen} (no
+ * credential change since: compared exactly, with no clock), still holds the scope, and the
+ * family is not revoked.
  *
  * <p>Tokens verified once are remembered until they expire ({@link VerifiedTokens}), which spares
  * the ECDSA verification (a third of a /me request) on every further use; a remembered token
@@ -28,8 +31,8 @@ import java.util.Optional;
  */
 public final class AccessTokens {
     /** The claims of a verified token. */
-    public record Claims(String subject, List<String> scope, List<String> audience, String sid, String jti,
-                         Instant issuedAt, Instant expiresAt, String issuer) {
+    public record Claims(String subject, String uid, long gen, List<String> scope, List<String> audience, String sid,
+                         String jti, Instant issuedAt, Instant expiresAt, String issuer) {
         public boolean hasScope(String s) {
             return scope.contains(s);
         }
@@ -44,12 +47,12 @@ public final class AccessTokens {
 
     private final SigningKeys keys;
     private final UserStore users;
-    private final RefreshTokenStore families;
+    private final SessionStore families;
     private final String issuer;
     private final Clock clock;
     private final VerifiedTokens<Verified> verified = new VerifiedTokens<>(REMEMBERED_MAX);
 
-    public AccessTokens(SigningKeys keys, UserStore users, RefreshTokenStore families, String issuer, Clock clock) {
+    public AccessTokens(SigningKeys keys, UserStore users, SessionStore families, String issuer, Clock clock) {
         this.keys = keys;
         this.users = users;
         this.families = families;
@@ -96,7 +99,8 @@ public final class AccessTokens {
         String subject = jwt.getSubject();
         if (subject == null || jwt.getAudience() == null) throw new AuthError.InvalidToken("The access token lacks claims.");
         String scope = jwt.getClaim("scope").asString();
-        return new Verified(new Claims(subject, scope == null || scope.isEmpty() ? List.of() : List.of(scope.split(" ")),
+        Long gen = jwt.getClaim("gen").asLong();
+        return new Verified(new Claims(subject, jwt.getClaim("uid").asString(), gen == null ? -1 : gen, scope == null || scope.isEmpty() ? List.of() : List.of(scope.split(" ")),
             List.copyOf(jwt.getAudience()), jwt.getClaim("sid").asString(), jwt.getId(), iat, exp, jwt.getIssuer()), key.kid());
     }
 
@@ -109,7 +113,7 @@ public final class AccessTokens {
         if (!claims.audience().contains(issuer))
             throw new AuthError.InvalidToken("The access token is for another audience.");
         if (requiredScope != null && !claims.hasScope(requiredScope)) throw new AuthError.InsufficientScope(requiredScope);
-        User user = inGoodStanding(claims);
+        Account user = inGoodStanding(claims);
         if (requiredScope != null && !user.hasScope(requiredScope))
             throw new AuthError.InvalidToken("The access token's user no longer holds '" + requiredScope + "'.");
         return claims;
@@ -120,25 +124,17 @@ public final class AccessTokens {
      * changed no credential since, and the family is not revoked. For any audience (introspection,
      * RFC 7662, answers for tokens of other resources too); throws invalid_token otherwise.
      */
-    public User inGoodStanding(Claims claims) {
-        User user = users.find(claims.subject()).orElseThrow(() -> new AuthError.InvalidToken("The access token's user no longer exists."));
+    public Account inGoodStanding(Claims claims) {
+        User user = (claims.uid() == null ? Optional.<User>empty() : users.findByUid(claims.uid()))
+            .filter(u -> u.username().equals(claims.subject())) // names are never renamed: both must agree
+            .orElseThrow(() -> new AuthError.InvalidToken("The access token's user no longer exists."));
         if (!user.enabled()) throw new AuthError.InvalidToken("The access token's user is disabled.");
-        if (!issuedAfter(claims.issuedAt(), user)) throw new AuthError.InvalidToken("The access token predates a credential change.");
+        if (user.gen() != claims.gen()) throw new AuthError.InvalidToken("The access token predates a credential change.");
         if (claims.sid() != null) {
             Optional<Family> f = families.family(claims.sid());
             if (f.isEmpty() || f.get().userId() != user.id() || f.get().revokedAt() != null)
                 throw new AuthError.InvalidToken("The access token's session was ended.");
         }
-        return user;
-    }
-
-    /**
-     * iat has whole seconds: a token from the same second as a change is refused, and one from a
-     * second before the user was created belongs to an earlier user of that name.
-     */
-    static boolean issuedAfter(Instant iat, User user) {
-        long iatMs = iat.toEpochMilli();
-        if (iatMs + 1000 <= user.createdAt().toEpochMilli()) return false;
-        return user.credentialsChangedAt() == null || iatMs > user.credentialsChangedAt().toEpochMilli();
+        return Account.of(user);
     }
 }

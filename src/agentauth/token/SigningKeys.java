@@ -69,16 +69,21 @@ public final class SigningKeys {
         this.masterKey = masterKey;
         this.clock = clock;
         this.accessTtl = accessTtl;
-        load(resetUnreadable);
     }
 
-    private void load(boolean resetUnreadable) {
+    /**
+     * Loads the keys, and on a first start makes the first one. Runs once, in the start-up
+     * transaction that holds the lock across instances, so instances starting together on one
+     * database make one key, not one each. {@code resetUnreadable}: discard keys the master key
+     * cannot open (audited) instead of refusing to start.
+     */
+    public void start(boolean resetUnreadable) {
         try {
             this.state = read();
         } catch (GeneralSecurityException e) {
             if (!resetUnreadable)
                 throw new ConfigException("the master key from " + masterKey.source() + " cannot open the signing keys in "
-                    + db.file() + " (wrong AGENT_AUTH_MASTER_KEY or key file?); start with --reset-signing-keys to "
+                    + db.describe() + " (wrong AGENT_AUTH_MASTER_KEY or key file?); start with --reset-signing-keys to "
                     + "discard them, which invalidates every issued access token");
             db.write(c -> {
                 store.deleteAll(c);
@@ -86,7 +91,7 @@ public final class SigningKeys {
                     "signing keys discarded by --reset-signing-keys: the master key could not open them");
                 return null;
             });
-            load(false);
+            start(false);
             return;
         }
         if (state.current() == null) {
@@ -197,9 +202,14 @@ public final class SigningKeys {
                 }
             });
         }
-        synchronized (this) {
-            record(key, exp, extended);
-        }
+        // Inside a write that may still roll back (a refresh with a retry window signs in its
+        // transaction), memory follows only the commit: it must never claim a bound the database lacks.
+        Instant stored = extended;
+        db.afterCommit(() -> {
+            synchronized (this) {
+                record(key, exp, stored);
+            }
+        });
     }
 
     /** Under this monitor: notes {@code exp}, and the stored bound when it was just extended. */

@@ -1,5 +1,6 @@
 package agentauth.token;
 
+import agentauth.user.Account;
 import com.auth0.jwt.JWT;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -35,16 +36,16 @@ public final class TokenIssuer {
         this.clock = clock;
     }
 
-    /** @param sid the family id, or null for a token with no refresh family (client_credentials) */
-    public AccessToken issue(String username, List<String> scope, String audience, String sid) {
-        return issue(username, scope, audience, sid, null);
-    }
-
     /**
+     * A token for {@code user} as it is now: its name, its permanent {@code uid} and its current
+     * generation {@code gen} (contract B: the live checks and the revocation list compare those).
+     *
+     * @param sid      the family id, or null for a token with no refresh family (client_credentials)
      * @param notAfter when the token must be expired at the latest (its family's end, so an admin
      *                 session cap holds for access tokens too), or null
      */
-    public AccessToken issue(String username, List<String> scope, String audience, String sid, Instant notAfter) {
+    public AccessToken issue(Account user, List<String> scope, String audience, String sid, Instant notAfter) {
+        String username = user.username();
         Instant iat = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant exp = iat.plus(ttl);
         if (notAfter != null && notAfter.isBefore(exp)) exp = notAfter.truncatedTo(ChronoUnit.SECONDS);
@@ -59,14 +60,16 @@ public final class TokenIssuer {
             .withIssuedAt(iat)
             .withJWTId(randomId())
             .withClaim("client_id", username)
-            .withClaim("scope", String.join(" ", scope));
+            .withClaim("scope", String.join(" ", scope))
+            .withClaim("uid", user.uid())
+            .withClaim("gen", user.gen());
         if (sid != null) builder.withClaim("sid", sid);
         String token = builder.sign(key.signer());
         keys.noteIssued(key, exp);
         return new AccessToken(token, iat, exp);
     }
 
-    static String randomId() {
+    public static String randomId() {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);

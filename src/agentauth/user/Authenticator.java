@@ -6,6 +6,7 @@ import agentauth.store.AuditLog;
 import agentauth.store.Database;
 import agentauth.store.User;
 import agentauth.store.UserStore;
+import agentauth.throttle.Throttle;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,7 +53,7 @@ public final class Authenticator {
      * tokens records that, so a request refused after this (bad scope, bad refresh token,
      * introspection) changes nothing.
      */
-    public User authenticate(String name, String secret, String address) {
+    public Account authenticate(String name, String secret, String address) {
         byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > 1024) throw new AuthError.InvalidRequest("password is longer than 1024 bytes.");
         throttle.check(name, address);
@@ -74,7 +75,7 @@ public final class Authenticator {
             User user = found.get();
             if (hashed) verified.remember(user, bytes);
             if (hasher.needsRehash(user.passwordHash())) upgrade(user, bytes);
-            return user;
+            return Account.of(user);
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }

@@ -32,7 +32,7 @@ public final class PasswordHasher implements AutoCloseable {
     private final Config.Hashing params;
     private final HashGate gate;
     private final ExecutorService workers;
-    private final String dummyHash;
+    private volatile String dummyHash; // made on first need: commands that never verify never pay for it
     private final List<Thread> threads = new CopyOnWriteArrayList<>(); // the workers started, for tests
 
     public PasswordHasher(Config.Hashing params) {
@@ -49,9 +49,21 @@ public final class PasswordHasher implements AutoCloseable {
                 threads.add(t);
                 return t;
             });
-        // Verified for unknown names so they cost what a real user costs; always the current parameters.
-        this.dummyHash = onWorker(() -> argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(),
-            "agent-auth dummy secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The hash verified for unknown names, so they cost what a real user costs; always the
+     * current parameters. The server makes it at start, so no request pays for it.
+     */
+    public String dummyHash() {
+        String d = dummyHash;
+        if (d != null) return d;
+        synchronized (this) {
+            if (dummyHash == null)
+                dummyHash = onWorker(() -> argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(),
+                    "agent-auth dummy secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return dummyHash;
+        }
     }
 
     /** Hashes a secret and wipes the caller's copy. */
@@ -70,7 +82,7 @@ public final class PasswordHasher implements AutoCloseable {
 
     /** @param priority the caller recently succeeded from its address: it skips the flood's queue */
     public boolean verify(String encoded, byte[] secret, boolean priority) {
-        String target = encoded == null ? dummyHash : encoded;
+        String target = encoded == null ? dummyHash() : encoded;
         boolean ok = gate.run(priority, () -> onWorker(() -> argon2.verify(target, secret)));
         return ok && encoded != null;
     }

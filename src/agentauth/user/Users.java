@@ -3,7 +3,7 @@ package agentauth.user;
 import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
-import agentauth.store.RefreshTokenStore;
+import agentauth.store.SessionStore;
 import agentauth.store.User;
 import agentauth.store.UserStore;
 import java.sql.Connection;
@@ -20,8 +20,6 @@ import java.util.Optional;
  * Every change happens in one transaction with its audit event and the families it ends.
  */
 public final class Users {
-    public static final String ADMIN_SCOPE = "admin";
-
     /** A partial update; null fields stay as they are. */
     public record Patch(String password, List<String> scopes, Boolean enabled) {}
 
@@ -32,12 +30,12 @@ public final class Users {
 
     private final Database db;
     private final UserStore store;
-    private final RefreshTokenStore families;
+    private final SessionStore families;
     private final AuditLog audit;
     private final PasswordHasher hasher;
     private final Clock clock;
 
-    public Users(Database db, UserStore store, RefreshTokenStore families, AuditLog audit, PasswordHasher hasher, Clock clock) {
+    public Users(Database db, UserStore store, SessionStore families, AuditLog audit, PasswordHasher hasher, Clock clock) {
         this.db = db;
         this.store = store;
         this.families = families;
@@ -46,8 +44,8 @@ public final class Users {
         this.clock = clock;
     }
 
-    public List<User> list() {
-        return store.list();
+    public List<Account> list() {
+        return store.list().stream().map(Account::of).toList();
     }
 
     /** True when the database holds at least one user (first start creates the admin otherwise). */
@@ -55,15 +53,15 @@ public final class Users {
         return !store.isEmpty();
     }
 
-    public User get(String name) {
-        return store.find(name).orElseThrow(() -> notFound(name));
+    public Account get(String name) {
+        return store.find(name).map(Account::of).orElseThrow(() -> notFound(name));
     }
 
-    public Optional<User> find(String name) {
-        return store.find(name);
+    public Optional<Account> find(String name) {
+        return store.find(name).map(Account::of);
     }
 
-    public User create(String name, String password, List<String> scopes, boolean enabled, Actor actor) {
+    public Account create(String name, String password, List<String> scopes, boolean enabled, Actor actor) {
         Rules.username(name);
         List<String> validScopes = Rules.scopes(scopes);
         String hash = hasher.hash(Rules.password(password)); // hash outside the write lock: it is slow
@@ -73,7 +71,7 @@ public final class Users {
                 .orElseThrow(() -> new AuthError.Conflict("A user named '" + name + "' already exists (names ignore case)."));
             audit.record(c, now, "user_created", u.username(), actor.name(), actor.address(),
                 "scopes=" + String.join(" ", validScopes) + " enabled=" + enabled);
-            return u;
+            return Account.of(u);
         });
     }
 
@@ -81,7 +79,7 @@ public final class Users {
      * Applies a patch. A new password or disabling ends every family of the user and refuses its
      * older access tokens; {@code force} lets the command line remove the last admin (recovery).
      */
-    public User update(String name, Patch patch, Actor actor, boolean force) {
+    public Account update(String name, Patch patch, Actor actor, boolean force) {
         List<String> scopes = patch.scopes() == null ? null : Rules.scopes(patch.scopes());
         String hash = patch.password() == null ? null : hasher.hash(Rules.password(patch.password()));
         Instant now = clock.instant();
@@ -90,7 +88,10 @@ public final class Users {
             boolean newSecret = hash != null;
             boolean disabling = Boolean.FALSE.equals(patch.enabled()) && old.enabled();
             boolean credentialChange = newSecret || disabling;
-            User updated = new User(old.id(), old.username(), newSecret ? hash : old.passwordHash(),
+            boolean narrowed = scopes != null && !scopes.containsAll(old.scopes());
+            // Contract B: a generation bump kills the live access tokens, exactly and with no clock.
+            long gen = old.gen() + (credentialChange || narrowed ? 1 : 0);
+            User updated = new User(old.id(), old.uid(), gen, old.username(), newSecret ? hash : old.passwordHash(),
                 scopes != null ? scopes : old.scopes(), patch.enabled() != null ? patch.enabled() : old.enabled(),
                 old.createdAt(), now, old.lastLoginAt(), credentialChange ? now : old.credentialsChangedAt(),
                 old.credentialVersion() + (credentialChange || scopes != null || patch.enabled() != null ? 1 : 0));
@@ -99,7 +100,7 @@ public final class Users {
             int ended = credentialChange ? families.revokeAllForUser(c, old.id(), now) : 0;
             audit.record(c, now, "user_updated", old.username(), actor.name(), actor.address(),
                 describe(old, updated, newSecret, ended));
-            return updated;
+            return Account.of(updated);
         });
     }
 
@@ -120,7 +121,8 @@ public final class Users {
         return db.write(c -> {
             User u = store.find(c, name).orElseThrow(() -> notFound(name));
             int n = families.revokeAllForUser(c, u.id(), now);
-            audit.record(c, now, "revoke", u.username(), actor.name(), actor.address(), "families ended: " + n);
+            store.bumpGen(c, u.id()); // its access tokens too, client_credentials ones included
+            audit.record(c, now, "revoke", u.username(), actor.name(), actor.address(), "sessions ended: " + n);
             return n;
         });
     }
@@ -140,7 +142,7 @@ public final class Users {
     }
 
     private void guardLastAdmin(Connection c, boolean force) throws SQLException {
-        if (!force && store.countEnabledWithScope(c, ADMIN_SCOPE) == 0)
+        if (!force && store.countEnabledWithScope(c, ServerScopes.ADMIN) == 0)
             throw new AuthError.Conflict("This would leave no enabled admin; create or enable another admin first.");
     }
 
@@ -149,7 +151,7 @@ public final class Users {
         if (!old.scopes().equals(now.scopes())) parts.add("scopes=" + String.join(" ", now.scopes()));
         if (old.enabled() != now.enabled()) parts.add("enabled=" + now.enabled());
         if (newSecret) parts.add("password changed");
-        if (ended > 0) parts.add("families ended: " + ended);
+        if (ended > 0) parts.add("sessions ended: " + ended);
         return parts.isEmpty() ? "no change" : String.join(", ", parts);
     }
 

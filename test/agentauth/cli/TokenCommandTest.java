@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.client.TokenVerifier;
-import agentauth.store.RefreshTokenStore;
+import agentauth.store.SessionStore;
 import agentauth.support.JarProcess;
 import agentauth.support.TestServer;
 import com.sun.net.httpserver.HttpExchange;
@@ -255,8 +255,8 @@ class TokenCommandTest {
             assertEquals("agent-1", claims.subject());
             assertEquals(Set.of("read"), claims.scopes());
             long id = s.app().users().get("agent-1").id();
-            var db = s.app().services().database();
-            assertEquals(List.of(), db.read(c -> new RefreshTokenStore(db).liveFamiliesBeyond(c, id, Instant.now(), 0)));
+            var db = s.app().database();
+            assertEquals(List.of(), db.read(c -> new SessionStore(db).liveFamiliesBeyond(c, id, Instant.now(), 0)));
         }
     }
 }

@@ -203,8 +203,8 @@ class AgentAuthClientServerTest {
 
     static int liveFamilies(TestServer s) {
         long id = s.app().users().get("agent-1").id();
-        var db = s.app().services().database();
-        return db.read(c -> new agentauth.store.RefreshTokenStore(db)
+        var db = s.app().database();
+        return db.read(c -> new agentauth.store.SessionStore(db)
                 .liveFamiliesBeyond(c, id, java.time.Instant.now(), 0).size());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.support.TestServer;
 import java.util.Set;
@@ -42,6 +43,8 @@ class ClientCredentialsTokenTest {
             assertEquals("cc-agent", claims.subject());
             assertEquals(Set.of("read"), claims.scopes());
             assertNull(claims.sid(), "client_credentials tokens belong to no session");
+            assertTrue(claims.uid() != null && !claims.uid().contains("cc-agent"), "the random uid, not the name");
+            assertTrue(claims.gen() != null && claims.gen() >= 0, "the credential generation");
         }
     }
 

@@ -97,7 +97,7 @@ class AdminAuditTest {
         JsonNode e = admin.get("/admin/api/audit?user=shaped-event&limit=1").json().get("events").get(0);
         List<String> names = new ArrayList<>();
         for (Iterator<String> it = e.fieldNames(); it.hasNext(); ) names.add(it.next());
-        assertEquals(List.of("id", "time", "type", "user", "actor", "address", "detail"), names);
+        assertEquals(List.of("id", "time", "type", "user", "actor", "address", "detail", "instance"), names);
         assertTrue(e.get("time").asText().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z"), e.toString());
         assertEquals("user_updated", e.get("type").asText());
         assertEquals("Shaped-Event", e.get("user").asText());

@@ -137,10 +137,13 @@ class OAuthIntrospectTest {
     }
 
     @Test
-    void the_scope_reported_is_what_the_user_still_holds() {
-        String access = login("shrunk", "read", "write").text("access_token");
+    void a_token_whose_user_lost_a_scope_since_is_inactive_and_one_whose_user_gained_one_stays_active() {
+        String narrowed = login("shrunk", "read", "write").text("access_token");
         server.app().users().update("shrunk", new Users.Patch(null, List.of("read"), null), ACTOR, false);
-        assertEquals("read", introspect(access).text("scope"));
+        assertFalse(active(narrowed), "narrowing bumps the user's generation (contract B)");
+        String widened = login("grown", "read").text("access_token");
+        server.app().users().update("grown", new Users.Patch(null, List.of("read", "write"), null), ACTOR, false);
+        assertEquals("read", introspect(widened).text("scope"));
     }
 
     @Test

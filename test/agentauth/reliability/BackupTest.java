@@ -1,5 +1,6 @@
 package agentauth.reliability;
 
+import agentauth.support.Sqlite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,12 +43,12 @@ class BackupTest {
                 while (!stop.get()) busy[0] = http.postJson("/refresh", Http.json("refresh_token", busy[0])).text("refresh_token");
             });
             load.start();
-            Result r = runJar(List.of("backup", copy.toString(), "--db", db.toString()));
+            JarProcess.Result r = runJar(List.of("backup", copy.toString(), "--db", db.toString()));
             stop.set(true);
             load.join();
-            assertEquals(0, r.code, r.output);
-            assertTrue(r.output.contains("keep the master key with it"), r.output);
-            assertTrue(r.output.contains(MasterKey.fileFor(db).toString()), r.output);
+            assertEquals(0, r.code(), r.output());
+            assertTrue(r.output().contains("keep the master key with it"), r.output());
+            assertTrue(r.output().contains(MasterKey.fileFor(db).toString()), r.output());
             users = Sqlite.column(db, "SELECT username FROM users ORDER BY username");
             assertEquals(0, server.terminate());
         }
@@ -70,32 +71,24 @@ class BackupTest {
     void backup_never_overwrites_a_file_and_never_creates_a_database() throws Exception {
         Path existing = dir.resolve("existing.db");
         Files.writeString(existing, "keep me");
-        Result r = runJar(List.of("backup", existing.toString(), "--db", dir.resolve("none.db").toString()));
-        assertEquals(1, r.code, r.output);
-        assertTrue(r.output.contains("no database at"), r.output);
+        JarProcess.Result r = runJar(List.of("backup", existing.toString(), "--db", dir.resolve("none.db").toString()));
+        assertEquals(1, r.code(), r.output());
+        assertTrue(r.output().contains("no database at"), r.output());
         assertTrue(Files.notExists(dir.resolve("none.db")));
 
         Path db = dir.resolve("agent-auth.db");
         try (JarProcess server = JarProcess.start(db)) {
             assertEquals(0, server.terminate());
         }
-        Result again = runJar(List.of("backup", existing.toString(), "--db", db.toString()));
-        assertEquals(1, again.code, again.output);
-        assertTrue(again.output.contains("never overwrites"), again.output);
+        JarProcess.Result again = runJar(List.of("backup", existing.toString(), "--db", db.toString()));
+        assertEquals(1, again.code(), again.output());
+        assertTrue(again.output().contains("never overwrites"), again.output());
         assertEquals("keep me", Files.readString(existing));
-        assertEquals(0, runJar(List.of("backup", dir.resolve("cold.db").toString(), "--db", db.toString())).code,
+        assertEquals(0, runJar(List.of("backup", dir.resolve("cold.db").toString(), "--db", db.toString())).code(),
             "a stopped server's database is backed up too");
     }
 
-    record Result(int code, String output) {}
-
-    static Result runJar(List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar", JarProcess.jar().toString()));
-        command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
-        return new Result(p.exitValue(), out);
+    static JarProcess.Result runJar(List<String> args) {
+        return JarProcess.run(args);
     }
 }

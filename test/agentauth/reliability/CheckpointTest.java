@@ -1,5 +1,6 @@
 package agentauth.reliability;
 
+import agentauth.support.Sqlite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import agentauth.support.TestServer;

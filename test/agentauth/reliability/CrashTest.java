@@ -1,5 +1,6 @@
 package agentauth.reliability;
 
+import agentauth.support.Sqlite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,11 +64,13 @@ class CrashTest {
                 for (Agent a : agents) threads.add(new Thread(a, "agent"));
                 for (Thread t : threads) t.start();
                 for (Agent a : agents) a.warm.await(30, TimeUnit.SECONDS); // every agent refreshed once
-                int delay = 100 + random.nextInt(1200);
-                Thread.sleep(delay); // the kill point: a random moment of the load
+                // The kill point: a random moment of the load, counted in refreshes, not in time (a
+                // loaded machine may do few refreshes in a given time).
+                int target = 2 * AGENTS + random.nextInt(10 * AGENTS);
+                awaitRefreshes(agents, target);
                 server.kill();
                 for (Thread t : threads) t.join(30_000);
-                String where = "round " + round + " (kill after " + delay + " ms, window " + window + ")";
+                String where = "round " + round + " (kill after " + target + " refreshes, window " + window + ")";
 
                 assertEquals("ok", Sqlite.integrity(db), where);
                 assertEquals(users, Sqlite.column(db, "SELECT username FROM users ORDER BY username"), where);
@@ -95,6 +98,12 @@ class CrashTest {
         } finally {
             server.close();
         }
+    }
+
+    /** Waits until the agents refreshed {@code target} times together (at most a minute). */
+    private static void awaitRefreshes(List<Agent> agents, int target) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (agents.stream().mapToInt(a -> a.refreshes).sum() < target && System.nanoTime() < deadline) Thread.sleep(5);
     }
 
     static Http.Response refresh(Http http, String token) {

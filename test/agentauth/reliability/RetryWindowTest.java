@@ -1,5 +1,7 @@
 package agentauth.reliability;
 
+import agentauth.support.Sqlite;
+import agentauth.support.RawRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -102,7 +104,7 @@ class RetryWindowTest {
             Http.Response retry = refresh(http, token);
             assertEquals(401, retry.status(), "the window has passed");
             clock.advance(Duration.ofSeconds(30));
-            assertEquals(1, server.app().refreshTokens().dropExpiredRetryCopies(), "the idle-time sweep (housekeeping)");
+            assertEquals(1, server.app().sessions().dropExpiredRetryCopies(), "the idle-time sweep (housekeeping)");
             assertEquals("0", Sqlite.one(server.db(), "SELECT COUNT(*) FROM refresh_tokens WHERE successor IS NOT NULL"));
         }
     }

@@ -1,5 +1,7 @@
 package agentauth.reliability;
 
+import agentauth.support.Sqlite;
+import agentauth.support.RawRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package agentauth.reliability;
 
+import agentauth.support.Sqlite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +38,9 @@ class StorageFaultTest {
                 Path filler = disk.dir().resolve("filler");
                 fill(filler);
                 Http.Response refused = null;
-                for (int i = 0; i < 50 && refused == null; i++) { // WAL frames already on disk may take a few commits
+                // The WAL's pages already on disk are reused once checkpointed, and the database file
+                // grows only as checkpoints copy pages back: it takes as many commits as that space holds.
+                for (int i = 0; i < 2000 && refused == null; i++) {
                     Http.Response r = refresh(http, token);
                     if (r.status() == 200) token = r.text("refresh_token");
                     else refused = r;

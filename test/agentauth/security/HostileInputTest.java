@@ -40,7 +40,7 @@ class HostileInputTest {
         server.createUser("agent", SECRET, "read");
         http = new Http(server.url());
         refreshToken = http.login("agent", SECRET).text("refresh_token");
-        tokens = new HostileTokens(server.url(), server.app().signingKeys().current());
+        tokens = new HostileTokens(server.url(), server.app().users().get("admin"), server.app().signingKeys().current());
     }
 
     @AfterAll

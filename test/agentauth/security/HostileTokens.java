@@ -2,6 +2,7 @@ package agentauth.security;
 
 import agentauth.crypto.Es256;
 import agentauth.token.SigningKeys;
+import agentauth.user.Account;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -20,11 +21,13 @@ import java.util.function.Consumer;
 /** Forged and malformed access tokens for the hostile-input suite, made once per server. */
 final class HostileTokens {
     private final String issuer;
+    private final Account admin;
     private final SigningKeys.Key real;
     private final Algorithm attacker;
 
-    HostileTokens(String issuer, SigningKeys.Key real) {
+    HostileTokens(String issuer, Account admin, SigningKeys.Key real) {
         this.issuer = issuer;
+        this.admin = admin;
         this.real = real;
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -41,7 +44,7 @@ final class HostileTokens {
         Instant now = Instant.now();
         JWTCreator.Builder b = JWT.create().withIssuer(issuer).withSubject("admin").withAudience(issuer)
             .withIssuedAt(now).withExpiresAt(now.plusSeconds(600)).withJWTId("jti-1").withClaim("client_id", "admin")
-            .withClaim("scope", "admin");
+            .withClaim("scope", "admin").withClaim("uid", admin.uid()).withClaim("gen", admin.gen());
         edit.accept(b);
         return b;
     }

@@ -64,4 +64,49 @@ class TrustedProxyTest {
             assertEquals(List.of("127.0.0.1"), failedFrom(server).stream().distinct().toList());
         }
     }
+
+    /** Java's HttpClient folds repeated headers, so two header lines go out on a raw socket. */
+    static String rawLogin(TestServer server, String secret, String... forwardedLines) {
+        StringBuilder headers = new StringBuilder();
+        for (String line : forwardedLines) headers.append("X-Forwarded-For: ").append(line).append("\r\n");
+        String body = Http.json("username", "agent", "password", secret);
+        return agentauth.support.RawRequest.exchange(server.url(), "POST /login HTTP/1.1\r\nHost: x\r\n"
+            + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n" + headers
+            + "Connection: close\r\n\r\n" + body);
+    }
+
+    @Test
+    void every_x_forwarded_for_line_counts_so_a_client_line_before_the_proxys_cannot_choose_the_address() {
+        try (TestServer server = TestServer.start("--trusted-proxy", "127.0.0.1/32")) {
+            server.createUser("agent", SECRET);
+            rawLogin(server, "wrong-secret-1", "203.0.113.66", "198.51.100.9");
+            assertEquals(List.of("198.51.100.9"), failedFrom(server), "the proxy's own line is the right-most");
+        }
+    }
+
+    @Test
+    void spellings_of_one_address_are_one_client_for_the_throttle_and_the_audit_log() {
+        try (TestServer server = TestServer.start("--trusted-proxy", "127.0.0.1/32")) {
+            server.createUser("agent", SECRET);
+            Http http = new Http(server.url());
+            for (String spelling : List.of("2001:DB8:0::1", "[2001:db8::1]", "2001:db8:0:0:0:0:0:1", "2001:db8::0:1",
+                                           "2001:0db8::1"))
+                assertEquals(401, login(http, "wrong-secret-1", spelling).status());
+            assertEquals(429, login(http, SECRET, "2001:db8::1").status(), "five failures from one client");
+            assertEquals(List.of("2001:db8::1"), failedFrom(server).stream().distinct().toList());
+            assertEquals(401, login(http, "wrong-secret-1", "::ffff:8.8.8.8").status());
+            assertEquals("8.8.8.8", failedFrom(server).get(0), "an IPv4-mapped address is the IPv4 address");
+        }
+    }
+
+    @Test
+    void malformed_or_ambiguous_literals_are_garbage_and_never_looked_up() {
+        try (TestServer server = TestServer.start("--trusted-proxy", "127.0.0.1/32")) {
+            server.createUser("agent", SECRET);
+            Http http = new Http(server.url());
+            for (String bad : List.of("999.999.999.999", "10.0.0.01", "1.2.3", "2001:db8::1::2", "fe80::1%eth0", "0x7f.1.1.1"))
+                login(http, "wrong-secret-1", bad);
+            assertEquals(List.of("127.0.0.1"), failedFrom(server).stream().distinct().toList());
+        }
+    }
 }

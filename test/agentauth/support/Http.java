@@ -47,7 +47,7 @@ public final class Http {
     // One client (and connection pool) per server address: a keep-alive connection to a server a
     // test stopped must never carry a request meant for a new server that reuses its port (a
     // shared pool did, and a stopping server answered it with 503).
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build(); // generous: CI machines are loaded
 
     public Http(String base) {
         this.base = base;

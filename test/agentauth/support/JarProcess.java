@@ -44,8 +44,20 @@ public final class JarProcess implements AutoCloseable {
 
     /** Starts the server without waiting: for starts that are meant to fail. */
     public static JarProcess launch(Path db, String... flags) {
+        return launch(new Backend.Storage(db.toString(), Map.of()), flags);
+    }
+
+    /** Starts a server on {@code storage} (SQLite or PostgreSQL) and waits until it listens. */
+    public static JarProcess start(Backend.Storage storage, String... flags) {
+        JarProcess p = launch(storage, flags);
+        p.awaitListening();
+        return p;
+    }
+
+    /** Starts a server on {@code storage} without waiting. */
+    public static JarProcess launch(Backend.Storage storage, String... flags) {
         List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
-            jar().toString(), "--host", "127.0.0.1", "--port", "0", "--db", db.toString(), "--argon2-memory", "1024"));
+            jar().toString(), "--host", "127.0.0.1", "--port", "0", "--db", storage.db(), "--argon2-memory", "1024"));
         command.addAll(List.of(flags));
         try {
             // Not beside the database: its folder may be a filesystem the test fills or makes read-only.
@@ -54,9 +66,30 @@ public final class JarProcess implements AutoCloseable {
             ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> env = b.environment();
             env.put("AGENT_AUTH_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
+            env.putAll(storage.env());
             return new JarProcess(b.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What a one-shot command printed (standard output and error together) and its exit code. */
+    public record Result(int code, String output) {}
+
+    /** Runs {@code java -jar agent-auth.jar ARGS...} to its end (a subcommand, or a start meant to fail). */
+    public static Result run(List<String> args) {
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
+        command.addAll(args);
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+            return new Result(p.waitFor(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -64,7 +97,8 @@ public final class JarProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private void awaitListening() {
+    /** Waits until a server started with {@code launch} listens (at most a minute). */
+    public void awaitListening() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(log());

@@ -28,15 +28,20 @@ public final class TestServer implements AutoCloseable {
     }
 
     private final Path dir;
+    private final Backend backend;
+    private final Backend.Storage storage;
     private List<String> flags;
     private final Map<String, String> env;
     private final Clock clock;
     private App app;
 
-    private TestServer(Path dir, List<String> flags, Map<String, String> env, Clock clock) {
+    private TestServer(Path dir, Backend backend, List<String> flags, Clock clock) {
         this.dir = dir;
+        this.backend = backend;
+        this.storage = backend.fresh(dir);
         this.flags = flags;
-        this.env = env;
+        this.env = new HashMap<>(storage.env());
+        env.put("AGENT_AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
         this.clock = clock;
         this.app = App.start(Config.parse(allFlags(), env), env, clock);
     }
@@ -48,18 +53,42 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server reading time from {@code clock}. */
     public static TestServer startWith(Clock clock, String... flags) {
+        return startOn(Backend.SQLITE, clock, flags);
+    }
+
+    /** Starts a server on a fresh database of {@code backend}. */
+    public static TestServer startOn(Backend backend, Clock clock, String... flags) {
         try {
-            Path dir = Files.createTempDirectory("agent-auth-test");
-            Map<String, String> env = new HashMap<>();
-            env.put("AGENT_AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
-            return new TestServer(dir, List.of(flags), env, clock);
+            return new TestServer(Files.createTempDirectory("agent-auth-test"), backend, List.of(flags), clock);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    public static TestServer startOn(Backend backend, String... flags) {
+        return startOn(backend, Clock.systemUTC(), flags);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The {@code --db} value and the environment for another process on this server's database. */
+    public Backend.Storage storage() {
+        return storage;
+    }
+
+    /** The first column of the first row of {@code sql}, as text (null when none): a look at the rows, on either database. */
+    public String one(String sql) {
+        return app.database().read(c -> {
+            try (var s = c.createStatement(); var r = s.executeQuery(sql)) {
+                return r.next() ? r.getString(1) : null;
+            }
+        });
+    }
+
     private List<String> allFlags() {
-        List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--db", db().toString()));
+        List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--db", storage.db()));
         // Cheap Argon2 unless a test asks otherwise: the suite checks behaviour, bench/ measures cost.
         if (flags.stream().noneMatch(f -> f.startsWith("--argon2-memory"))) all.addAll(List.of("--argon2-memory", "1024"));
         all.addAll(flags);
@@ -86,8 +115,10 @@ public final class TestServer implements AutoCloseable {
         return app;
     }
 
+    /** The SQLite file (SQLite servers only). */
     public Path db() {
-        return dir.resolve("agent-auth.db");
+        if (backend != Backend.SQLITE) throw new IllegalStateException("a " + backend + " server has no database file");
+        return Path.of(storage.db());
     }
 
     public Path dir() {

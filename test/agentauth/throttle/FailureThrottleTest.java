@@ -26,8 +26,8 @@ class FailureThrottleTest {
     @BeforeEach
     void open() throws Exception {
         dir = Files.createTempDirectory("throttle-test");
-        db = Database.open(dir.resolve("t.db"), false);
-        throttle = new FailureThrottle(Config.defaults().throttling(), new AuditLog(db), clock);
+        db = agentauth.store.sqlite.SqliteDatabase.open(dir.resolve("t.db"), false);
+        throttle = new FailureThrottle(Config.defaults().throttling(), new AuditLog(db, "test"), clock);
     }
 
     @AfterEach

@@ -153,7 +153,7 @@ class ThrottleTest {
         for (int i = 0; i < 15; i++) login("agent", "wrong-secret-99", "10.1.0." + i);
         assertThrottled(login("agent", SECRET, "10.0.0.1"), 30);
         assertThrottled(login("agent", SECRET, "10.3.0.1"), 60);
-        server.app().services().throttle().clear("AGENT");
+        server.app().api().throttle().clear("AGENT");
         assertEquals(200, login("agent", SECRET, "10.0.0.1").status());
         assertEquals(200, login("agent", SECRET, "10.3.0.1").status());
     }

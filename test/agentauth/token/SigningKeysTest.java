@@ -67,7 +67,7 @@ class SigningKeysTest {
     void a_rotation_rolled_back_with_its_batch_leaves_the_keys_in_memory_as_they_were() throws Exception {
         try (TestServer server = TestServer.start()) {
             SigningKeys keys = server.app().signingKeys();
-            agentauth.store.Database db = server.app().services().database();
+            agentauth.store.Database db = server.app().database();
             String before = keys.current().kid();
             int listed = keys.list().size();
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
@@ -153,5 +153,30 @@ class SigningKeysTest {
                 assertTrue(refreshed.get() > 0);
             }
         });
+    }
+
+    @Test
+    void a_bound_extended_in_a_write_that_rolls_back_is_not_kept_in_memory() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
+        try (TestServer server = TestServer.startWith(clock, "--access-ttl", "5m")) {
+            SigningKeys keys = server.app().signingKeys();
+            TokenIssuer issuer = new TokenIssuer(keys, server.url(), Duration.ofMinutes(5), clock);
+            var admin = server.app().users().get("admin");
+            String kid = keys.current().kid();
+            clock.advance(Duration.ofHours(1)); // past the stored bound: the next token must extend it
+            Instant exp = clock.instant().plus(Duration.ofMinutes(5));
+            try {
+                server.app().database().write(c -> {
+                    issuer.issue(admin, java.util.List.of(), server.url(), null, null);
+                    throw new IllegalStateException("the surrounding write fails");
+                });
+            } catch (IllegalStateException expected) {
+                // rolled back, the extension of the bound with it
+            }
+            issuer.issue(admin, java.util.List.of(), server.url(), null, null); // the same expiry, outside any write
+            Instant stored = new agentauth.store.SigningKeyStore(server.app().database()).all().stream()
+                .filter(r -> r.kid().equals(kid)).findFirst().orElseThrow().tokensUntil();
+            assertFalse(stored.isBefore(exp), "the database bounds the token actually issued: " + stored + " < " + exp);
+        }
     }
 }

@@ -20,13 +20,13 @@ class TokenIssuerTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-29T17:00:00.250Z"));
         try (TestServer server = TestServer.startWith(clock, "--access-ttl", "10m")) {
             TokenIssuer issuer = new TokenIssuer(server.app().signingKeys(), server.url(), Duration.ofMinutes(10), clock);
-            TokenIssuer.AccessToken t = issuer.issue("admin", List.of("admin"), server.url(), null);
+            TokenIssuer.AccessToken t = issuer.issue(server.app().users().get("admin"), List.of("admin"), server.url(), null, null);
             DecodedJWT jwt = JWT.decode(t.value());
             assertEquals(Instant.parse("2026-11-29T17:00:00Z"), jwt.getIssuedAtAsInstant(), "iat in whole seconds");
             assertEquals(Instant.parse("2026-11-29T17:10:00Z"), jwt.getExpiresAtAsInstant());
             assertEquals(600, t.expiresIn(clock.instant()), "599.75 s left, rounded up");
 
-            AccessTokens tokens = server.app().services().accessTokens();
+            AccessTokens tokens = server.app().api().accessTokens();
             clock.advance(Duration.ofMinutes(10).minusMillis(251));
             assertEquals("admin", tokens.verify(t.value()).subject(), "valid until the last millisecond");
             clock.advance(Duration.ofMillis(1));
@@ -41,17 +41,9 @@ class TokenIssuerTest {
         try (TestServer server = TestServer.startWith(clock)) {
             MutableClock future = new MutableClock(clock.instant().plus(Duration.ofMinutes(5)));
             TokenIssuer issuer = new TokenIssuer(server.app().signingKeys(), server.url(), Duration.ofMinutes(15), future);
-            String token = issuer.issue("admin", List.of(), server.url(), null).value();
-            assertThrows(AuthError.class, () -> server.app().services().accessTokens().verify(token));
+            String token = issuer.issue(server.app().users().get("admin"), List.of(), server.url(), null, null).value();
+            assertThrows(AuthError.class, () -> server.app().api().accessTokens().verify(token));
         }
-    }
-
-    @Test
-    void refresh_tokens_are_256_bit_random_and_stored_as_sha256() {
-        String a = RefreshTokens.newToken(), b = RefreshTokens.newToken();
-        assertEquals(43, a.length(), "32 bytes in unpadded base64url");
-        assertEquals(32, RefreshTokens.hash(a).length);
-        assertEquals(false, a.equals(b));
     }
 
     @Test

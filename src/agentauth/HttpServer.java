@@ -1,0 +1,51 @@
+package agentauth;
+
+import agentauth.http.Api;
+import agentauth.http.Body;
+import agentauth.http.ProtocolErrors;
+import agentauth.http.Routes;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+/** Javalin and Jetty as agent-auth runs them: on the socket bound already, with the route table. */
+final class HttpServer {
+    /** How long a stop waits for requests in flight before it closes their connections. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private HttpServer() {}
+
+    static Javalin create(Config config, Api api, ServerSocketChannel listener) {
+        return Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.http.maxRequestSize = Body.MAX_BYTES;
+            c.http.prefer405over404 = true;
+            c.router.ignoreTrailingSlashes = false; // /admin must redirect to /admin/, not loop
+            // An idle connection is cut off after 30 s.
+            c.jetty.modifyHttpConfiguration(h -> h.setIdleTimeout(30_000));
+            // Requests Jetty rejects itself still get the contract's JSON error.
+            c.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
+            // Graceful stop: on close the connector stops accepting, and requests in flight
+            // (a refresh whose rotation is committing) get up to STOP_TIMEOUT to answer.
+            c.jetty.modifyServer(server -> {
+                server.setHandler(new GracefulHandler()); // Javalin nests its handler inside
+                server.setStopTimeout(STOP_TIMEOUT.toMillis());
+            });
+            c.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                try {
+                    connector.open(listener);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return connector;
+            });
+            Routes.install(c, api);
+        });
+    }
+}

@@ -1,0 +1,146 @@
+package agentauth.session;
+
+import agentauth.error.AuthError;
+import agentauth.store.AuditLog;
+import agentauth.store.Database;
+import agentauth.store.Family;
+import agentauth.store.SessionStore;
+import agentauth.store.SessionStore.Token;
+import agentauth.store.User;
+import agentauth.store.UserStore;
+import agentauth.token.TokenIssuer;
+import agentauth.user.Account;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * One refresh, as the contract states it, in one transaction: find the token and lock its family;
+ * refuse an ended family; claim the token; then the successor, or, when it was claimed before,
+ * the retry window's answer or reuse (the family ends). The family's row lock orders every
+ * rotation, revocation and reuse verdict of one family, and the claim is a conditional UPDATE,
+ * so of concurrent presentations exactly one wins, at any isolation level (fosite's
+ * {@code flow_refresh.go} handles reuse the same way).
+ *
+ * <p>A refusal that leaves the token unused (another resource, a wider scope) rolls the whole
+ * transaction back, claim included; a verdict that ends the family commits, then fails.
+ */
+final class Rotation {
+    /** What the caller asked: the token, and for the OAuth grant its client, scope and resource. */
+    record Request(String token, String client, List<String> requested, String audience, String address) {}
+
+    private final Database db;
+    private final SessionStore store;
+    private final UserStore users;
+    private final TokenIssuer issuer;
+    private final AuditLog audit;
+    private final Duration retryWindow;
+
+    Rotation(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit, Duration retryWindow) {
+        this.db = db;
+        this.store = store;
+        this.users = users;
+        this.issuer = issuer;
+        this.audit = audit;
+        this.retryWindow = retryWindow;
+    }
+
+    TokenResponse rotate(Request r, Instant now) {
+        byte[] hash = OpaqueTokens.hash(r.token());
+        return db.write(c -> {
+            Token presented = store.lockFamilyOf(c, hash).orElseThrow(() -> refused("The refresh token is not valid."));
+            Family family = presented.family();
+            if (family.revokedAt() != null) throw refused("The refresh token was revoked.");
+            if (!now.isBefore(family.expiresAt())) throw refused("The refresh token has expired.");
+            Optional<User> owner = users.findById(c, family.userId());
+            if (r.client() != null && (owner.isEmpty() || !owner.get().username().equals(r.client())))
+                throw refused("The refresh token was not issued to this client.");
+            if (!store.claim(c, hash, now)) return retryOrReuse(c, r, family, owner, now);
+            return successor(c, r, hash, family, owner, now);
+        }).get();
+    }
+
+    /** The claimed token's successor: a new refresh token, and the access token for the scope still held. */
+    private Outcome successor(Connection c, Request r, byte[] hash, Family family, Optional<User> owner, Instant now)
+            throws SQLException {
+        if (owner.isEmpty() || !owner.get().enabled())
+            return end(c, family, now, "The refresh token's user is disabled or gone.");
+        List<String> scope = new ArrayList<>(family.scope());
+        scope.retainAll(owner.get().scopes());
+        if (scope.isEmpty() && !family.scope().isEmpty()) return end(c, family, now, "None of the session's scopes is granted any more.");
+        if (r.audience() != null && !r.audience().equals(family.audience()))
+            throw new AuthError.InvalidTarget("The refresh token was issued for another resource.");
+        if (r.requested() != null && !scope.containsAll(r.requested()))
+            throw new AuthError.InvalidScope("The scope requested exceeds the scope of the session.");
+        if (scope.size() < family.scope().size()) store.narrowScope(c, family.id(), scope);
+        List<String> granted = r.requested() != null ? List.copyOf(r.requested()) : scope;
+        String next = OpaqueTokens.newToken();
+        store.insertToken(c, OpaqueTokens.hash(next), family.id(), hash, now);
+        store.recordRefresh(c, family.id(), now);
+        Account account = Account.of(owner.get());
+        if (retryWindow.isZero()) {
+            // Signing is most of the work done under the write lock (bench/, JFR profile of the
+            // refresh scenario): with no retry copy to seal, it happens after the commit instead.
+            return Outcome.after(() -> Sessions.answer(issue(account, granted, family), next, family, granted, now));
+        }
+        TokenIssuer.AccessToken access = issue(account, granted, family);
+        byte[] copy = RetryCopy.seal(r.token(), family.id(), new RetryCopy.Answer(access.value(), access.expiresAt(), next, granted));
+        store.keepRetryCopy(c, hash, copy, now.plus(retryWindow));
+        // The presented token was its parent's successor: now used, the parent's copy can
+        // never be served again, so it goes; expired copies go with every rotation too.
+        store.dropRetryCopyOfParent(c, hash);
+        store.dropExpiredRetryCopies(c, now);
+        return Outcome.ok(Sessions.answer(access, next, family, granted, now));
+    }
+
+    /**
+     * A token claimed before: within the retry window, while its successor is unused, the same
+     * answer (a client whose answer was lost); otherwise reuse, which ends the family.
+     */
+    private Outcome retryOrReuse(Connection c, Request r, Family family, Optional<User> owner, Instant now)
+            throws SQLException {
+        Token used = store.findToken(c, OpaqueTokens.hash(r.token())).orElseThrow(); // as claimed, not as first read
+        if (used.successor() != null && used.successorUntil() != null && now.isBefore(used.successorUntil())) {
+            RetryCopy.Answer a = RetryCopy.open(r.token(), family.id(), used.successor());
+            if (a != null && !store.isUsed(c, OpaqueTokens.hash(a.refreshToken())) && owner.isPresent() && owner.get().enabled())
+                return Outcome.ok(new TokenResponse(a.accessToken(),
+                    new TokenIssuer.AccessToken(a.accessToken(), null, a.accessExpiresAt()).expiresIn(now),
+                    a.refreshToken(), Sessions.seconds(now, family.expiresAt()), a.scope()));
+        }
+        store.revokeFamily(c, family.id(), now);
+        audit.record(c, now, "refresh_reuse", owner.map(User::username).orElse(null), null, r.address(),
+            "a used refresh token was presented again; session " + family.id() + " ended");
+        return Outcome.fail("The refresh token was already used; the session has been ended.");
+    }
+
+    private Outcome end(Connection c, Family family, Instant now, String why) throws SQLException {
+        store.revokeFamily(c, family.id(), now);
+        return Outcome.fail(why);
+    }
+
+    private TokenIssuer.AccessToken issue(Account user, List<String> scope, Family family) {
+        return issuer.issue(user, scope, family.audience(), family.id(), family.expiresAt());
+    }
+
+    private static AuthError refused(String why) {
+        return new AuthError.InvalidGrant(why);
+    }
+
+    /** A verdict reached inside the transaction; it is told only after the transaction committed. */
+    private record Outcome(TokenResponse response, AuthError failure, Supplier<TokenResponse> after) {
+        static Outcome ok(TokenResponse r) { return new Outcome(r, null, null); }
+        static Outcome fail(String why) { return new Outcome(null, new AuthError.InvalidGrant(why), null); }
+        /** The answer is made after the commit, outside the write lock. */
+        static Outcome after(Supplier<TokenResponse> answer) { return new Outcome(null, null, answer); }
+
+        TokenResponse get() {
+            if (failure != null) throw failure;
+            return after != null ? after.get() : response;
+        }
+    }
+}

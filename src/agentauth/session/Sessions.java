@@ -1,0 +1,162 @@
+package agentauth.session;
+
+import agentauth.store.AuditLog;
+import agentauth.store.Database;
+import agentauth.store.Family;
+import agentauth.store.SessionStore;
+import agentauth.store.User;
+import agentauth.store.UserStore;
+import agentauth.token.TokenIssuer;
+import agentauth.user.Account;
+import agentauth.user.ServerScopes;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The sessions of agents: a login starts one (a refresh-token family), each refresh token works
+ * once and is replaced by its successor ({@link Rotation}), and presenting a used one ends the
+ * whole session (reuse detection). Also the access tokens that come without a session
+ * (client_credentials), and the ends of sessions (logout, RFC 7009 revocation, pruning).
+ */
+public final class Sessions {
+    public static final int MAX_LIVE_FAMILIES = 100;
+    private static final Duration LOGIN_RECORD_INTERVAL = Duration.ofMinutes(1);
+
+    /** Session lifetimes: refresh TTL, the cap for admin sessions, and the lost-answer retry window. */
+    public record Lifetimes(Duration refreshTtl, Duration adminSessionTtl, Duration retryWindow) {}
+
+    private final Database db;
+    private final SessionStore store;
+    private final UserStore users;
+    private final TokenIssuer issuer;
+    private final AuditLog audit;
+    private final Lifetimes lifetimes;
+    private final Clock clock;
+    private final Rotation rotation;
+
+    public Sessions(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit,
+                    Lifetimes lifetimes, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.users = users;
+        this.issuer = issuer;
+        this.audit = audit;
+        this.lifetimes = lifetimes;
+        this.clock = clock;
+        this.rotation = new Rotation(db, store, users, issuer, audit, lifetimes.retryWindow());
+    }
+
+    /** Starts a session for an authenticated user: an access token and the first refresh token. */
+    public TokenResponse startFamily(Account user, List<String> scope, String audience, String address) {
+        Instant now = clock.instant();
+        Duration ttl = scope.contains(ServerScopes.ADMIN) && lifetimes.adminSessionTtl().compareTo(lifetimes.refreshTtl()) < 0
+            ? lifetimes.adminSessionTtl() : lifetimes.refreshTtl();
+        Family family = new Family(OpaqueTokens.newSessionId(), user.id(), scope, audience, now, now.plus(ttl), null);
+        String refresh = OpaqueTokens.newToken();
+        db.write(c -> {
+            recordLogin(c, user, now, address, "session " + family.id()); // the user's row first: one lock order
+            for (String oldest : store.liveFamiliesBeyond(c, user.id(), now, MAX_LIVE_FAMILIES - 1)) {
+                store.revokeFamily(c, oldest, now);
+                audit.record(c, now, "family_evicted", user.username(), null, address,
+                    "more than " + MAX_LIVE_FAMILIES + " live sessions: the oldest ended");
+            }
+            store.insertFamily(c, family);
+            store.insertToken(c, OpaqueTokens.hash(refresh), family.id(), null, now);
+            return null;
+        });
+        TokenIssuer.AccessToken access = issuer.issue(user, scope, audience, family.id(), family.expiresAt());
+        return answer(access, refresh, family, scope, now);
+    }
+
+    /** An access token without a session (client_credentials, RFC 6749 §4.4.3: no refresh token). */
+    public TokenResponse accessOnly(Account user, List<String> scope, String audience, String address) {
+        Instant now = clock.instant();
+        // Agents may take a token per job: record the login at most once a minute per user,
+        // so neither the audit table nor the write load grows with that traffic.
+        if (user.lastLoginAt() == null || user.lastLoginAt().isBefore(now.minus(LOGIN_RECORD_INTERVAL))) {
+            db.write(c -> {
+                recordLogin(c, user, now, address, "client_credentials");
+                return null;
+            });
+        }
+        TokenIssuer.AccessToken access = issuer.issue(user, scope, audience, null, null);
+        return new TokenResponse(access.value(), access.expiresIn(now), null, null, scope);
+    }
+
+    /**
+     * Rotates a refresh token. {@code client}: the authenticated OAuth client, whose token it must
+     * be (null at the native /refresh, where holding the token is the proof).
+     */
+    public TokenResponse refresh(String token, String client, String address) {
+        return refresh(token, client, null, null, address);
+    }
+
+    /**
+     * Rotates a refresh token for the OAuth refresh_token grant. {@code requested}: RFC 6749 §6,
+     * a subset of the session's scope for this access token only (null: all of it);
+     * {@code audience}: RFC 8707, must be the session's (null: the session's). Either refusal
+     * leaves the token unused.
+     */
+    public TokenResponse refresh(String token, String client, List<String> requested, String audience, String address) {
+        return rotation.rotate(new Rotation.Request(token, client, requested, audience, address), clock.instant());
+    }
+
+    /** Ends the session of a refresh token (logout). Unknown tokens are ignored. */
+    public void logout(String token, String client, String address) {
+        Instant now = clock.instant();
+        db.write(c -> {
+            Optional<SessionStore.Token> found = store.lockFamilyOf(c, OpaqueTokens.hash(token));
+            if (found.isPresent()) end(c, found.get().family(), client, address, now);
+            return null;
+        });
+    }
+
+    /** Ends the session {@code sid} when it belongs to {@code client} (RFC 7009 with an access token). */
+    public void endFamily(String sid, String client, String address) {
+        Instant now = clock.instant();
+        db.write(c -> {
+            Optional<Family> f = store.family(c, sid);
+            if (f.isPresent()) end(c, f.get(), client, address, now);
+            return null;
+        });
+    }
+
+    private void end(Connection c, Family family, String client, String address, Instant now) throws SQLException {
+        Optional<User> owner = users.findById(c, family.userId());
+        if (client != null && (owner.isEmpty() || !owner.get().username().equals(client))) return;
+        if (store.revokeFamily(c, family.id(), now))
+            audit.record(c, now, "logout", owner.map(User::username).orElse(null), null, address, "session " + family.id());
+    }
+
+    /** Deletes retry copies whose window has passed (also done by every rotation). */
+    public int dropExpiredRetryCopies() {
+        Instant now = clock.instant();
+        return db.write(c -> store.dropExpiredRetryCopies(c, now));
+    }
+
+    /** Deletes sessions that ended more than {@code keep} ago and expired retry copies. */
+    public int prune(Duration keep) {
+        Instant now = clock.instant();
+        return db.write(c -> store.prune(c, now, now.minus(keep)));
+    }
+
+    /** A login: the user's last login time and the audit event, in the caller's transaction. */
+    private void recordLogin(Connection c, Account user, Instant now, String address, String detail) throws SQLException {
+        users.touchLastLogin(c, user.id(), now);
+        audit.record(c, now, "login", user.username(), null, address, detail);
+    }
+
+    static TokenResponse answer(TokenIssuer.AccessToken access, String refresh, Family family, List<String> scope,
+                                Instant now) {
+        return new TokenResponse(access.value(), access.expiresIn(now), refresh, seconds(now, family.expiresAt()), scope);
+    }
+
+    static long seconds(Instant now, Instant until) {
+        return Math.max(0, Duration.between(now, until).getSeconds());
+    }
+}

@@ -1,0 +1,45 @@
+package agentauth.token;
+
+import agentauth.error.AuthError;
+import agentauth.user.Account;
+import agentauth.user.ServerScopes;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a token may carry: the requested scope against the user's, and the audience (RFC 8707). */
+public final class Entitlements {
+    private final String issuer;
+    private final List<String> resources;
+
+    public Entitlements(String issuer, List<String> resources) {
+        this.issuer = issuer;
+        this.resources = List.copyOf(resources);
+    }
+
+    /** The audience for a {@code resource} parameter (null: the issuer itself). */
+    public String audience(String resource) {
+        if (resource == null || resource.isEmpty() || resource.equals(issuer)) return issuer;
+        if (!resources.contains(resource))
+            throw new AuthError.InvalidTarget("This server does not issue tokens for that resource.");
+        return resource;
+    }
+
+    /**
+     * The scope to grant: the requested subset of the user's scopes, or all of them when none was
+     * requested; for another resource without the server's own scopes.
+     */
+    public List<String> scope(Account user, List<String> requested, String audience) {
+        boolean foreign = !audience.equals(issuer);
+        if (requested == null) {
+            List<String> all = new ArrayList<>(user.scopes());
+            if (foreign) all.removeAll(ServerScopes.ALL);
+            return all;
+        }
+        for (String s : requested) {
+            if (!user.hasScope(s)) throw new AuthError.InvalidScope("The scope '" + s + "' is not granted to this user.");
+            if (foreign && ServerScopes.ALL.contains(s))
+                throw new AuthError.InvalidScope("The scope '" + s + "' is only for this server, not for another resource.");
+        }
+        return requested;
+    }
+}
