@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds agent-auth with nothing but a JDK.
 #   ./build.sh          compile src/ and package agent-auth.jar (runtime jars + web/ merged in)
+#                       and agent-auth-client.jar (the client library alone, JDK only)
 #   ./build.sh test     build, then run every test; ends with "tests: N passed, M failed"
 #   ./build.sh bench    build, then run the benchmark suite under bench/
 #   ./build.sh clean    remove build/ and agent-auth.jar
@@ -98,6 +99,25 @@ EOF
   echo "built $JAR ($(du -h $JAR | cut -f1), $(stat -c %s $JAR) bytes)"
 }
 
+# agent-auth-client.jar: the agentauth.client package alone, for Java agents and services that
+# must not get the server's Jetty, Javalin and Jackson. Compiled on its own with nothing but the
+# JDK, so an import of anything else fails the build; only BouncyCastleEs256 sees Bouncy Castle,
+# and the client loads it by name, where the application has Bouncy Castle (faster ES256).
+CLIENT_JAR=agent-auth-client.jar
+package_client() {
+  local out=$BUILD/client-classes
+  if [ -f $CLIENT_JAR ] && ! newer_than $CLIENT_JAR src/agentauth/client; then
+    return 0
+  fi
+  rm -rf $out && mkdir -p $out
+  javac "${JAVAC_OPTS[@]}" -cp $out -sourcepath $out -d $out $(ls src/agentauth/client/*.java | grep -v /BouncyCastleEs256.java)
+  javac "${JAVAC_OPTS[@]}" -cp "$out:$(ls lib/bcprov-*.jar)" -d $out src/agentauth/client/BouncyCastleEs256.java
+  printf 'Automatic-Module-Name: agentauth.client\n' >$BUILD/client-manifest.txt
+  rm -f $CLIENT_JAR
+  jar --create --file $CLIENT_JAR --manifest $BUILD/client-manifest.txt -C $out .
+  echo "built $CLIENT_JAR ($(du -h $CLIENT_JAR | cut -f1), $(stat -c %s $CLIENT_JAR) bytes)"
+}
+
 build() {
   command -v javac >/dev/null || die "javac not found: install a JDK 17 or newer"
   verify_libs
@@ -105,6 +125,7 @@ build() {
   compile_main
   unpack_libs
   package
+  package_client
 }
 
 compile_tests() {
@@ -164,6 +185,6 @@ case "${1:-build}" in
   build) build ;;
   test) build && run_tests ;;
   bench) build && exec bench/run.sh "${@:2}" ;;
-  clean) rm -rf $BUILD $JAR ;;
+  clean) rm -rf $BUILD $JAR $CLIENT_JAR ;;
   *) die "unknown command '$1' (use: build, test, bench, clean)" ;;
 esac

@@ -10,7 +10,8 @@ import java.util.List;
  *
  *   java -cp agent-auth.jar:build/bench/classes VerifierBench ISSUER_URL TOKENS_FILE SECONDS
  *
- * Prints "seen <per second>" and "first_seen <per second>".
+ * Prints "seen <per second>" and "first_seen <per second>", and on standard error the verifier
+ * (which names the ES256 engine in use: the JDK's, or Bouncy Castle's where it is on the class path).
  */
 public final class VerifierBench {
     public static void main(String[] args) throws Exception {
@@ -19,6 +20,7 @@ public final class VerifierBench {
         double seconds = Double.parseDouble(args[2]);
         TokenVerifier seen = TokenVerifier.forIssuer(issuer).audience(issuer).build();
         TokenVerifier firstSeen = TokenVerifier.forIssuer(issuer).audience(issuer).cacheSize(0).build();
+        System.err.println(firstSeen);
         run(seen, tokens, seconds / 2); // warm-up: the JIT compiles the paths measured next
         run(firstSeen, tokens, seconds / 2);
         System.out.printf("seen %.0f%n", run(seen, tokens, seconds));

@@ -1,15 +1,22 @@
 package agentauth.client;
 
 /**
- * A {@link TokenVerifier} rejected a bearer token. A resource server answers {@code 401} with
- * {@code WWW-Authenticate: Bearer error="invalid_token"} (RFC 6750 §3.1). The message names
- * the check that failed but never repeats the token or any value taken from it.
+ * A {@link TokenVerifier} rejected a token, or the DPoP proof that came with it. A resource
+ * server answers {@code 401} with the challenge {@link TokenVerifier#challenge} builds
+ * (RFC 6750 §3.1, RFC 9449 §7.1); {@link #error()} is {@code invalid_token}, or
+ * {@code invalid_dpop_proof} for {@link Reason#DPOP_PROOF}. The message names the check that
+ * failed but never repeats the token or any value taken from it.
  */
 public final class InvalidTokenException extends AgentAuthException {
     private static final long serialVersionUID = 1L;
 
     /** Which check rejected the token. */
     public enum Reason {
+        /**
+         * The request carried no token (no {@code Authorization} header, or another scheme):
+         * the challenge then has no error code (RFC 6750 §3.1).
+         */
+        NO_TOKEN,
         /** Not three base64url parts of JSON, or a required claim is missing or mistyped. */
         MALFORMED,
         /** The header {@code alg} is not the key's algorithm (ES256), e.g. {@code none} or HS256. */
@@ -27,13 +34,28 @@ public final class InvalidTokenException extends AgentAuthException {
         /** {@code exp} has passed (beyond the clock skew). */
         EXPIRED,
         /** {@code iat} or {@code nbf} lies in the future (beyond the clock skew). */
-        NOT_YET_VALID
+        NOT_YET_VALID,
+        /**
+         * The issuer's revocation list kills it: its user was disabled, given a new secret,
+         * revoked or killed since it was issued, its session was ended for cause, or its key
+         * was revoked.
+         */
+        REVOKED,
+        /**
+         * A DPoP-bound token presented as {@code Bearer}: a stolen bound token must not work
+         * without its key (RFC 9449 §7.1); the challenge is {@code DPoP}.
+         */
+        DPOP_BOUND_AS_BEARER,
+        /** A token that is not DPoP-bound presented as {@code DPoP}. */
+        BEARER_AS_DPOP,
+        /** The DPoP proof is missing, or fails a check of RFC 9449 §4.3 (the message says which). */
+        DPOP_PROOF
     }
 
     private final Reason reason;
 
     InvalidTokenException(Reason reason, String message) {
-        super(message, "invalid_token", null);
+        super(message, reason == Reason.DPOP_PROOF ? "invalid_dpop_proof" : "invalid_token", null);
         this.reason = reason;
     }
 

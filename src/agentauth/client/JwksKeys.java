@@ -1,20 +1,12 @@
 package agentauth.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /**
  * The issuer's signing keys by {@code kid}, fetched from its JWKS. Refetched when the JWKS's
@@ -24,17 +16,14 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * volatile snapshot; fetches are serialized.
  */
 final class JwksKeys {
-    private static final Pattern MAX_AGE = Pattern.compile("(?:^|[,\\s])max-age\\s*=\\s*\"?(\\d{1,10})");
     private static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
     private static final Duration LONGEST_MAX_AGE = Duration.ofDays(1);
 
     /** One fetched JWKS; replaced, never changed. */
-    record KeySet(Map<String, ECPublicKeyParameters> keys, Instant freshUntil) {
+    record KeySet(Map<String, Es256Key> keys, Instant freshUntil) {
     }
 
-    private final URI issuer;          // discovery base, or null when the JWKS URL was given
-    private final HttpClient http;
-    private final Duration timeout;
+    private final IssuerDocuments documents;
     private final Duration unknownKidInterval;
     private final Clock clock;
 
@@ -43,11 +32,10 @@ final class JwksKeys {
     private volatile KeySet current;
     private Instant lastUnknownKidFetch;   // guarded by fetchLock
 
-    JwksKeys(URI issuer, URI jwksUri, HttpClient http, Duration timeout, Duration unknownKidInterval, Clock clock) {
-        this.issuer = issuer;
+    /** @param jwksUri the JWKS URL, or null to discover it from the issuer's metadata */
+    JwksKeys(IssuerDocuments documents, URI jwksUri, Duration unknownKidInterval, Clock clock) {
+        this.documents = documents;
         this.jwksUri = jwksUri;
-        this.http = http;
-        this.timeout = timeout;
         this.unknownKidInterval = unknownKidInterval;
         this.clock = clock;
     }
@@ -78,9 +66,12 @@ final class JwksKeys {
         }
     }
 
-    /** The key with this kid, refetching once per interval if unknown; null if there is none. */
-    ECPublicKeyParameters key(String kid) {
-        ECPublicKeyParameters key = keys().keys().get(kid);
+    /**
+     * The key with this kid, refetching once per interval if unknown; null if there is none,
+     * also when that refetch fails (only a verifier that never got any keys reports an outage).
+     */
+    Es256Key key(String kid) {
+        Es256Key key = keys().keys().get(kid);
         if (key != null) {
             return key;
         }
@@ -94,36 +85,42 @@ final class JwksKeys {
                 return null;
             }
             lastUnknownKidFetch = now;
-            return fetch().keys().get(kid);
+            try {
+                return fetch().keys().get(kid);
+            } catch (ServerUnavailableException | AuthProtocolException e) {
+                // We hold a key set and this kid is not in it: the token is invalid, whether or
+                // not the issuer answers now. Reporting an outage would make callers retry it.
+                return null;
+            }
         }
     }
 
     /** Fetches, parses and publishes the JWKS. Caller holds fetchLock. */
     private KeySet fetch() {
         Instant now = clock.instant();
-        HttpResponse<byte[]> response = get(jwksUri(), "the JWKS");
-        Map<String, ECPublicKeyParameters> keys = new HashMap<>();
-        JsonNode list = parse(response, "the JWKS").get("keys");
-        if (list == null || !list.isArray()) {
+        IssuerDocuments.Document jwks = documents.get(jwksUri(), "the JWKS", null);
+        Map<String, Es256Key> keys = new HashMap<>();
+        if (!(jwks.json().get("keys") instanceof List<?> list)) {
             throw new AuthProtocolException("the JWKS at " + jwksUri + " has no \"keys\" array", 200);
         }
         KeySet previous = current;
-        for (JsonNode jwk : list) {
-            String kid = text(jwk, "kid");
-            ECPublicKeyParameters key = es256Key(jwk);
+        for (Object member : list) {
+            Map<String, Object> jwk = JsonReader.asObject(member);
+            String kid = jwk == null ? null : JsonReader.string(jwk, "kid");
+            Es256Key key = kid == null ? null : es256Key(jwk);
             if (kid == null || key == null) {
                 continue; // a key for another algorithm or use is not ours to judge
             }
-            ECPublicKeyParameters old = previous == null ? null : previous.keys().get(kid);
-            // Same object for an unchanged key: keeps BC's precomputation and the token cache valid.
-            keys.put(kid, old != null && old.getQ().equals(key.getQ()) ? old : key);
+            Es256Key old = previous == null ? null : previous.keys().get(kid);
+            // Same object for an unchanged key: keeps the engine's precomputation and the token cache valid.
+            keys.put(kid, old != null && old.sameKey(key) ? old : key);
         }
-        KeySet ks = new KeySet(Map.copyOf(keys), now.plus(maxAge(response)));
+        KeySet ks = new KeySet(Map.copyOf(keys), now.plus(maxAge(jwks)));
         current = ks;
         return ks;
     }
 
-    private static ECPublicKeyParameters es256Key(JsonNode jwk) {
+    private static Es256Key es256Key(Map<String, Object> jwk) {
         String alg = text(jwk, "alg");
         String use = text(jwk, "use");
         if (!"EC".equals(text(jwk, "kty")) || !"P-256".equals(text(jwk, "crv"))
@@ -131,73 +128,27 @@ final class JwksKeys {
             return null;
         }
         try {
-            Base64.Decoder b64 = Base64.getUrlDecoder();
-            return Es256.publicKey(b64.decode(String.valueOf(text(jwk, "x"))), b64.decode(String.valueOf(text(jwk, "y"))));
+            return Es256Key.fromJwk(jwk);
         } catch (IllegalArgumentException notAValidPoint) {
             return null;
         }
     }
 
-    /** RFC 8414 §3: discovered once; the metadata must name the issuer we expect (§3.3). */
     private URI jwksUri() {
         if (jwksUri == null) {
-            URI metadata = URI.create(issuer + "/.well-known/oauth-authorization-server");
-            JsonNode json = parse(get(metadata, "the server metadata"), "the server metadata");
-            String jwks = text(json, "jwks_uri");
-            if (!issuer.toString().equals(text(json, "issuer")) || jwks == null) {
-                throw new AuthProtocolException("the metadata at " + metadata
-                        + " does not name issuer " + issuer + " and a jwks_uri", 200);
-            }
-            jwksUri = Urls.absolute(jwks, "jwks_uri");
+            jwksUri = documents.discovered("jwks_uri").orElseThrow(() -> new AuthProtocolException(
+                    "the server metadata names no jwks_uri", 200));
         }
         return jwksUri;
     }
 
-    private HttpResponse<byte[]> get(URI uri, String what) {
-        try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 200) {
-                return response;
-            }
-            if (response.statusCode() == 429 || response.statusCode() >= 500) {
-                throw new ServerUnavailableException(what + " at " + uri + " answered " + response.statusCode(),
-                        null, null, null);
-            }
-            throw new AuthProtocolException(what + " at " + uri + " answered " + response.statusCode(),
-                    response.statusCode());
-        } catch (IOException e) {
-            throw new ServerUnavailableException("cannot fetch " + what + " at " + uri + ": " + e, null, null, e);
-        } catch (InterruptedException e) {
-            throw Retry.interrupted(what);
-        }
-    }
-
-    private static JsonNode parse(HttpResponse<byte[]> response, String what) {
-        try {
-            JsonNode json = Json.MAPPER.readTree(response.body());
-            if (json != null && json.isObject()) {
-                return json;
-            }
-        } catch (IOException e) {
-            // falls through to the exception below
-        }
-        throw new AuthProtocolException(what + " at " + response.uri() + " is not a JSON object", 200);
-    }
-
-    static Duration maxAge(HttpResponse<?> response) {
-        String cacheControl = String.join(",", response.headers().allValues("Cache-Control"));
-        Matcher m = MAX_AGE.matcher(cacheControl);
-        if (!m.find()) {
-            return DEFAULT_MAX_AGE;
-        }
-        Duration d = Duration.ofSeconds(Long.parseLong(m.group(1)));
-        // at least a second, so max-age=0 cannot turn every verification into a fetch
+    /** The JWKS's max-age, at least a second (max-age=0 must not make every check a fetch), at most a day. */
+    private static Duration maxAge(IssuerDocuments.Document document) {
+        Duration d = document.maxAge().orElse(DEFAULT_MAX_AGE);
         return d.compareTo(LONGEST_MAX_AGE) > 0 ? LONGEST_MAX_AGE : d.isZero() ? Duration.ofSeconds(1) : d;
     }
 
-    private static String text(JsonNode json, String field) {
-        JsonNode node = json == null ? null : json.get(field);
-        return node != null && node.isTextual() ? node.asText() : null;
+    private static String text(Map<String, Object> json, String field) {
+        return JsonReader.string(json, field);
     }
 }

@@ -1,6 +1,5 @@
 package agentauth.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Bounded attempts against the auth server: waits what {@code Retry-After} says on 429/503
@@ -45,19 +45,19 @@ final class Retry {
 
     /**
      * Sends until an answer arrives that is neither 429, 5xx nor a network failure, and returns
-     * it. The request must be re-sendable (its body publisher re-readable).
+     * it. Each attempt gets a new request (a DPoP proof is good for one request only).
      */
-    HttpResponse<byte[]> send(HttpClient http, HttpRequest request, String what) {
+    HttpResponse<byte[]> send(HttpClient http, Supplier<HttpRequest> request, String what) {
         for (int attempt = 1; ; attempt++) {
             ServerUnavailableException failure;
             Duration wait;
             try {
-                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> response = http.send(request.get(), HttpResponse.BodyHandlers.ofByteArray());
                 int status = response.statusCode();
                 if (status != 429 && status < 500) {
                     return response;
                 }
-                String error = errorCode(response.body());
+                String error = OAuthError.of(response.body()).code();
                 Duration retryAfter = (status == 429 || status == 503) ? retryAfter(response) : null;
                 failure = new ServerUnavailableException(what + " answered " + status
                         + (error == null ? "" : " " + error), error, retryAfter, null);
@@ -112,17 +112,6 @@ final class Retry {
             } catch (DateTimeParseException notADate) {
                 return null;
             }
-        }
-    }
-
-    /** The OAuth {@code error} code of an error body, or null; nothing else is read from it. */
-    static String errorCode(byte[] body) {
-        try {
-            JsonNode error = Json.MAPPER.readTree(body).get("error");
-            return error != null && error.isTextual() && error.asText().matches("[a-z_]{1,64}")
-                    ? error.asText() : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
         }
     }
 }

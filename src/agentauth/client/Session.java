@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
  * The agent's tokens and the single flight that renews them: however many threads find the
@@ -135,12 +136,26 @@ final class Session {
                 return refreshed;
             }
         }
+        return withSecret(copy -> endpoints.login(username, copy, scope, resource));
+    }
+
+    /** A client_credentials token, apart from this session's tokens (nothing is kept). */
+    TokenSet clientCredentials() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the AgentAuthClient is closed");
+            }
+        }
+        return withSecret(copy -> endpoints.clientCredentials(username, copy, scope, resource));
+    }
+
+    private TokenSet withSecret(Function<char[], TokenSet> call) {
         char[] copy;
         synchronized (lock) {
             copy = secret.clone(); // close() may wipe the original while we send
         }
         try {
-            return endpoints.login(username, copy, scope, resource);
+            return call.apply(copy);
         } finally {
             Arrays.fill(copy, '\0');
         }

@@ -19,14 +19,22 @@ import java.util.Set;
  * @param jti {@code jti}: the token's unique id
  * @param sid {@code sid}: the refresh family, or null (tokens from {@code client_credentials})
  * @param audience {@code aud}, as a list even when the token has a single string
+ * @param uid {@code uid}: the user's random, permanent id (never reused, not derived from the
+ *     name), or null on tokens from a server without the revocation list
+ * @param gen {@code gen}: the user's credential generation when the token was issued, or null
+ *     likewise; the revocation list kills tokens of a lower generation
+ * @param dpopKeyThumbprint {@code cnf.jkt}: the RFC 7638 thumbprint of the key a DPoP-bound
+ *     token is bound to (RFC 9449 §6.1), or null for a bearer token
  */
 public record TokenClaims(String subject, String clientId, Set<String> scopes, Instant expiresAt,
-        Instant issuedAt, String jti, String sid, List<String> audience) {
+        Instant issuedAt, String jti, String sid, List<String> audience, String uid, Long gen,
+        String dpopKeyThumbprint) {
 
     /**
      * Copies the collections so the value stays immutable.
      *
-     * @throws NullPointerException a value other than {@code sid} is null
+     * @throws NullPointerException a value other than {@code sid}, {@code uid}, {@code gen} or
+     *     {@code dpopKeyThumbprint} is null
      */
     public TokenClaims {
         Objects.requireNonNull(subject, "subject");

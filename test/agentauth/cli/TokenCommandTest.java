@@ -6,21 +6,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.client.TokenVerifier;
 import agentauth.store.SessionStore;
+import agentauth.support.JarProcess;
 import agentauth.support.TestServer;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,7 +101,7 @@ class TokenCommandTest {
     }
 
     private static Map<String, String> decode(String form) {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
+        Map<String, String> m = new LinkedHashMap<>();
         for (String pair : form.split("&")) {
             String[] kv = pair.split("=", 2);
             m.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
@@ -102,7 +112,8 @@ class TokenCommandTest {
     @Test
     void the_secret_comes_from_the_first_line_of_standard_input_when_the_variable_is_unset() throws Exception {
         AtomicReference<String> auth = new AtomicReference<>();
-        String url = oauthServer(200, "{\"access_token\":\"t\"}", auth, new AtomicReference<>());
+        String url = oauthServer(200, "{\"access_token\":\"t\",\"token_type\":\"Bearer\",\"expires_in\":60}", auth,
+                new AtomicReference<>());
         assertEquals(0, run(Map.of(), "line-one-secret\r\nline two\n", "--server", url, "--username", "a"));
         assertEquals("a:line-one-secret",
                 new String(Base64.getDecoder().decode(auth.get().substring(6)), StandardCharsets.UTF_8));
@@ -117,6 +128,15 @@ class TokenCommandTest {
         assertEquals(1, err().lines().count(), err());
         assertTrue(err().contains("invalid_client"), err());
         assertFalse(err().contains(SECRET));
+    }
+
+    @Test
+    void an_agent_that_must_use_dpop_is_refused_with_one_line_that_says_why() throws Exception {
+        String url = oauthServer(400, "{\"error\":\"invalid_dpop_proof\",\"error_description\":\"DPoP is required.\"}",
+                new AtomicReference<>(), new AtomicReference<>());
+        assertEquals(1, run(Map.of("AGENT_AUTH_PASSWORD", SECRET), "", "--server", url, "--username", "bound-agent"));
+        assertEquals(1, err().lines().count(), err());
+        assertTrue(err().contains("requires DPoP") && err().contains("Bearer tokens only"), err());
     }
 
     @Test
@@ -151,6 +171,79 @@ class TokenCommandTest {
     }
 
     @Test
+    void a_server_without_oauth_token_gets_a_login_whose_session_is_ended_at_once() throws Exception {
+        AtomicReference<String> loggedOut = new AtomicReference<>();
+        oauth = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        oauth.createContext("/oauth/token", ex -> answer(ex, 404, "{\"error\":\"not_found\"}"));
+        oauth.createContext("/login", ex -> answer(ex, 200, "{\"access_token\":\"login.access.token\",\"token_type\":"
+                + "\"Bearer\",\"expires_in\":900,\"refresh_token\":\"the-refresh-token\"}"));
+        oauth.createContext("/logout", ex -> {
+            loggedOut.set(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(ex, 204, "");
+        });
+        oauth.start();
+        String url = "http://127.0.0.1:" + oauth.getAddress().getPort();
+        assertEquals(0, run(Map.of("AGENT_AUTH_PASSWORD", SECRET), "", "--server", url, "--username", "a"), err());
+        assertEquals("login.access.token" + System.lineSeparator(), out());
+        assertEquals("{\"refresh_token\":\"the-refresh-token\"}", loggedOut.get());
+    }
+
+    private static void answer(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        ex.getResponseBody().write(bytes);
+        ex.close();
+    }
+
+    @Test
+    void the_real_jar_prints_a_token_and_exits_1_with_one_line_on_a_wrong_secret() throws Exception {
+        try (TestServer s = TestServer.start()) {
+            s.createUser("agent-2", SECRET, "read");
+            JarRun ok = jar(SECRET + "\n", "token", "--server", s.url(), "--username", "agent-2");
+            assertEquals(0, ok.code(), ok.err());
+            assertEquals("agent-2", TokenVerifier.forIssuer(s.url()).audience(s.url()).build()
+                    .verify(ok.out().strip()).subject());
+            JarRun refused = jar("wrong-secret-of-12+chars\n", "token", "--server", s.url(), "--username", "agent-2");
+            assertEquals(1, refused.code(), refused.err());
+            assertEquals("", refused.out());
+            assertEquals(1, refused.err().lines().count(), refused.err());
+            assertFalse(refused.err().contains("wrong-secret"), refused.err());
+        }
+    }
+
+    private record JarRun(int code, String out, String err) {
+    }
+
+    /** {@code java -jar agent-auth.jar ARGS} with {@code stdin} and no AGENT_AUTH_PASSWORD. */
+    private static JarRun jar(String stdin, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-jar", JarProcess.jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder b = new ProcessBuilder(command);
+        b.environment().remove("AGENT_AUTH_PASSWORD");
+        Process p = b.start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        var out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        String err = readAll(p.getErrorStream());
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the token command did not exit in 60 s");
+        }
+        return new JarRun(p.exitValue(), out.get(), err);
+    }
+
+    private static String readAll(InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void against_the_real_server_the_token_verifies_and_no_refresh_family_is_left() {
         try (TestServer s = TestServer.start()) {
             s.createUser("agent-1", SECRET, "read", "write");
@@ -160,7 +253,7 @@ class TokenCommandTest {
             assertEquals(1, lines.size());
             var claims = TokenVerifier.forIssuer(s.url()).audience(s.url()).build().verify(lines.get(0));
             assertEquals("agent-1", claims.subject());
-            assertEquals(java.util.Set.of("read"), claims.scopes());
+            assertEquals(Set.of("read"), claims.scopes());
             long id = s.app().users().get("agent-1").id();
             var db = s.app().database();
             assertEquals(List.of(), db.read(c -> new SessionStore(db).liveFamiliesBeyond(c, id, Instant.now(), 0)));

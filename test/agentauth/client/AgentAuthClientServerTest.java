@@ -107,9 +107,10 @@ class AgentAuthClientServerTest {
         assertTrue(calls.get() > 16, "calls: " + calls.get());
         assertEquals(1, http.count("/login"));
         // The server floors expires_in to whole seconds, so a 2 s token usually says 1 s: about
-        // one refresh per second, shared by all 16 threads (16x that would be hundreds).
+        // one refresh per second, shared by all 16 threads (16x that would be hundreds). At
+        // least two: on a starved CI machine (load 30 on 2 cores) one refresh took seconds.
         int refreshes = http.count("/refresh");
-        assertTrue(refreshes >= 4 && refreshes <= 14, "refreshes: " + refreshes + " for " + calls.get() + " calls");
+        assertTrue(refreshes >= 2 && refreshes <= 14, "refreshes: " + refreshes + " for " + calls.get() + " calls");
     }
 
     @Test

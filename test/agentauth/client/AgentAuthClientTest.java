@@ -42,7 +42,7 @@ class AgentAuthClientTest {
         server.close();
     }
 
-    private AgentAuthClient.Builder client() {
+    private AgentAuthClientBuilder client() {
         return AgentAuthClient.builder().server(server.url()).username("agent-1").secret(SECRET)
                 .clock(clock).sleeper(sleeps::add);
     }
@@ -262,7 +262,7 @@ class AgentAuthClientTest {
 
     @Test
     void to_string_masks_the_secret_and_tokens() {
-        AgentAuthClient.Builder builder = client();
+        AgentAuthClientBuilder builder = client();
         assertNoSecrets(builder.toString());
         AgentAuthClient auth = builder.build();
         auth.accessToken();

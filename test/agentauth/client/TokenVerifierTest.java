@@ -276,6 +276,20 @@ class TokenVerifierTest {
     }
 
     @Test
+    void an_unknown_kid_while_the_issuer_is_down_is_an_invalid_token_not_an_outage() {
+        verifier.verify(token());
+        jwks.close(); // the issuer is down: its port refuses connections
+        TestKey forger = TestKey.generate("not-published");
+        rejects(forger.sign(forger.header(), claims()), Reason.UNKNOWN_KEY);
+        rejects(forger.sign(forger.header(), claims()), Reason.UNKNOWN_KEY);
+        clock.advance(Duration.ofSeconds(301)); // max-age passed too: the known keys stay in use
+        assertEquals("agent-1", verifier.verify(token()).subject());
+        rejects(forger.sign(forger.header(), claims()), Reason.UNKNOWN_KEY);
+        clock.advance(Duration.ofSeconds(31)); // a new refetch is due, and fails again
+        rejects(forger.sign(forger.header(), claims()), Reason.UNKNOWN_KEY);
+    }
+
+    @Test
     void without_any_keys_an_unreachable_issuer_is_reported_as_unavailable() {
         jwks.jwksStatus = 503;
         ServerUnavailableException e = assertThrows(ServerUnavailableException.class, () -> verifier.verify(token()));

@@ -1,8 +1,5 @@
 package agentauth.client;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -10,34 +7,53 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * JSON for the client: one shared, read-only mapper for parsing, and a hand-written builder
- * for request bodies so a secret only passes through buffers this class can wipe (Jackson's
- * generators recycle their buffers between calls).
+ * Writes one flat JSON object (RFC 8259) into a buffer it wipes when done, so a secret in a
+ * request body only passes through memory this class clears. Members are strings, numbers or
+ * objects written by another {@code JsonWriter}; a null string is left out. Not thread-safe;
+ * one instance per document.
  */
-final class Json {
-    /** Rejects duplicate keys: two {@code alg} or {@code aud} members must not be ambiguous. */
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
+final class JsonWriter {
     private char[] chars = new char[128];
     private int length;
 
-    Json field(String name, String value) {
+    JsonWriter field(String name, String value) {
         return value == null ? this : field(name, value.toCharArray());
     }
 
-    Json field(String name, char[] value) {
-        append(length == 0 ? '{' : ',');
-        string(name.toCharArray());
-        append(':');
+    JsonWriter field(String name, char[] value) {
+        name(name);
         string(value);
         return this;
     }
 
-    /** The finished object as UTF-8; the builder's own buffers are wiped. */
+    JsonWriter field(String name, long value) {
+        name(name);
+        for (char c : Long.toString(value).toCharArray()) {
+            append(c);
+        }
+        return this;
+    }
+
+    /** A nested object; {@code object} is finished and wiped by this call. */
+    JsonWriter field(String name, JsonWriter object) {
+        name(name);
+        object.append(object.length == 0 ? '{' : '}');
+        if (object.length == 1) {
+            object.append('}');
+        }
+        for (int i = 0; i < object.length; i++) {
+            append(object.chars[i]);
+        }
+        Arrays.fill(object.chars, '\0');
+        return this;
+    }
+
+    /** The finished object as UTF-8; the writer's own buffers are wiped. */
     byte[] toBytesAndWipe() {
-        append('}');
+        append(length == 0 ? '{' : '}');
+        if (length == 1) {
+            append('}');
+        }
         ByteBuffer encoded = null;
         try {
             encoded = StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(chars, 0, length));
@@ -50,6 +66,17 @@ final class Json {
                 Arrays.fill(encoded.array(), (byte) 0);
             }
         }
+    }
+
+    /** The finished object as text, for documents that hold no secret. */
+    String toJson() {
+        return new String(toBytesAndWipe(), StandardCharsets.UTF_8);
+    }
+
+    private void name(String name) {
+        append(length == 0 ? '{' : ',');
+        string(name.toCharArray());
+        append(':');
     }
 
     /** RFC 8259 §7: escape quote, backslash and control characters. */

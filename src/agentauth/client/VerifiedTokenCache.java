@@ -1,8 +1,10 @@
 package agentauth.client;
 
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /**
  * Tokens whose signature and claims already checked out, keyed by the SHA-256 of the whole
@@ -11,9 +13,10 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * previous old one is dropped (an approximate LRU without a lock on the read path). A lost
  * entry under a race only means one more full verification. Thread-safe.
  */
-final class VerifiedTokens {
+final class VerifiedTokenCache {
     /** What a cache hit must still check: the times, and that the key is still published. */
-    record Entry(TokenClaims claims, String kid, ECPublicKeyParameters key, long exp, long nbf, long iat) {
+    record Entry(TokenClaims claims, String kid, Es256Key key, long exp, long nbf, long iat,
+            List<RevocationDocument.Actor> actors) {
     }
 
     /** A SHA-256 digest as four longs: cheap equals and hashCode. */
@@ -24,13 +27,34 @@ final class VerifiedTokens {
         }
     }
 
+    private static final MessageDigest SHA256_PROTOTYPE = sha256();
+
     private final int generationSize;
     private volatile ConcurrentHashMap<Digest, Entry> young = new ConcurrentHashMap<>();
     private volatile ConcurrentHashMap<Digest, Entry> old = new ConcurrentHashMap<>();
 
     /** @param maxSize the most entries kept (0 turns the cache off) */
-    VerifiedTokens(int maxSize) {
+    VerifiedTokenCache(int maxSize) {
         this.generationSize = maxSize / 2;
+    }
+
+    /** The cache key of a token: its SHA-256. */
+    static Digest digest(byte[] token) {
+        MessageDigest md;
+        try {
+            md = (MessageDigest) SHA256_PROTOTYPE.clone(); // cheaper than getInstance
+        } catch (CloneNotSupportedException e) {
+            md = sha256();
+        }
+        return Digest.of(md.digest(token));
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     Entry get(Digest digest) {
