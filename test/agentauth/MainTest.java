@@ -63,15 +63,6 @@ class MainTest {
     }
 
     @Test
-    void environment_sets_a_flag_and_the_flag_wins() {
-        Config fromEnv = Config.parse(java.util.List.of(), Map.of("AGENT_AUTH_PORT", "9999", "AGENT_AUTH_ACCESS_TTL", "5m"));
-        assertEquals(9999, fromEnv.port());
-        assertEquals(java.time.Duration.ofMinutes(5), fromEnv.accessTtl());
-        Config flagWins = Config.parse(java.util.List.of("--port", "7000"), Map.of("AGENT_AUTH_PORT", "9999"));
-        assertEquals(7000, flagWins.port());
-    }
-
-    @Test
     void users_commands_change_a_running_servers_users_at_once() {
         try (TestServer server = TestServer.start()) {
             Http http = new Http(server.url());

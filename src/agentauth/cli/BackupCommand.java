@@ -2,6 +2,7 @@ package agentauth.cli;
 
 import agentauth.Config;
 import agentauth.ConfigException;
+import agentauth.Flags;
 import agentauth.crypto.MasterKey;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.sqlite.SQLiteConfig;
@@ -29,18 +29,10 @@ public final class BackupCommand {
             err.println("usage: backup FILE [--db FILE]   (FILE must not exist yet)");
             return 0;
         }
-        String target = null;
-        List<String> serverFlags = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.startsWith("--")) {
-                serverFlags.add(a);
-                if (Config.flagTakesNextValue(a) && i + 1 < args.size()) serverFlags.add(args.get(++i));
-            } else if (target == null) target = a;
-            else throw new ConfigException("unexpected argument '" + a + "'");
-        }
+        Flags.Parsed parsed = Flags.parse(args, Flags.withServerFlags());
+        String target = parsed.word();
         if (target == null) throw new ConfigException("backup needs a FILE to write (see --help)");
-        Path source = Config.parse(serverFlags, env).db();
+        Path source = Config.from(parsed, env).db();
         Path copy = Path.of(target);
         if (!Files.isRegularFile(source)) {
             err.println("agent-auth: no database at " + source + " (use --db FILE)");

@@ -2,6 +2,7 @@ package agentauth.cli;
 
 import agentauth.Config;
 import agentauth.ConfigException;
+import agentauth.Flags;
 import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
@@ -17,7 +18,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +27,9 @@ import java.util.Map;
  * state from the file on every request). Audit events name the actor "cli".
  */
 public final class UsersCommand {
+    private static final List<Flags.Flag> OPTIONS = Flags.withServerFlags(
+        Flags.Flag.option("scope", true), Flags.Flag.toggle("force"), Flags.Flag.toggle("disabled"));
+
     private UsersCommand() {}
 
     public static int run(List<String> args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
@@ -35,29 +38,11 @@ public final class UsersCommand {
             return args.isEmpty() ? 2 : 0;
         }
         String action = args.get(0);
-        List<String> scopes = new ArrayList<>();
-        List<String> serverFlags = new ArrayList<>();
-        String name = null;
-        boolean force = false, disabled = false;
-        for (int i = 1; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "--scope" -> {
-                    if (i + 1 >= args.size()) throw new ConfigException("--scope needs a value");
-                    scopes.add(args.get(++i));
-                }
-                case "--force" -> force = true;
-                case "--disabled" -> disabled = true;
-                default -> {
-                    if (a.startsWith("--")) {
-                        serverFlags.add(a);
-                        if (Config.flagTakesNextValue(a) && i + 1 < args.size()) serverFlags.add(args.get(++i));
-                    } else if (name == null) name = a;
-                    else throw new ConfigException("unexpected argument '" + a + "'");
-                }
-            }
-        }
-        Config config = Config.parse(serverFlags, env);
+        Flags.Parsed parsed = Flags.parse(args.subList(1, args.size()), OPTIONS);
+        String name = parsed.word();
+        List<String> scopes = parsed.all("scope");
+        boolean force = parsed.on("force"), disabled = parsed.on("disabled");
+        Config config = Config.from(parsed, env);
         if (!action.equals("list") && name == null) throw new ConfigException("users " + action + " needs a NAME");
         try (Database db = agentauth.store.sqlite.SqliteDatabase.open(config.db(), config.durable());
              PasswordHasher hasher = new PasswordHasher(config.hashing())) {
