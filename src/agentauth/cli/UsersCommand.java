@@ -11,12 +11,8 @@ import agentauth.user.Account;
 import agentauth.store.UserStore;
 import agentauth.user.PasswordHasher;
 import agentauth.user.Users;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +29,8 @@ public final class UsersCommand {
     private UsersCommand() {}
 
     public static int run(List<String> args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+        // only the process's own standard input can be a terminal; a stream a caller made cannot
+        Terminal terminal = in == System.in ? Terminal.detect() : Terminal.NONE;
         if (args.isEmpty() || args.contains("--help")) {
             err.println("usage: users add NAME [--scope S]... [--disabled] | list | passwd NAME | disable NAME | enable NAME | remove NAME [--force]  (--db FILE)");
             return args.isEmpty() ? 2 : 0;
@@ -50,11 +48,11 @@ public final class UsersCommand {
             switch (action) {
                 case "list" -> list(users, out);
                 case "add" -> {
-                    Account u = users.create(name, secret(env, in), scopes, !disabled, Users.Actor.CLI);
+                    Account u = users.create(name, SecretInput.read(env, in, terminal), scopes, !disabled, Users.Actor.CLI);
                     out.println("created " + u.username() + " [" + String.join(" ", u.scopes()) + "]");
                 }
                 case "passwd" -> {
-                    users.update(name, new Users.Patch(secret(env, in), null, null), Users.Actor.CLI, false);
+                    users.update(name, new Users.Patch(SecretInput.read(env, in, terminal), null, null), Users.Actor.CLI, false);
                     out.println("password changed for " + name + "; its sessions were ended");
                 }
                 case "disable", "enable" -> {
@@ -85,18 +83,5 @@ public final class UsersCommand {
         for (Account u : users.list())
             out.printf("%-32s %-8s %-20s %s%n", u.username(), u.enabled(),
                 u.lastLoginAt() == null ? "-" : u.lastLoginAt().toString().substring(0, 19) + "Z", String.join(" ", u.scopes()));
-    }
-
-    /** The secret from AGENT_AUTH_PASSWORD or the first line of standard input: never from a flag. */
-    static String secret(Map<String, String> env, InputStream in) {
-        String fromEnv = env.get("AGENT_AUTH_PASSWORD");
-        if (fromEnv != null && !fromEnv.isEmpty()) return fromEnv;
-        try {
-            String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
-            if (line == null || line.isEmpty()) throw new ConfigException("no secret: set AGENT_AUTH_PASSWORD or pipe it on standard input");
-            return line;
-        } catch (IOException e) {
-            throw new ConfigException("cannot read the secret from standard input");
-        }
     }
 }
