@@ -10,6 +10,7 @@ import agentauth.store.SessionStore;
 import agentauth.user.Account;
 import agentauth.store.UserStore;
 import agentauth.user.PasswordHasher;
+import agentauth.user.Rules;
 import agentauth.user.Users;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -48,11 +49,13 @@ public final class UsersCommand {
             switch (action) {
                 case "list" -> list(users, out);
                 case "add" -> {
-                    Account u = users.create(name, SecretInput.read(env, in, terminal), scopes, !disabled, Users.Actor.CLI);
+                    Rules.username(name); // before anyone types a secret for it
+                    Account u = users.create(name, SecretInput.read(name, env, in, terminal), scopes, !disabled, Users.Actor.CLI);
                     out.println("created " + u.username() + " [" + String.join(" ", u.scopes()) + "]");
                 }
                 case "passwd" -> {
-                    users.update(name, new Users.Patch(SecretInput.read(env, in, terminal), null, null), Users.Actor.CLI, false);
+                    users.get(name); // one that does not exist is said before anyone types a secret for it
+                    users.update(name, new Users.Patch(SecretInput.read(name, env, in, terminal), null, null), Users.Actor.CLI, false);
                     out.println("password changed for " + name + "; its sessions were ended");
                 }
                 case "disable", "enable" -> {
