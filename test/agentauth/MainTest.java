@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.support.Http;
+import agentauth.support.JarProcess;
 import agentauth.support.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line: help, flag validation, and the users subcommands against a live server's file. */
 class MainTest {
@@ -59,6 +61,22 @@ class MainTest {
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), r.err());
             assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("agent-auth:")).count(), r.err());
+        }
+    }
+
+    @Test
+    void the_admin_password_variable_on_an_existing_database_is_said_to_be_ignored(@TempDir Path dir) {
+        Path db = dir.resolve("t.db");
+        String line = "AGENT_AUTH_ADMIN_PASSWORD is ignored: it only sets the first admin's password on a new database;"
+            + " to change a password use `java -jar agent-auth.jar users passwd admin`";
+        try (JarProcess first = JarProcess.start(db)) { // JarProcess sets the variable
+            assertEquals(0, first.terminate());
+            assertFalse(first.log().contains("is ignored"), first.log());
+        }
+        try (JarProcess again = JarProcess.start(db)) {
+            assertEquals(0, again.terminate());
+            assertEquals(1, again.log().lines().filter(l -> l.endsWith(line)).count(), again.log());
+            assertFalse(again.log().contains(TestServer.ADMIN_PASSWORD), "never the password itself");
         }
     }
 
