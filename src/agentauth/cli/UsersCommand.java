@@ -26,6 +26,7 @@ import java.util.Map;
 public final class UsersCommand {
     private static final List<Flags.Flag> OPTIONS = Flags.withServerFlags(
         Flags.Flag.option("scope", true), Flags.Flag.toggle("force"), Flags.Flag.toggle("disabled"));
+    private static final List<String> ACTIONS = List.of("add", "list", "passwd", "disable", "enable", "remove");
 
     private UsersCommand() {}
 
@@ -37,6 +38,8 @@ public final class UsersCommand {
             return args.isEmpty() ? 2 : 0;
         }
         String action = args.get(0);
+        if (!ACTIONS.contains(action))
+            throw new ConfigException("unknown users action '" + action + "' (one of: " + String.join(", ", ACTIONS) + ")");
         Flags.Parsed parsed = Flags.parse(args.subList(1, args.size()), OPTIONS);
         String name = parsed.word();
         List<String> scopes = parsed.all("scope");
@@ -66,10 +69,7 @@ public final class UsersCommand {
                     users.delete(name, Users.Actor.CLI, force);
                     out.println("removed " + name);
                 }
-                default -> {
-                    err.println("agent-auth: unknown users action '" + action + "'");
-                    return 2;
-                }
+                default -> throw new IllegalStateException("unhandled users action " + action);
             }
             return 0;
         } catch (AuthError e) {

@@ -56,4 +56,14 @@ class UsersCommandTest {
         assertEquals(0, users(Map.of(), PIPED_SECRET + "\n", "passwd", "by-variable").code(), "standard input alone");
         assertEquals(200, http.login("by-variable", PIPED_SECRET).status());
     }
+
+    @Test
+    void an_unknown_action_is_named_as_one() {
+        for (String[] args : new String[][] {{"frobnicate"}, {"frobnicate", "bob"}}) {
+            Cli.Result r = users(Map.of(), "", args);
+            assertEquals(2, r.code(), r.toString());
+            assertEquals(List.of("agent-auth: unknown users action 'frobnicate' (one of: add, list, passwd, disable, enable,"
+                + " remove)"), r.errLines());
+        }
+    }
 }
