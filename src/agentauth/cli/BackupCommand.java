@@ -56,9 +56,17 @@ public final class BackupCommand {
         out.println("backup written to " + copy + " (consistent snapshot of " + source + ")");
         String key = env.get(MasterKey.ENV) != null && !env.get(MasterKey.ENV).isBlank()
             ? "the same " + MasterKey.ENV + " value" : "the key file " + MasterKey.fileFor(source);
-        out.println("keep the master key with it: the signing keys in the backup open only with " + key
-            + " (to restore, put it beside the copy as " + MasterKey.fileFor(copy).getFileName() + " or set " + MasterKey.ENV + ")");
+        out.println("the master key is not in the backup: its signing keys open only with " + key
+            + "; keep a copy of that in your secret store, apart from the backup");
+        out.println(restoreHint(copy, source));
         return 0;
+    }
+
+    /** The README's Restore section in one line, with this backup's paths. */
+    private static String restoreHint(Path copy, Path db) {
+        return "to restore: stop the server; put " + copy + " in place of the database file " + db + " and delete " + db
+            + "-wal and " + db + "-shm; put the master key beside it as " + MasterKey.fileFor(db) + ", or set "
+            + MasterKey.ENV + "; start the server";
     }
 
     private static void vacuumInto(Path source, Path copy) throws SQLException {
