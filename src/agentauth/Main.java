@@ -110,8 +110,10 @@ public final class Main {
               java -jar agent-auth.jar [serve] [flags]      run the server
               java -jar agent-auth.jar users add NAME [--scope S]... [--disabled]
               java -jar agent-auth.jar users list | passwd NAME | disable NAME | enable NAME | remove NAME
+              java -jar agent-auth.jar users unthrottle NAME
                                                             manage users without the server (--db FILE;
-                                                            --force lets disable/remove take the last admin)
+                                                            --force lets disable/remove take the last admin;
+                                                            unthrottle clears a running server's counters)
               java -jar agent-auth.jar token --server URL --username NAME [--scope S]... [--resource URL]
                                                             print an access token (client_credentials)
               java -jar agent-auth.jar backup FILE [--db FILE]

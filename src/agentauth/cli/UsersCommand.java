@@ -19,14 +19,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code users add|list|passwd|disable|enable|remove}: the same service as the admin API, on the
- * database file directly (safe beside a running server: SQLite locks, and the server reads user
- * state from the file on every request). Audit events name the actor "cli".
+ * {@code users add|list|passwd|disable|enable|remove|unthrottle}: the same service as the admin
+ * API, on the database file directly (safe beside a running server: SQLite locks, and the server
+ * reads user state from the file on every request). Audit events name the actor "cli".
+ * {@code unthrottle} only records the event: a running server keeps its counters in memory and
+ * applies the unthrottles it finds recorded, whoever recorded them.
  */
 public final class UsersCommand {
     private static final List<Flags.Flag> OPTIONS = Flags.withServerFlags(
         Flags.Flag.option("scope", true), Flags.Flag.toggle("force"), Flags.Flag.toggle("disabled"));
-    private static final List<String> ACTIONS = List.of("add", "list", "passwd", "disable", "enable", "remove");
+    private static final List<String> ACTIONS = List.of("add", "list", "passwd", "disable", "enable", "remove", "unthrottle");
 
     private UsersCommand() {}
 
@@ -34,7 +36,8 @@ public final class UsersCommand {
         // only the process's own standard input can be a terminal; a stream a caller made cannot
         Terminal terminal = in == System.in ? Terminal.detect() : Terminal.NONE;
         if (args.isEmpty() || args.contains("--help")) {
-            err.println("usage: users add NAME [--scope S]... [--disabled] | list | passwd NAME | disable NAME | enable NAME | remove NAME [--force]  (--db FILE)");
+            err.println("usage: users add NAME [--scope S]... [--disabled] | list | passwd NAME | disable NAME | enable NAME"
+                + " | remove NAME [--force] | unthrottle NAME  (--db FILE)");
             return args.isEmpty() ? 2 : 0;
         }
         String action = args.get(0);
@@ -68,6 +71,11 @@ public final class UsersCommand {
                 case "remove" -> {
                     users.delete(name, Users.Actor.CLI, force);
                     out.println("removed " + name);
+                }
+                case "unthrottle" -> {
+                    // The counters live in the server's memory: the server applies the recorded event.
+                    users.throttleCleared(name, Users.Actor.CLI);
+                    out.println("throttle of " + name + " cleared; a running server applies it within a second");
                 }
                 default -> throw new IllegalStateException("unhandled users action " + action);
             }
