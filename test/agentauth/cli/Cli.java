@@ -64,6 +64,16 @@ final class Cli {
         return command;
     }
 
+    /** A short wait between two looks at a state a test polls for. */
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String read(java.io.InputStream s) {
         try {
             return new String(s.readAllBytes(), StandardCharsets.UTF_8);

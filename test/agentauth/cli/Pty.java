@@ -65,7 +65,7 @@ final class Pty implements AutoCloseable {
             if (!process.isAlive() && !screen().contains(text))
                 throw new AssertionError("exited (" + process.exitValue() + ") before showing '" + text + "':\n" + screen());
             if (System.nanoTime() > deadline) throw new AssertionError("no '" + text + "' in 60 s:\n" + screen());
-            pause();
+            Cli.pause(20);
         }
     }
 
@@ -107,14 +107,5 @@ final class Pty implements AutoCloseable {
 
     private static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

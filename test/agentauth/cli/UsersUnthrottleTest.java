@@ -56,18 +56,9 @@ class UsersUnthrottleTest {
             int status;
             // 429s are not counted as failures, so asking again does not lock the name further
             while ((status = http.login("admin", TestServer.ADMIN_PASSWORD).status()) == 429 && System.nanoTime() < deadline)
-                pause();
+                Cli.pause(100);
             assertEquals(200, status, "the running server applied the unthrottle:\n" + server.log());
             assertEquals(0, server.terminate());
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
