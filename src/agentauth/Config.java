@@ -143,7 +143,7 @@ public record Config(
 
         /** "--name", or the variable when the value came from the environment. */
         String source(String name) {
-            return "--" + name;
+            return flags.containsKey(name) || all(name).isEmpty() ? "--" + name : Flags.find(name).env();
         }
 
         String optional(String name) {

@@ -58,4 +58,20 @@ class ConfigTest {
         assertEquals(7000, flagWins.port());
         assertEquals(Duration.ofDays(30), flagWins.refreshTtl(), "the default");
     }
+
+    @Test
+    void a_bad_value_names_the_variable_it_came_from_or_the_flag() {
+        ConfigException fromEnv = assertThrows(ConfigException.class,
+            () -> Config.parse(List.of(), Map.of("AGENT_AUTH_ACCESS_TTL", "soon")));
+        assertEquals("AGENT_AUTH_ACCESS_TTL: 'soon' is not a duration like 500ms, 90s, 15m, 12h or 30d", fromEnv.getMessage());
+        ConfigException fromFlag = assertThrows(ConfigException.class,
+            () -> Config.parse(List.of("--access-ttl", "later"), Map.of("AGENT_AUTH_ACCESS_TTL", "soon")));
+        assertTrue(fromFlag.getMessage().startsWith("--access-ttl: 'later'"), fromFlag.getMessage());
+        String[][] cases = {{"AGENT_AUTH_PORT", "99999"}, {"AGENT_AUTH_ISSUER", "ftp://x"}, {"AGENT_AUTH_TRUSTED_PROXY", "nope"},
+            {"AGENT_AUTH_DURABLE", "maybe"}, {"AGENT_AUTH_REFRESH_RETRY_WINDOW", "301s"}, {"AGENT_AUTH_RESOURCE", "http://x/#f"}};
+        for (String[] c : cases) {
+            ConfigException e = assertThrows(ConfigException.class, () -> Config.parse(List.of(), Map.of(c[0], c[1])), c[0]);
+            assertTrue(e.getMessage().startsWith(c[0]), e.getMessage());
+        }
+    }
 }
