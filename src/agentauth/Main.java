@@ -3,6 +3,7 @@ package agentauth;
 import agentauth.cli.BackupCommand;
 import agentauth.cli.TokenCommand;
 import agentauth.cli.UsersCommand;
+import agentauth.cli.Version;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -29,6 +30,10 @@ public final class Main {
             switch (command) {
                 case "--help", "-h", "help" -> {
                     out.print(help());
+                    return 0;
+                }
+                case "--version", "version" -> {
+                    out.println(Version.describe());
                     return 0;
                 }
                 case "users" -> {
@@ -118,6 +123,7 @@ public final class Main {
                                                             print an access token (client_credentials)
               java -jar agent-auth.jar backup FILE [--db FILE]
                                                             consistent copy of a live database
+              java -jar agent-auth.jar --version            the version and the commit it was built from
               java -jar agent-auth.jar --help               this text
 
             Server flags (each also from the environment variable below it; the flag wins):
