@@ -129,12 +129,16 @@ public final class Main {
             Server flags (each also from the environment variable below it; the flag wins):
             """ + Flags.help() + """
 
+            Durations: a number and a unit, ms, s, m, h or d (500ms, 90s, 15m, 12h, 30d); a bare number is seconds.
+
             Other environment variables:
-              AGENT_AUTH_ADMIN_PASSWORD   password of the first admin (else a random one is logged once)
+              AGENT_AUTH_ADMIN_PASSWORD   password of the first admin of a new database (else a random one is
+                                          logged once); ignored afterwards: use `users passwd admin`
               AGENT_AUTH_MASTER_KEY       base64url of 32 bytes that encrypts the signing keys at rest
                                           (else the key file <db>.master-key, created on first start)
-              AGENT_AUTH_PASSWORD         the secret for `users add`, `users passwd` and `token`
-                                          (else the first line of standard input)
+              AGENT_AUTH_PASSWORD         the secret for `users add`, `users passwd` and `token` (else the first
+                                          line of standard input; `users` refuses both at once, and at a
+                                          terminal asks twice with the input hidden)
             """;
     }
 }

@@ -42,6 +42,13 @@ class CommandLineTest {
     }
 
     @Test
+    void help_shows_the_duration_syntax() {
+        Cli.Result r = Cli.run(Map.of(), "", "--help");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("Durations: a number and a unit, ms, s, m, h or d (500ms, 90s, 15m, 12h, 30d)"), r.out());
+    }
+
+    @Test
     void a_bad_setting_from_the_environment_names_the_variable() {
         Cli.Result r = Cli.run(Map.of("AGENT_AUTH_ACCESS_TTL", "soon"), "", "--port", "0", "--db", dir.resolve("t.db").toString());
         assertEquals(2, r.code(), r.toString());
