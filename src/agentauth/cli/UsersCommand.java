@@ -33,8 +33,6 @@ public final class UsersCommand {
     private UsersCommand() {}
 
     public static int run(List<String> args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
-        // only the process's own standard input can be a terminal; a stream a caller made cannot
-        Terminal terminal = in == System.in ? Terminal.detect() : Terminal.NONE;
         if (args.isEmpty() || args.contains("--help")) {
             err.println("usage: users add NAME [--scope S]... [--disabled] | list | passwd NAME | disable NAME | enable NAME"
                 + " | remove NAME [--force] | unthrottle NAME  (--db FILE)");
@@ -49,6 +47,8 @@ public final class UsersCommand {
         boolean force = parsed.on("force"), disabled = parsed.on("disabled");
         Config config = Config.from(parsed, env);
         if (!action.equals("list") && name == null) throw new ConfigException("users " + action + " needs a NAME");
+        // only the process's own standard input can be a terminal; a stream a caller made cannot
+        Terminal terminal = in == System.in ? Terminal.detect() : Terminal.NONE;
         try (Database db = agentauth.store.sqlite.SqliteDatabase.open(config.db(), config.durable());
              PasswordHasher hasher = new PasswordHasher(config.hashing())) {
             Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db), hasher, Clock.systemUTC());
