@@ -10,6 +10,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Where {@code users add} and {@code users passwd} get a secret: the variable
@@ -20,6 +24,12 @@ import java.util.Map;
  */
 final class SecretInput {
     static final String ENV = "AGENT_AUTH_PASSWORD";
+    /**
+     * With the variable set, standard input counts as a second secret only when a line (or its
+     * end) arrives within this: a parent process that leaves an idle pipe open (Java's
+     * ProcessBuilder does) must not hold the command forever. A piped secret is there at once.
+     */
+    private static final long STDIN_GRACE_MS = 2000;
 
     private SecretInput() {}
 
@@ -34,7 +44,7 @@ final class SecretInput {
                     + " terminal; set " + ENV + " or pipe the secret on standard input");
             return askTwice(terminal.console(), name);
         }
-        String line = firstLine(in);
+        String line = envGiven ? firstLineWithin(in, STDIN_GRACE_MS) : firstLine(in);
         boolean stdinGiven = line != null && !line.isEmpty();
         if (envGiven && stdinGiven)
             throw new ConfigException("two secrets given, by " + ENV + " and on standard input: give only one"
@@ -58,6 +68,30 @@ final class SecretInput {
         } finally {
             if (first != null) Arrays.fill(first, '\0');
             if (again != null) Arrays.fill(again, '\0');
+        }
+    }
+
+    /** The first line, or null when none arrived in time; the reader is left behind, a daemon. */
+    private static String firstLineWithin(InputStream in, long millis) {
+        CompletableFuture<String> line = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                line.complete(firstLine(in));
+            } catch (RuntimeException e) {
+                line.completeExceptionally(e);
+            }
+        }, "stdin-reader");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return line.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            throw (RuntimeException) e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted while reading standard input");
         }
     }
 

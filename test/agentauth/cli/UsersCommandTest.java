@@ -63,7 +63,23 @@ class UsersCommandTest {
             Cli.Result r = users(Map.of(), "", args);
             assertEquals(2, r.code(), r.toString());
             assertEquals(List.of("agent-auth: unknown users action 'frobnicate' (one of: add, list, passwd, disable, enable,"
-                + " remove)"), r.errLines());
+                + " remove, unthrottle)"), r.errLines());
         }
+    }
+
+    @Test
+    void with_the_variable_set_an_idle_standard_input_left_open_does_not_hold_the_command() throws Exception {
+        List<String> command = Cli.command("users", "add", "spawned", "--db", server.db().toString(), "--argon2-memory", "1024");
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
+        b.environment().keySet().removeIf(k -> k.startsWith("AGENT_AUTH_"));
+        b.environment().put("AGENT_AUTH_PASSWORD", VARIABLE_SECRET);
+        Process p = b.start(); // its standard input: a pipe this test keeps open and never writes to
+        try {
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the command ended on its own");
+            assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(200, http.login("spawned", VARIABLE_SECRET).status());
     }
 }
