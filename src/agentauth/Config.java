@@ -41,22 +41,32 @@ public record Config(
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?");
 
-    /** Builds the config from flags and environment; throws ConfigException naming the bad flag. */
+    /** Builds the server's config from its command line and environment. */
     public static Config parse(List<String> args, Map<String, String> env) {
-        Map<String, List<String>> v = Flags.parse(args, env);
-        Reader r = new Reader(v);
+        Flags.Parsed p = Flags.parse(args, Flags.SERVER);
+        if (!p.words().isEmpty()) throw new ConfigException("unexpected argument '" + p.words().get(0) + "' (see --help)");
+        return from(p, env);
+    }
+
+    /**
+     * Builds the config from the server flags of a parsed command line (a subcommand's own flags
+     * are ignored) over the environment; throws ConfigException naming the flag or variable the
+     * bad value came from.
+     */
+    public static Config from(Flags.Parsed parsed, Map<String, String> env) {
+        Reader r = new Reader(parsed.values(), env);
         String host = r.string("host");
         String issuer = r.optional("issuer");
-        if (issuer != null) issuer = validIssuer(issuer);
+        if (issuer != null) issuer = validIssuer(r.source("issuer"), issuer);
         else if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]"))
-            throw new ConfigException("--issuer is required when --host is a wildcard address (" + host + ")");
+            throw new ConfigException("--issuer is required when " + r.source("host") + " is a wildcard address (" + host + ")");
         Duration window = r.duration("refresh-retry-window");
         if (window.compareTo(Duration.ofSeconds(300)) > 0)
-            throw new ConfigException("--refresh-retry-window must be at most 300s");
-        List<String> resources = v.getOrDefault("resource", List.of()).stream().map(Config::validResource).toList();
-        List<Cidr> proxies = v.getOrDefault("trusted-proxy", List.of()).stream().map(s -> {
+            throw new ConfigException(r.source("refresh-retry-window") + " must be at most 300s");
+        List<String> resources = r.all("resource").stream().map(s -> validResource(r.source("resource"), s)).toList();
+        List<Cidr> proxies = r.all("trusted-proxy").stream().map(s -> {
             try { return Cidr.parse(s); }
-            catch (IllegalArgumentException e) { throw new ConfigException("--trusted-proxy: " + e.getMessage()); }
+            catch (IllegalArgumentException e) { throw new ConfigException(r.source("trusted-proxy") + ": " + e.getMessage()); }
         }).toList();
         int cores = Runtime.getRuntime().availableProcessors();
         String db = r.string("db");
@@ -65,7 +75,7 @@ public record Config(
             try { postgres = PostgresUrl.parse(db); }
             catch (IllegalArgumentException e) { throw new ConfigException(e.getMessage()); }
         }
-        Config c = new Config(host, r.integer("port", 0, 65535), postgres == null ? Path.of(db) : null, issuer,
+        return new Config(host, r.integer("port", 0, 65535), postgres == null ? Path.of(db) : null, issuer,
             r.positive("access-ttl"), r.positive("refresh-ttl"), r.positive("admin-session-ttl"), window,
             resources, proxies,
             new Throttling(r.integer("throttle-failures", 1, 1_000_000), r.integer("throttle-name-failures", 1, 1_000_000),
@@ -74,21 +84,10 @@ public record Config(
                 r.positive("throttle-delay"), r.positive("throttle-max-delay")),
             new Hashing(r.integer("argon2-memory", 8, 4 * 1024 * 1024), r.integer("argon2-iterations", 1, 100),
                 r.integer("argon2-parallelism", 1, 64),
-                v.containsKey("hash-concurrency") ? r.integer("hash-concurrency", 1, 1024) : cores,
+                r.optional("hash-concurrency") != null ? r.integer("hash-concurrency", 1, 1024) : cores,
                 r.integer("hash-queue", 0, 100_000)),
             r.positive("audit-retention"), r.bool("durable"), r.bool("reset-signing-keys"),
             postgres, r.integer("db-pool-size", 1, 1000), instanceId(r.optional("instance-id")));
-        return c;
-    }
-
-    /**
-     * For subcommands that pass server flags through: true when {@code arg} is a server flag whose
-     * value is the next argument (not a switch such as --durable, and not --name=value).
-     */
-    public static boolean flagTakesNextValue(String arg) {
-        if (!arg.startsWith("--") || arg.contains("=")) return false;
-        Flags.Flag f = Flags.find(arg.substring(2));
-        return f == null || !f.isSwitch(); // unknown: Config.parse names it
     }
 
     /** The default instance id: the host's name and this process's id. */
@@ -122,7 +121,7 @@ public record Config(
 
     static Duration parseDuration(String s) {
         Matcher m = DURATION.matcher(s.trim());
-        if (!m.matches()) throw new IllegalArgumentException("'" + s + "' is not a duration like 90s, 15m, 12h or 30d");
+        if (!m.matches()) throw new IllegalArgumentException("'" + s + "' is not a duration like 500ms, 90s, 15m, 12h or 30d");
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
         return switch (unit) {
@@ -134,16 +133,16 @@ public record Config(
         };
     }
 
-    private static String validIssuer(String s) {
-        URI u = uri("--issuer", s);
+    private static String validIssuer(String source, String s) {
+        URI u = uri(source, s);
         if (u.getQuery() != null || u.getFragment() != null)
-            throw new ConfigException("--issuer must not have a query or fragment (RFC 8414 §2)");
+            throw new ConfigException(source + " must not have a query or fragment (RFC 8414 §2)");
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
-    private static String validResource(String s) {
-        URI u = uri("--resource", s);
-        if (u.getFragment() != null) throw new ConfigException("--resource must not have a fragment (RFC 8707 §2)");
+    private static String validResource(String source, String s) {
+        URI u = uri(source, s);
+        if (u.getFragment() != null) throw new ConfigException(source + " must not have a fragment (RFC 8707 §2)");
         return s;
     }
 
@@ -159,17 +158,32 @@ public record Config(
         }
     }
 
-    /** Typed access to parsed values; every failure names its flag. */
-    private record Reader(Map<String, List<String>> values) {
+    /**
+     * Typed access to the values: a flag given on the command line, else its environment
+     * variable, else its default. Every failure names where the value came from.
+     */
+    private record Reader(Map<String, List<String>> flags, Map<String, String> env) {
+        List<String> all(String name) {
+            List<String> given = flags.get(name);
+            if (given != null) return given;
+            String fromEnv = env.get(Flags.find(name).env());
+            return fromEnv == null || fromEnv.isEmpty() ? List.of() : List.of(fromEnv);
+        }
+
+        /** "--name", or the variable when the value came from the environment. */
+        String source(String name) {
+            return flags.containsKey(name) || all(name).isEmpty() ? "--" + name : Flags.find(name).env();
+        }
+
         String optional(String name) {
-            List<String> l = values.get(name);
-            return l == null || l.isEmpty() ? null : l.get(0);
+            List<String> l = all(name);
+            return l.isEmpty() ? null : l.get(0);
         }
 
         String string(String name) {
             String s = optional(name);
             if (s == null) s = Flags.find(name).defaultValue();
-            if (s == null || s.isBlank()) throw new ConfigException("--" + name + " must not be empty");
+            if (s == null || s.isBlank()) throw new ConfigException(source(name) + " must not be empty");
             return s;
         }
 
@@ -177,21 +191,22 @@ public record Config(
             String s = string(name);
             try {
                 int n = Integer.parseInt(s.trim());
-                if (n < min || n > max) throw new ConfigException("--" + name + " must be between " + min + " and " + max + ", got " + n);
+                if (n < min || n > max)
+                    throw new ConfigException(source(name) + " must be between " + min + " and " + max + ", got " + n);
                 return n;
             } catch (NumberFormatException e) {
-                throw new ConfigException("--" + name + " must be a whole number, got '" + s + "'");
+                throw new ConfigException(source(name) + " must be a whole number, got '" + s + "'");
             }
         }
 
         Duration duration(String name) {
             try { return parseDuration(string(name)); }
-            catch (IllegalArgumentException e) { throw new ConfigException("--" + name + ": " + e.getMessage()); }
+            catch (IllegalArgumentException e) { throw new ConfigException(source(name) + ": " + e.getMessage()); }
         }
 
         Duration positive(String name) {
             Duration d = duration(name);
-            if (d.isZero()) throw new ConfigException("--" + name + " must be more than 0");
+            if (d.isZero()) throw new ConfigException(source(name) + " must be more than 0");
             return d;
         }
 
@@ -200,7 +215,7 @@ public record Config(
             if (s == null) return false;
             if (s.equals("true") || s.equals("1")) return true;
             if (s.equals("false") || s.equals("0")) return false;
-            throw new ConfigException("--" + name + " must be true or false, got '" + s + "'");
+            throw new ConfigException(source(name) + " must be true or false, got '" + s + "'");
         }
     }
 }

@@ -7,16 +7,48 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The command-line flags of the server, each with its environment variable and default.
- * Precedence: default, then environment, then flag (the flag wins). One table, so --help,
- * parsing and validation cannot drift apart.
+ * The command line's one parser, and the server's flags, each with its environment variable and
+ * default. Subcommands parse their own options and the server flags they pass through (such as
+ * {@code --db}) with the same {@link #parse}, so every command reads "--name value",
+ * "--name=value" and switches alike. One table for the server, so --help, parsing and
+ * validation cannot drift apart.
  */
-final class Flags {
-    record Flag(String name, String defaultValue, boolean repeatable, boolean isSwitch, String help) {
+public final class Flags {
+    /** A flag: a switch takes no value; a repeatable one may be given more than once. */
+    public record Flag(String name, String defaultValue, boolean repeatable, boolean isSwitch, String help) {
+        /** A subcommand's option that takes a value. */
+        public static Flag option(String name, boolean repeatable) {
+            return new Flag(name, null, repeatable, false, null);
+        }
+
+        /** A subcommand's switch. */
+        public static Flag toggle(String name) {
+            return new Flag(name, null, false, true, null);
+        }
+
         String env() { return "AGENT_AUTH_" + name.toUpperCase(Locale.ROOT).replace('-', '_'); }
     }
 
-    static final List<Flag> ALL = List.of(
+    /** A parsed command line: the words that are not flags, in order, and each flag's values. */
+    public record Parsed(List<String> words, Map<String, List<String>> values) {
+        public List<String> all(String name) {
+            return values.getOrDefault(name, List.of());
+        }
+
+        /** The one word a command takes, or null when none was given; a second is an error. */
+        public String word() {
+            if (words.size() > 1) throw new ConfigException("unexpected argument '" + words.get(1) + "'");
+            return words.isEmpty() ? null : words.get(0);
+        }
+
+        /** A switch given as {@code --name} or {@code --name=true}. */
+        public boolean on(String name) {
+            List<String> v = all(name);
+            return !v.isEmpty() && v.get(v.size() - 1).equals("true");
+        }
+    }
+
+    static final List<Flag> SERVER = List.of(
         new Flag("host", "127.0.0.1", false, false, "address to listen on"),
         new Flag("port", "8080", false, false, "port to listen on; 0 picks a free one (logged)"),
         new Flag("db", "agent-auth.db", false, false,
@@ -50,25 +82,35 @@ final class Flags {
     private Flags() {}
 
     static Flag find(String name) {
-        for (Flag f : ALL) if (f.name().equals(name)) return f;
-        return null;
+        return find(SERVER, name);
     }
 
-    /** Parses "--name value", "--name=value" and switches into values per flag, env first. */
-    static Map<String, List<String>> parse(List<String> args, Map<String, String> env) {
+    /** A subcommand's own flags followed by the server's, which it passes through. */
+    public static List<Flag> withServerFlags(Flag... own) {
+        List<Flag> all = new ArrayList<>(List.of(own));
+        all.addAll(SERVER);
+        return all;
+    }
+
+    /**
+     * Parses {@code args} against {@code known}: "--name value", "--name=value" and switches
+     * ("--name", "--name=true|false") become values, anything else a word.
+     *
+     * @throws ConfigException naming an unknown flag, a missing value, or a flag given twice
+     */
+    public static Parsed parse(List<String> args, List<Flag> known) {
+        List<String> words = new ArrayList<>();
         Map<String, List<String>> values = new LinkedHashMap<>();
-        for (Flag f : ALL) {
-            String fromEnv = env.get(f.env());
-            if (fromEnv != null && !fromEnv.isEmpty()) values.put(f.name(), new ArrayList<>(List.of(fromEnv)));
-        }
-        Map<String, List<String>> fromFlags = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            if (!arg.startsWith("--")) throw new ConfigException("unexpected argument '" + arg + "' (see --help)");
+            if (!arg.startsWith("--")) {
+                words.add(arg);
+                continue;
+            }
             String name = arg.substring(2), value = null;
             int eq = name.indexOf('=');
             if (eq >= 0) { value = name.substring(eq + 1); name = name.substring(0, eq); }
-            Flag f = find(name);
+            Flag f = find(known, name);
             if (f == null) throw new ConfigException("unknown flag --" + name + " (see --help)");
             if (f.isSwitch()) {
                 if (value != null && !value.equals("true") && !value.equals("false"))
@@ -78,17 +120,21 @@ final class Flags {
                 if (i + 1 >= args.size()) throw new ConfigException("--" + name + " needs a value");
                 value = args.get(++i);
             }
-            List<String> list = fromFlags.computeIfAbsent(name, k -> new ArrayList<>());
+            List<String> list = values.computeIfAbsent(name, k -> new ArrayList<>());
             if (!f.repeatable() && !list.isEmpty()) throw new ConfigException("--" + name + " given twice");
             list.add(value);
         }
-        values.putAll(fromFlags);
-        return values;
+        return new Parsed(List.copyOf(words), values);
+    }
+
+    private static Flag find(List<Flag> known, String name) {
+        for (Flag f : known) if (f.name().equals(name)) return f;
+        return null;
     }
 
     static String help() {
         StringBuilder b = new StringBuilder();
-        for (Flag f : ALL) {
+        for (Flag f : SERVER) {
             String left = "  --" + f.name() + (f.isSwitch() ? "" : " VALUE");
             b.append(String.format("%-34s %s", left, f.help()));
             if (f.defaultValue() != null) b.append(" [").append(f.defaultValue()).append(']');

@@ -3,6 +3,7 @@ package agentauth;
 import agentauth.cli.BackupCommand;
 import agentauth.cli.TokenCommand;
 import agentauth.cli.UsersCommand;
+import agentauth.cli.Version;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -29,6 +30,10 @@ public final class Main {
             switch (command) {
                 case "--help", "-h", "help" -> {
                     out.print(help());
+                    return 0;
+                }
+                case "--version", "version" -> {
+                    out.println(Version.describe());
                     return 0;
                 }
                 case "users" -> {
@@ -114,25 +119,32 @@ public final class Main {
               java -jar agent-auth.jar [serve] [flags]      run the server
               java -jar agent-auth.jar users add NAME [--scope S]... [--disabled]
               java -jar agent-auth.jar users list | passwd NAME | disable NAME | enable NAME | remove NAME
+              java -jar agent-auth.jar users unthrottle NAME
                                                             manage users without the server (--db FILE;
-                                                            --force lets disable/remove take the last admin)
+                                                            --force lets disable/remove take the last admin;
+                                                            unthrottle clears a running server's counters)
               java -jar agent-auth.jar token --server URL --username NAME [--scope S]... [--resource URL]
                                                             print an access token (client_credentials)
               java -jar agent-auth.jar copy --from FILE.db --to postgresql://HOST:PORT/DB?user=NAME
                                                             move a SQLite database into an empty PostgreSQL one
               java -jar agent-auth.jar backup FILE [--db FILE]
                                                             consistent copy of a live database
+              java -jar agent-auth.jar --version            the version and the commit it was built from
               java -jar agent-auth.jar --help               this text
 
             Server flags (each also from the environment variable below it; the flag wins):
             """ + Flags.help() + """
 
+            Durations: a number and a unit, ms, s, m, h or d (500ms, 90s, 15m, 12h, 30d); a bare number is seconds.
+
             Other environment variables:
-              AGENT_AUTH_ADMIN_PASSWORD   password of the first admin (else a random one is logged once)
+              AGENT_AUTH_ADMIN_PASSWORD   password of the first admin of a new database (else a random one is
+                                          logged once); ignored afterwards: use `users passwd admin`
               AGENT_AUTH_MASTER_KEY       base64url of 32 bytes that encrypts the signing keys at rest
                                           (else the key file <db>.master-key, created on first start)
-              AGENT_AUTH_PASSWORD         the secret for `users add`, `users passwd` and `token`
-                                          (else the first line of standard input)
+              AGENT_AUTH_PASSWORD         the secret for `users add`, `users passwd` and `token` (else the first
+                                          line of standard input; `users` refuses both at once, and at a
+                                          terminal asks twice with the input hidden)
             """;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.support.Http;
+import agentauth.support.JarProcess;
 import agentauth.support.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line: help, flag validation, and the users subcommands against a live server's file. */
 class MainTest {
@@ -63,12 +65,19 @@ class MainTest {
     }
 
     @Test
-    void environment_sets_a_flag_and_the_flag_wins() {
-        Config fromEnv = Config.parse(java.util.List.of(), Map.of("AGENT_AUTH_PORT", "9999", "AGENT_AUTH_ACCESS_TTL", "5m"));
-        assertEquals(9999, fromEnv.port());
-        assertEquals(java.time.Duration.ofMinutes(5), fromEnv.accessTtl());
-        Config flagWins = Config.parse(java.util.List.of("--port", "7000"), Map.of("AGENT_AUTH_PORT", "9999"));
-        assertEquals(7000, flagWins.port());
+    void the_admin_password_variable_on_an_existing_database_is_said_to_be_ignored(@TempDir Path dir) {
+        Path db = dir.resolve("t.db");
+        String line = "AGENT_AUTH_ADMIN_PASSWORD is ignored: it only sets the first admin's password on a new database;"
+            + " to change a password use `java -jar agent-auth.jar users passwd admin`";
+        try (JarProcess first = JarProcess.start(db)) { // JarProcess sets the variable
+            assertEquals(0, first.terminate());
+            assertFalse(first.log().contains("is ignored"), first.log());
+        }
+        try (JarProcess again = JarProcess.start(db)) {
+            assertEquals(0, again.terminate());
+            assertEquals(1, again.log().lines().filter(l -> l.endsWith(line)).count(), again.log());
+            assertFalse(again.log().contains(TestServer.ADMIN_PASSWORD), "never the password itself");
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package agentauth.cli;
 
 import agentauth.Config;
 import agentauth.ConfigException;
+import agentauth.Flags;
 import agentauth.crypto.MasterKey;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.sqlite.SQLiteConfig;
@@ -29,18 +29,10 @@ public final class BackupCommand {
             err.println("usage: backup FILE [--db FILE]   (FILE must not exist yet)");
             return 0;
         }
-        String target = null;
-        List<String> serverFlags = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.startsWith("--")) {
-                serverFlags.add(a);
-                if (Config.flagTakesNextValue(a) && i + 1 < args.size()) serverFlags.add(args.get(++i));
-            } else if (target == null) target = a;
-            else throw new ConfigException("unexpected argument '" + a + "'");
-        }
+        Flags.Parsed parsed = Flags.parse(args, Flags.withServerFlags());
+        String target = parsed.word();
         if (target == null) throw new ConfigException("backup needs a FILE to write (see --help)");
-        Path source = Config.parse(serverFlags, env).db();
+        Path source = Config.from(parsed, env).db();
         Path copy = Path.of(target);
         if (!Files.isRegularFile(source)) {
             err.println("agent-auth: no database at " + source + " (use --db FILE)");
@@ -64,9 +56,17 @@ public final class BackupCommand {
         out.println("backup written to " + copy + " (consistent snapshot of " + source + ")");
         String key = env.get(MasterKey.ENV) != null && !env.get(MasterKey.ENV).isBlank()
             ? "the same " + MasterKey.ENV + " value" : "the key file " + MasterKey.fileFor(source);
-        out.println("keep the master key with it: the signing keys in the backup open only with " + key
-            + " (to restore, put it beside the copy as " + MasterKey.fileFor(copy).getFileName() + " or set " + MasterKey.ENV + ")");
+        out.println("the master key is not in the backup: its signing keys open only with " + key
+            + "; keep a copy of that in your secret store, apart from the backup");
+        out.println(restoreHint(copy, source));
         return 0;
+    }
+
+    /** The README's Restore section in one line, with this backup's paths. */
+    private static String restoreHint(Path copy, Path db) {
+        return "to restore: stop the server; put " + copy + " in place of the database file " + db + " and delete " + db
+            + "-wal and " + db + "-shm; put the master key beside it as " + MasterKey.fileFor(db) + ", or set "
+            + MasterKey.ENV + "; start the server";
     }
 
     private static void vacuumInto(Path source, Path copy) throws SQLException {

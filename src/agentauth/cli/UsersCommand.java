@@ -2,6 +2,7 @@ package agentauth.cli;
 
 import agentauth.Config;
 import agentauth.ConfigException;
+import agentauth.Flags;
 import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
@@ -9,67 +10,58 @@ import agentauth.store.SessionStore;
 import agentauth.user.Account;
 import agentauth.store.UserStore;
 import agentauth.user.PasswordHasher;
+import agentauth.user.Rules;
 import agentauth.user.Users;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code users add|list|passwd|disable|enable|remove}: the same service as the admin API, on the
- * database file directly (safe beside a running server: SQLite locks, and the server reads user
- * state from the file on every request). Audit events name the actor "cli".
+ * {@code users add|list|passwd|disable|enable|remove|unthrottle}: the same service as the admin
+ * API, on the database file directly (safe beside a running server: SQLite locks, and the server
+ * reads user state from the file on every request). Audit events name the actor "cli".
+ * {@code unthrottle} only records the event: a running server keeps its counters in memory and
+ * applies the unthrottles it finds recorded, whoever recorded them.
  */
 public final class UsersCommand {
+    private static final List<Flags.Flag> OPTIONS = Flags.withServerFlags(
+        Flags.Flag.option("scope", true), Flags.Flag.toggle("force"), Flags.Flag.toggle("disabled"));
+    private static final List<String> ACTIONS = List.of("add", "list", "passwd", "disable", "enable", "remove", "unthrottle");
+
     private UsersCommand() {}
 
     public static int run(List<String> args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         if (args.isEmpty() || args.contains("--help")) {
-            err.println("usage: users add NAME [--scope S]... [--disabled] | list | passwd NAME | disable NAME | enable NAME | remove NAME [--force]  (--db FILE)");
+            err.println("usage: users add NAME [--scope S]... [--disabled] | list | passwd NAME | disable NAME | enable NAME"
+                + " | remove NAME [--force] | unthrottle NAME  (--db FILE)");
             return args.isEmpty() ? 2 : 0;
         }
         String action = args.get(0);
-        List<String> scopes = new ArrayList<>();
-        List<String> serverFlags = new ArrayList<>();
-        String name = null;
-        boolean force = false, disabled = false;
-        for (int i = 1; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "--scope" -> {
-                    if (i + 1 >= args.size()) throw new ConfigException("--scope needs a value");
-                    scopes.add(args.get(++i));
-                }
-                case "--force" -> force = true;
-                case "--disabled" -> disabled = true;
-                default -> {
-                    if (a.startsWith("--")) {
-                        serverFlags.add(a);
-                        if (Config.flagTakesNextValue(a) && i + 1 < args.size()) serverFlags.add(args.get(++i));
-                    } else if (name == null) name = a;
-                    else throw new ConfigException("unexpected argument '" + a + "'");
-                }
-            }
-        }
-        Config config = Config.parse(serverFlags, env);
+        if (!ACTIONS.contains(action))
+            throw new ConfigException("unknown users action '" + action + "' (one of: " + String.join(", ", ACTIONS) + ")");
+        Flags.Parsed parsed = Flags.parse(args.subList(1, args.size()), OPTIONS);
+        String name = parsed.word();
+        List<String> scopes = parsed.all("scope");
+        boolean force = parsed.on("force"), disabled = parsed.on("disabled");
+        Config config = Config.from(parsed, env);
         if (!action.equals("list") && name == null) throw new ConfigException("users " + action + " needs a NAME");
+        // only the process's own standard input can be a terminal; a stream a caller made cannot
+        Terminal terminal = in == System.in ? Terminal.detect() : Terminal.NONE;
         try (Database db = agentauth.store.sqlite.SqliteDatabase.open(config.db(), config.durable());
              PasswordHasher hasher = new PasswordHasher(config.hashing())) {
             Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db, "cli"), hasher, Clock.systemUTC());
             switch (action) {
                 case "list" -> list(users, out);
                 case "add" -> {
-                    Account u = users.create(name, secret(env, in), scopes, !disabled, Users.Actor.CLI);
+                    Rules.username(name); // before anyone types a secret for it
+                    Account u = users.create(name, SecretInput.read(name, env, in, terminal), scopes, !disabled, Users.Actor.CLI);
                     out.println("created " + u.username() + " [" + String.join(" ", u.scopes()) + "]");
                 }
                 case "passwd" -> {
-                    users.update(name, new Users.Patch(secret(env, in), null, null), Users.Actor.CLI, false);
+                    users.get(name); // one that does not exist is said before anyone types a secret for it
+                    users.update(name, new Users.Patch(SecretInput.read(name, env, in, terminal), null, null), Users.Actor.CLI, false);
                     out.println("password changed for " + name + "; its sessions were ended");
                 }
                 case "disable", "enable" -> {
@@ -80,10 +72,12 @@ public final class UsersCommand {
                     users.delete(name, Users.Actor.CLI, force);
                     out.println("removed " + name);
                 }
-                default -> {
-                    err.println("agent-auth: unknown users action '" + action + "'");
-                    return 2;
+                case "unthrottle" -> {
+                    // The counters live in the server's memory: the server applies the recorded event.
+                    users.throttleCleared(name, Users.Actor.CLI);
+                    out.println("throttle of " + name + " cleared; a running server applies it within a second");
                 }
+                default -> throw new IllegalStateException("unhandled users action " + action);
             }
             return 0;
         } catch (AuthError e) {
@@ -100,18 +94,5 @@ public final class UsersCommand {
         for (Account u : users.list())
             out.printf("%-32s %-8s %-20s %s%n", u.username(), u.enabled(),
                 u.lastLoginAt() == null ? "-" : u.lastLoginAt().toString().substring(0, 19) + "Z", String.join(" ", u.scopes()));
-    }
-
-    /** The secret from AGENT_AUTH_PASSWORD or the first line of standard input: never from a flag. */
-    static String secret(Map<String, String> env, InputStream in) {
-        String fromEnv = env.get("AGENT_AUTH_PASSWORD");
-        if (fromEnv != null && !fromEnv.isEmpty()) return fromEnv;
-        try {
-            String line = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
-            if (line == null || line.isEmpty()) throw new ConfigException("no secret: set AGENT_AUTH_PASSWORD or pipe it on standard input");
-            return line;
-        } catch (IOException e) {
-            throw new ConfigException("cannot read the secret from standard input");
-        }
     }
 }

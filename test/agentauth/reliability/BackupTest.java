@@ -47,7 +47,7 @@ class BackupTest {
             stop.set(true);
             load.join();
             assertEquals(0, r.code(), r.output());
-            assertTrue(r.output().contains("keep the master key with it"), r.output());
+            assertTrue(r.output().contains("the master key is not in the backup"), r.output());
             assertTrue(r.output().contains(MasterKey.fileFor(db).toString()), r.output());
             users = Sqlite.column(db, "SELECT username FROM users ORDER BY username");
             assertEquals(0, server.terminate());
