@@ -51,7 +51,7 @@ async function rotate(event) {
   say($('keys-status'), '');
   await busy(event.currentTarget, async () => {
     try {
-      const result = await admin('POST', 'keys/rotate');
+      const result = await admin('POST', 'keys/rotate', { immediate: true }); // signs at once: the page's Rotate now
       say($('keys-status'), result && result.kid ? `Key ${result.kid} signs from now on.` : 'Rotated the signing key.');
       await loadKeys();
     } catch (err) {

@@ -7,6 +7,7 @@ import agentauth.http.ClientAddress;
 import agentauth.session.Sessions;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
+import agentauth.store.RevocationStore;
 import agentauth.store.SessionStore;
 import agentauth.store.SettingsStore;
 import agentauth.store.SigningKeyStore;
@@ -14,7 +15,9 @@ import agentauth.store.UserStore;
 import agentauth.store.sqlite.SqliteDatabase;
 import agentauth.throttle.FailureThrottle;
 import agentauth.throttle.Throttle;
+import agentauth.revocation.RevocationList;
 import agentauth.token.AccessTokens;
+import agentauth.token.KeyRotation;
 import agentauth.token.Entitlements;
 import agentauth.token.SigningKeys;
 import agentauth.token.TokenIssuer;
@@ -44,6 +47,7 @@ public final class App implements AutoCloseable {
     private final Database db;
     private final PasswordHasher hasher;
     private final AuditLog audit;
+    private final RevocationStore revocations;
     private final Api api;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "housekeeping");
@@ -52,12 +56,14 @@ public final class App implements AutoCloseable {
     });
     private Javalin javalin;
 
-    private App(Config config, Clock clock, Database db, PasswordHasher hasher, AuditLog audit, Api api) {
+    private App(Config config, Clock clock, Database db, PasswordHasher hasher, AuditLog audit, RevocationStore revocations,
+                Api api) {
         this.config = config;
         this.clock = clock;
         this.db = db;
         this.hasher = hasher;
         this.audit = audit;
+        this.revocations = revocations;
         this.api = api;
     }
 
@@ -89,9 +95,10 @@ public final class App implements AutoCloseable {
         SessionStore sessionStore = new SessionStore(db);
         SigningKeyStore keyStore = new SigningKeyStore(db);
         MasterKey masterKey = MasterKey.load(env, config.db(), keyStore.all().isEmpty() || config.resetSigningKeys());
-        SigningKeys signingKeys = new SigningKeys(db, keyStore, audit, masterKey, clock, config.accessTtl(),
-            config.resetSigningKeys());
-        Users users = new Users(db, userStore, sessionStore, audit, hasher, clock);
+        RevocationStore revocationStore = new RevocationStore(db);
+        SigningKeys signingKeys = new SigningKeys(db, keyStore, revocationStore, audit, masterKey, clock, config.accessTtl());
+        KeyRotation keyRotation = new KeyRotation(signingKeys, config.keyRotation(), config.keyPublishAhead());
+        Users users = new Users(db, userStore, sessionStore, audit, revocationStore, hasher, clock);
         // Once, however many instances start together: the master key check, the first admin, the first key.
         SettingsStore settings = new SettingsStore(db);
         db.write(c -> {
@@ -104,12 +111,13 @@ public final class App implements AutoCloseable {
         Throttle throttle = new FailureThrottle(config.throttling(), audit, clock);
         Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
-        Sessions sessions = new Sessions(db, sessionStore, userStore, tokenIssuer, audit,
+        Sessions sessions = new Sessions(db, sessionStore, userStore, tokenIssuer, audit, revocationStore,
             new Sessions.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), clock);
         AccessTokens accessTokens = new AccessTokens(signingKeys, userStore, sessionStore, issuer, clock);
-        Api api = new Api(issuer, users, authenticator, throttle, signingKeys, new Entitlements(issuer, config.resources()),
-            sessions, accessTokens, new AuditTrail(audit), new ClientAddress(config.trustedProxies()), db::healthy);
-        return new App(config, clock, db, hasher, audit, api);
+        Api api = new Api(issuer, users, authenticator, throttle, keyRotation, new Entitlements(issuer, config.resources()),
+            sessions, accessTokens, new AuditTrail(audit), new RevocationList(revocationStore, clock),
+            new ClientAddress(config.trustedProxies()), db::healthy);
+        return new App(config, clock, db, hasher, audit, revocationStore, api);
     }
 
     /** Contract A: an instance with another master key refuses to start, with one line. */
@@ -128,6 +136,12 @@ public final class App implements AutoCloseable {
         javalin = HttpServer.create(config, api, listener);
         javalin.start();
         housekeeping.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
+        // Keys: read again every few seconds (made or revoked by another instance), rotated on schedule.
+        long reload = KeyRotation.RELOAD.toMillis();
+        housekeeping.scheduleWithFixedDelay(() -> quietly("reloading the signing keys", api.signingKeys()::reload),
+            reload, reload, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> quietly("rotating the signing keys", api.keyRotation()::run),
+            10, 60, TimeUnit.SECONDS);
         if (db instanceof SqliteDatabase sqlite)
             housekeeping.scheduleWithFixedDelay(sqlite::checkpoint, 100, 100, TimeUnit.MILLISECONDS);
         if (!config.refreshRetryWindow().isZero()) // retry copies go when their window ends, even when idle
@@ -148,11 +162,21 @@ public final class App implements AutoCloseable {
         try {
             int[] pruned = db.write(c -> {
                 if (!db.tryLockAcrossInstances(c, "prune")) return new int[2];
+                revocations.prune(c, clock.instant());
                 return new int[] {api.sessions().prune(Duration.ofDays(1)), audit.prune(clock.instant().minus(config.auditRetention()))};
             });
             if (pruned[0] + pruned[1] > 0) log.info("pruned {} ended sessions and {} old audit events", pruned[0], pruned[1]);
         } catch (RuntimeException e) {
             log.warn("pruning failed: {}", e.getMessage());
+        }
+    }
+
+    /** Scheduled work must not stop at a storage fault (the database answers again later): one line instead. */
+    private static void quietly(String what, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            log.warn("{} failed: {}", what, e.getMessage());
         }
     }
 
@@ -170,6 +194,7 @@ public final class App implements AutoCloseable {
     public Database database() { return db; }
     public Users users() { return api.users(); }
     public SigningKeys signingKeys() { return api.signingKeys(); }
+    public KeyRotation keyRotation() { return api.keyRotation(); }
     public Sessions sessions() { return api.sessions(); }
     public AuditLog audit() { return audit; }
 

@@ -28,6 +28,8 @@ public record Config(
         Duration auditRetention,
         boolean durable,
         boolean resetSigningKeys,
+        Duration keyRotation,       // null: off
+        Duration keyPublishAhead,
         PostgresUrl postgres,       // null: the SQLite file db
         int dbPoolSize,
         String instanceId) {
@@ -87,7 +89,15 @@ public record Config(
                 r.optional("hash-concurrency") != null ? r.integer("hash-concurrency", 1, 1024) : cores,
                 r.integer("hash-queue", 0, 100_000)),
             r.positive("audit-retention"), r.bool("durable"), r.bool("reset-signing-keys"),
-            postgres, r.integer("db-pool-size", 1, 1000), instanceId(r.optional("instance-id")));
+            keyRotation(r), r.positive("key-publish-ahead"), postgres, r.integer("db-pool-size", 1, 1000), instanceId(r.optional("instance-id")));
+    }
+
+    /** --key-rotation: a duration or off; and a publish-ahead verifiers can follow (contract F). */
+    private static Duration keyRotation(Reader r) {
+        Duration rotation = r.string("key-rotation").equals("off") ? null : r.positive("key-rotation");
+        String problem = agentauth.token.KeyRotation.problem(rotation, r.positive("key-publish-ahead"));
+        if (problem != null) throw new ConfigException(problem);
+        return rotation;
     }
 
     /** The default instance id: the host's name and this process's id. */

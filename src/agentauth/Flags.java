@@ -58,6 +58,8 @@ public final class Flags {
         new Flag("issuer", null, false, false, "issuer URL (default http://<host>:<port>; required for a wildcard host)"),
         new Flag("access-ttl", "15m", false, false, "access token lifetime"),
         new Flag("refresh-ttl", "30d", false, false, "refresh family lifetime, counted from login"),
+        new Flag("key-rotation", "90d", false, false, "a new signing key signs this often; off: only when an admin rotates"),
+        new Flag("key-publish-ahead", "7d", false, false, "a new key is in the JWKS this long before it signs"),
         new Flag("admin-session-ttl", "12h", false, false, "lifetime of families whose scope holds admin"),
         new Flag("refresh-retry-window", "0s", false, false, "a used refresh token may be retried for this long (at most 300s)"),
         new Flag("resource", null, true, false, "an audience tokens may be issued for besides the issuer (repeatable)"),

@@ -51,7 +51,8 @@ public final class UsersCommand {
         Terminal terminal = in == System.in ? Terminal.detect() : Terminal.NONE;
         try (Database db = agentauth.store.sqlite.SqliteDatabase.open(config.db(), config.durable());
              PasswordHasher hasher = new PasswordHasher(config.hashing())) {
-            Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db, "cli"), hasher, Clock.systemUTC());
+            Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db, "cli"),
+                new agentauth.store.RevocationStore(db), hasher, Clock.systemUTC());
             switch (action) {
                 case "list" -> list(users, out);
                 case "add" -> {

@@ -1,6 +1,7 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
+import agentauth.token.KeyRotation;
 import agentauth.token.SigningKeys;
 import agentauth.user.Users;
 import io.javalin.http.Context;
@@ -10,16 +11,16 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * /admin/api/keys: list the signing keys, rotate to a new one, revoke a leaked one. Rotation
- * keeps the old public key published while tokens it signed may live; revocation drops it at once.
+ * /admin/api/keys: list the signing keys with their state and dates, rotate (pre-publish the next
+ * key, or sign with a new one at once), revoke a leaked one. See token.KeyRotation.
  */
 final class AdminKeysHandler {
     /** Key ids are RFC 7638 thumbprints (base64url); anything else is not a key of ours. */
     private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-    private final SigningKeys keys;
+    private final KeyRotation keys;
 
-    AdminKeysHandler(SigningKeys keys) {
+    AdminKeysHandler(KeyRotation keys) {
         this.keys = keys;
     }
 
@@ -28,12 +29,21 @@ final class AdminKeysHandler {
         Json.write(ctx, 200, Map.of("keys", out));
     }
 
+    /** Body (optional): {"immediate": true} signs with the new key at once instead of pre-publishing it. */
     void rotate(Context ctx, Users.Actor actor) {
-        String kid = keys.rotate(actor.name(), actor.address());
-        Json.write(ctx, 200, Map.of("kid", kid));
+        boolean immediate = false;
+        if (ctx.contentLength() > 0 || ctx.header("Content-Type") != null) {
+            Boolean given = Body.json(ctx).optionalBoolean("immediate");
+            immediate = given != null && given;
+        }
+        KeyRotation.Rotated r = keys.rotate(immediate, actor.name(), actor.address());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("kid", r.kid());
+        body.put("activates_at", AdminJson.time(r.activatesAt()));
+        Json.write(ctx, 200, body);
     }
 
-    /** 404 for an unknown kid, 409 for the key that signs now (rotate first); revoking twice is a no-op. */
+    /** 404 for an unknown kid; revoking twice is a no-op; revoking the key that signs replaces it at once. */
     void revoke(Context ctx, Users.Actor actor) {
         String kid = ctx.pathParam("kid");
         if (!KID.matcher(kid).matches()) throw new AuthError.NotFound("There is no signing key by that id.");
@@ -41,12 +51,14 @@ final class AdminKeysHandler {
         ctx.status(204);
     }
 
-    /** published_until is null while the key signs (no end yet) and once revoked (already gone). */
-    private static Map<String, Object> key(SigningKeys.Key k) {
+    private static Map<String, Object> key(SigningKeys.View k) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kid", k.kid());
+        m.put("state", k.state());
+        m.put("signing", k.state().equals("current"));
         m.put("created_at", AdminJson.time(k.createdAt()));
-        m.put("signing", k.signing());
+        m.put("activates_at", AdminJson.time(k.activatesAt()));
+        m.put("retires_at", AdminJson.time(k.retiresAt()));
         m.put("published_until", AdminJson.time(k.publishedUntil()));
         m.put("revoked_at", AdminJson.time(k.revokedAt()));
         return m;

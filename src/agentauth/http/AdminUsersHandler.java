@@ -59,6 +59,11 @@ final class AdminUsersHandler {
         ctx.status(204);
     }
 
+    /** The kill switch: disabled, every session ended, every access token revoked (offline verifiers too). */
+    void kill(Context ctx, Users.Actor actor) {
+        Json.write(ctx, 200, Map.of("revoked", users.kill(name(ctx), actor)));
+    }
+
     void revoke(Context ctx, Users.Actor actor) {
         int n = users.revokeSessions(name(ctx), actor);
         Json.write(ctx, 200, Map.of("revoked", n));

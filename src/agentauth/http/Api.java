@@ -1,10 +1,12 @@
 package agentauth.http;
 
 import agentauth.audit.AuditTrail;
+import agentauth.revocation.RevocationList;
 import agentauth.session.Sessions;
 import agentauth.throttle.Throttle;
 import agentauth.token.AccessTokens;
 import agentauth.token.Entitlements;
+import agentauth.token.KeyRotation;
 import agentauth.token.SigningKeys;
 import agentauth.user.Authenticator;
 import agentauth.user.Users;
@@ -16,10 +18,16 @@ public record Api(
         Users users,
         Authenticator authenticator,
         Throttle throttle,
-        SigningKeys signingKeys,
+        KeyRotation keyRotation,
         Entitlements entitlements,
         Sessions sessions,
         AccessTokens accessTokens,
         AuditTrail audit,
+        RevocationList revocations,
         ClientAddress clientAddress,
-        BooleanSupplier storageHealthy) {}
+        BooleanSupplier storageHealthy) {
+
+    public SigningKeys signingKeys() {
+        return keyRotation.keys();
+    }
+}

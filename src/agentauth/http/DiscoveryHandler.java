@@ -1,7 +1,8 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
-import agentauth.token.SigningKeys;
+import agentauth.token.Jwks;
+import agentauth.token.KeyRotation;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,20 +11,29 @@ import java.util.function.BooleanSupplier;
 
 /** The public, unauthenticated documents: JWKS, RFC 8414 metadata, health. */
 final class DiscoveryHandler {
-    private final SigningKeys keys;
+    private final KeyRotation keys;
     private final BooleanSupplier storageHealthy;
     private final byte[] metadata;
 
-    DiscoveryHandler(SigningKeys keys, BooleanSupplier storageHealthy, String issuer) {
+    DiscoveryHandler(KeyRotation keys, BooleanSupplier storageHealthy, String issuer) {
         this.keys = keys;
         this.storageHealthy = storageHealthy;
         this.metadata = metadata(issuer);
     }
 
-    /** Verifiers cache the key set for 5 minutes; a retired key stays listed longer than that. */
+    /**
+     * Cacheable until the set next changes, 5 minutes at most (contract F), with an ETag: a
+     * verifier that caches it for its whole max-age never misses a key that starts to sign.
+     */
     void jwks(Context ctx) {
-        ctx.header("Cache-Control", "public, max-age=300");
-        ctx.contentType("application/json").result(keys.jwks());
+        Jwks.Document d = keys.jwks();
+        ctx.header("Cache-Control", "public, max-age=" + d.maxAgeSeconds());
+        ctx.header("ETag", d.etag());
+        if (d.etag().equals(ctx.header("If-None-Match"))) {
+            ctx.status(304);
+            return;
+        }
+        ctx.contentType("application/json").result(d.bytes());
     }
 
     void metadata(Context ctx) {
@@ -45,6 +55,7 @@ final class DiscoveryHandler {
         m.put("jwks_uri", issuer + "/.well-known/jwks.json");
         m.put("revocation_endpoint", issuer + "/oauth/revoke");
         m.put("introspection_endpoint", issuer + "/oauth/introspect");
+        m.put("agent_auth_revocations_uri", issuer + "/revocations");
         m.put("grant_types_supported", List.of("client_credentials", "refresh_token"));
         m.put("response_types_supported", List.of());
         List<String> auth = List.of("client_secret_basic", "client_secret_post");

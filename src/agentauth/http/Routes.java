@@ -16,7 +16,7 @@ public final class Routes {
         var login = new LoginHandler(s.authenticator(), s.entitlements(), s.sessions(), s.clientAddress());
         var refresh = new RefreshHandler(s.sessions(), s.clientAddress());
         var me = new MeHandler(s.accessTokens());
-        var discovery = new DiscoveryHandler(s.signingKeys(), s.storageHealthy(), s.issuer());
+        var discovery = new DiscoveryHandler(s.keyRotation(), s.storageHealthy(), s.issuer());
 
         config.routes.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
@@ -47,6 +47,8 @@ public final class Routes {
         config.routes.get("/.well-known/jwks.json", discovery::jwks);
         config.routes.get("/.well-known/oauth-authorization-server", discovery::metadata);
         config.routes.get("/health", discovery::health);
+        // The kill switch for offline verifiers: what no longer counts though signed and unexpired.
+        config.routes.get("/revocations", new RevocationsHandler(s.revocations())::get);
 
         // Admin API: bearer token with scope admin, aud = issuer, live state checked
         // (admin.guard: a disabled or demoted admin's token stops at once). No answer is cached,
@@ -54,7 +56,7 @@ public final class Routes {
         var admin = new AdminAuth(s.accessTokens(), s.clientAddress());
         var adminUsers = new AdminUsersHandler(s.users(), s.throttle());
         var adminAudit = new AdminAuditHandler(s.audit());
-        var adminKeys = new AdminKeysHandler(s.signingKeys());
+        var adminKeys = new AdminKeysHandler(s.keyRotation());
         config.routes.before("/admin/api/*", ctx -> ctx.header("Cache-Control", "no-store"));
         config.routes.get("/admin/api/users", admin.guard(adminUsers::list));
         config.routes.post("/admin/api/users", admin.guard(adminUsers::create));
@@ -63,6 +65,7 @@ public final class Routes {
         config.routes.delete("/admin/api/users/{name}", admin.guard(adminUsers::delete));
         config.routes.post("/admin/api/users/{name}/revoke", admin.guard(adminUsers::revoke));
         config.routes.post("/admin/api/users/{name}/unthrottle", admin.guard(adminUsers::unthrottle));
+        config.routes.post("/admin/api/users/{name}/kill", admin.guard(adminUsers::kill));
         config.routes.get("/admin/api/audit", admin.guard(adminAudit::list));
         config.routes.get("/admin/api/keys", admin.guard(adminKeys::list));
         config.routes.post("/admin/api/keys/rotate", admin.guard(adminKeys::rotate));

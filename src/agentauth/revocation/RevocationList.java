@@ -27,7 +27,6 @@ public final class RevocationList {
     private final Clock clock;
     private final ReentrantLock reading = new ReentrantLock();
     private volatile Document current;
-    private volatile boolean changedHere;
 
     public RevocationList(RevocationStore store, Clock clock) {
         this.store = store;
@@ -38,22 +37,16 @@ public final class RevocationList {
     public Document current() {
         Instant now = clock.instant();
         Document d = current;
-        if (d == null || changedHere || !now.isBefore(d.issuedAt().plus(REFRESH))) d = refresh(now, d);
+        if (d == null || !now.isBefore(d.issuedAt().plus(REFRESH))) d = refresh(now, d);
         if (d == null || now.isAfter(d.issuedAt().plus(STALE)))
             throw new AuthError.TemporarilyUnavailable("The revocation list cannot be read now; try again shortly.", 1, null);
         return d;
-    }
-
-    /** A change committed on this instance: the next request reads the list again. */
-    public void changed() {
-        changedHere = true;
     }
 
     /** One reader at a time; the others serve the copy they have meanwhile (if still fresh enough). */
     private Document refresh(Instant now, Document old) {
         if (!reading.tryLock()) return old;
         try {
-            changedHere = false;
             current = new Document(store.snapshot(now), now);
         } catch (AuthError.TemporarilyUnavailable e) {
             // the database does not answer: the old copy serves until it is stale

@@ -4,6 +4,7 @@ import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
 import agentauth.store.Family;
+import agentauth.store.RevocationStore;
 import agentauth.store.SessionStore;
 import agentauth.store.SessionStore.Token;
 import agentauth.store.User;
@@ -39,14 +40,17 @@ final class Rotation {
     private final UserStore users;
     private final TokenIssuer issuer;
     private final AuditLog audit;
+    private final RevocationStore revocations;
     private final Duration retryWindow;
 
-    Rotation(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit, Duration retryWindow) {
+    Rotation(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit,
+             RevocationStore revocations, Duration retryWindow) {
         this.db = db;
         this.store = store;
         this.users = users;
         this.issuer = issuer;
         this.audit = audit;
+        this.revocations = revocations;
         this.retryWindow = retryWindow;
     }
 
@@ -113,9 +117,21 @@ final class Rotation {
                     a.refreshToken(), Sessions.seconds(now, family.expiresAt()), a.scope()));
         }
         store.revokeFamily(c, family.id(), now);
+        if (owner.isPresent()) listKilled(c, owner.get(), family, now);
         audit.record(c, now, "refresh_reuse", owner.map(User::username).orElse(null), null, r.address(),
             "a used refresh token was presented again; session " + family.id() + " ended");
         return Outcome.fail("The refresh token was already used; the session has been ended.");
+    }
+
+    /**
+     * A session ended for cause: its access tokens die at offline verifiers too (contract B). A
+     * user with many such sessions listed gets a generation bump instead, which covers them all.
+     */
+    private void listKilled(Connection c, User owner, Family family, Instant now) throws SQLException {
+        if (revocations.family(c, family.id(), owner.uid(), now)) return;
+        users.bumpGen(c, owner.id());
+        revocations.subject(c, owner.uid(), owner.gen() + 1, now);
+        revocations.dropFamiliesOf(c, owner.uid());
     }
 
     private Outcome end(Connection c, Family family, Instant now, String why) throws SQLException {

@@ -3,6 +3,7 @@ package agentauth.session;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
 import agentauth.store.Family;
+import agentauth.store.RevocationStore;
 import agentauth.store.SessionStore;
 import agentauth.store.User;
 import agentauth.store.UserStore;
@@ -40,7 +41,7 @@ public final class Sessions {
     private final Rotation rotation;
 
     public Sessions(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit,
-                    Lifetimes lifetimes, Clock clock) {
+                    RevocationStore revocations, Lifetimes lifetimes, Clock clock) {
         this.db = db;
         this.store = store;
         this.users = users;
@@ -48,7 +49,7 @@ public final class Sessions {
         this.audit = audit;
         this.lifetimes = lifetimes;
         this.clock = clock;
-        this.rotation = new Rotation(db, store, users, issuer, audit, lifetimes.retryWindow());
+        this.rotation = new Rotation(db, store, users, issuer, audit, revocations, lifetimes.retryWindow());
     }
 
     /** Starts a session for an authenticated user: an access token and the first refresh token. */

@@ -213,6 +213,20 @@ final class Schema {
         BEGIN UPDATE users SET uid = lower(hex(randomblob(16))) WHERE id = NEW.id; END;
         """, """
         ALTER TABLE users ALTER COLUMN uid SET DEFAULT replace(gen_random_uuid()::text, '-', '');
+        """),
+        // 10: keys that rotate themselves (contract F): a key signs from activates_at (the one
+        // of latest activates_at up to now signs, on every instance), and retired_at says when
+        // its private part was destroyed; keys that signed no more before this retire now
+        new Step("""
+        ALTER TABLE signing_keys ADD COLUMN activates_at BIGINT;
+        ALTER TABLE signing_keys ADD COLUMN retired_at BIGINT;
+        UPDATE signing_keys SET activates_at = created_at;
+        UPDATE signing_keys SET retired_at = created_at, private_key = X'' WHERE signing = 0;
+        """, """
+        ALTER TABLE signing_keys ADD COLUMN activates_at BIGINT;
+        ALTER TABLE signing_keys ADD COLUMN retired_at BIGINT;
+        UPDATE signing_keys SET activates_at = created_at;
+        UPDATE signing_keys SET retired_at = created_at, private_key = '\\x'::bytea WHERE signing = 0;
         """));
 
     private Schema() {}

@@ -84,7 +84,7 @@ public final class AccessTokens {
         }
         if (!"ES256".equals(jwt.getAlgorithm()) || !"at+jwt".equals(jwt.getType()))
             throw new AuthError.InvalidToken("The access token is not an ES256 at+jwt token from this server.");
-        SigningKeys.Key key = keys.verificationKey(jwt.getKeyId());
+        KeySet.Key key = keys.verificationKey(jwt.getKeyId());
         if (key == null) throw new AuthError.InvalidToken("The access token's signing key is unknown or revoked.");
         try {
             key.verifier().verify(jwt);

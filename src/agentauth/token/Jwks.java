@@ -5,33 +5,42 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
-/** The JWKS document (RFC 7517), serialized once and served as bytes until a key changes or drops out. */
-final class Jwks {
-    /** {@code source}: the key set it was built from, so a document built from a replaced set is never served. */
-    private record Cached(byte[] bytes, Instant validUntil, Map<String, SigningKeys.Key> source) {}
+/**
+ * The JWKS document (RFC 7517), serialized once per key set and served as bytes, with an ETag
+ * from its content and a max-age that never outlasts its next change (contract F): verifiers
+ * that cache it for the whole max-age never miss a key that starts to sign, nor keep one that left.
+ */
+public final class Jwks {
+    /** The document, its ETag, and how long it may be cached as it is. */
+    public record Document(byte[] bytes, String etag, long maxAgeSeconds) {}
 
-    private volatile Cached cached;
+    private record Built(KeySet source, Instant validUntil, byte[] bytes, String etag) {}
 
-    byte[] bytes(Instant now, Map<String, SigningKeys.Key> keys) {
-        Cached c = cached;
-        if (c != null && c.source() == keys && now.isBefore(c.validUntil())) return c.bytes();
-        Instant validUntil = Instant.MAX;
+    private volatile Built built;
+
+    Document document(Instant now, KeySet keys, Instant nextScheduledChange) {
+        Built b = built;
+        if (b == null || b.source() != keys || !now.isBefore(b.validUntil())) b = build(now, keys);
+        Instant change = b.validUntil();
+        if (nextScheduledChange != null && nextScheduledChange.isBefore(change)) change = nextScheduledChange;
+        long seconds = Math.max(0, Duration.between(now, change).getSeconds());
+        return new Document(b.bytes(), b.etag(), Math.min(KeyRotation.JWKS_MAX_AGE.toSeconds(), seconds));
+    }
+
+    private Built build(Instant now, KeySet keys) {
         List<String> entries = new ArrayList<>();
-        for (SigningKeys.Key k : keys.values()) {
-            if (!k.publishedAt(now)) continue;
-            entries.add(jwk(k.kid(), k.publicKey()));
-            Instant until = k.publishedUntil();
-            if (until != null && until.isBefore(validUntil)) validUntil = until;
-        }
+        for (KeySet.Key k : keys.all()) if (keys.published(k, now)) entries.add(jwk(k.kid(), k.publicKey()));
         byte[] bytes = ("{\"keys\":[" + String.join(",", entries) + "]}").getBytes(StandardCharsets.UTF_8);
-        cached = new Cached(bytes, validUntil, keys);
-        return bytes;
+        Instant drop = keys.nextDrop(now);
+        Built b = new Built(keys, drop == null ? Instant.MAX : drop, bytes, "\"" + digest(bytes).substring(0, 22) + "\"");
+        built = b;
+        return b;
     }
 
     private static String jwk(String kid, ECPublicKey key) {
@@ -44,9 +53,12 @@ final class Jwks {
     static String thumbprint(ECPublicKey key) {
         String canonical = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + coordinate(key.getW().getAffineX())
             + "\",\"y\":\"" + coordinate(key.getW().getAffineY()) + "\"}";
+        return digest(canonical.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String digest(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -5,66 +5,57 @@ import agentauth.crypto.MasterKey;
 import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
+import agentauth.store.RevocationStore;
 import agentauth.store.SigningKeyStore;
-import com.auth0.jwt.algorithms.Algorithm;
+import agentauth.token.KeySet.Key;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The ES256 keys: one signs, the others stay published until the last token they signed has
- * expired plus a minute (RFC 7517 key sets; the verifier picks by kid). The state is an
- * immutable snapshot swapped on change, so the hot path (signing, JWKS, verification) takes no lock.
+ * The ES256 keys (RFC 7517 key sets; the verifier picks by kid) and their life: see
+ * {@link KeySet} for the states, {@link KeyRotation} for the schedule. Memory holds the rows as
+ * last read ({@link #reload}, every few seconds and after every change here, and only after it
+ * committed), so several instances on one database serve and sign alike.
  */
 public final class SigningKeys {
     /** How long a retired key stays published after its last token expired. */
-    public static final Duration GRACE = Duration.ofMinutes(1);
+    public static final Duration GRACE = KeySet.GRACE;
 
-    /** A key as the rest of the server sees it; the private half and algorithm only on the signing key. */
-    public record Key(String kid, ECPublicKey publicKey, Algorithm signer, Algorithm verifier, Instant createdAt,
-                      boolean signing, Instant tokensUntil, Instant revokedAt) {
-        public Instant publishedUntil() {
-            return signing || revokedAt != null ? null : tokensUntil.plus(GRACE);
-        }
-
-        boolean publishedAt(Instant now) {
-            return revokedAt == null && (signing || now.isBefore(tokensUntil.plus(GRACE)));
-        }
-    }
-
-    /**
-     * {@code tokensUntilStored}: the bound persisted for the current key; {@code boundAtLoad}: what
-     * bounded it before this process signed anything; {@code lastExp}: the latest expiry it signed.
-     */
-    private record State(Key current, Map<String, Key> all, Instant tokensUntilStored, Instant boundAtLoad, Instant lastExp) {}
+    /** A key as the admin API shows it. */
+    public record View(String kid, String state, Instant createdAt, Instant activatesAt, Instant retiresAt,
+                       Instant publishedUntil, Instant revokedAt) {}
 
     private final Database db;
     private final SigningKeyStore store;
+    private final RevocationStore revocations;
     private final AuditLog audit;
     private final MasterKey masterKey;
     private final Clock clock;
     private final Duration accessTtl;
     private final Jwks jwks = new Jwks();
-    private volatile State state;
+    private final Map<String, Key> decrypted = new HashMap<>(); // by kid, so a reload decrypts a key once; guarded by this
+    private volatile KeySet keys = new KeySet(List.of());
+    private final Map<String, Instant> storedBound = new java.util.concurrent.ConcurrentHashMap<>(); // what the database holds
+    private final Map<String, Instant> lastExp = new java.util.concurrent.ConcurrentHashMap<>();     // what this process signed
+    private final Map<String, Instant> boundAtLoad = new java.util.concurrent.ConcurrentHashMap<>(); // before it signed
 
-    public SigningKeys(Database db, SigningKeyStore store, AuditLog audit, MasterKey masterKey, Clock clock,
-                       Duration accessTtl, boolean resetUnreadable) {
+    public SigningKeys(Database db, SigningKeyStore store, RevocationStore revocations, AuditLog audit, MasterKey masterKey,
+                       Clock clock, Duration accessTtl) {
         this.db = db;
         this.store = store;
+        this.revocations = revocations;
         this.audit = audit;
         this.masterKey = masterKey;
         this.clock = clock;
@@ -79,7 +70,7 @@ public final class SigningKeys {
      */
     public void start(boolean resetUnreadable) {
         try {
-            this.state = read();
+            keys = read();
         } catch (GeneralSecurityException e) {
             if (!resetUnreadable)
                 throw new ConfigException("the master key from " + masterKey.source() + " cannot open the signing keys in "
@@ -94,168 +85,150 @@ public final class SigningKeys {
             start(false);
             return;
         }
-        if (state.current() == null) {
-            create("system", null);
+        if (keys.current(clock.instant()) == null) {
+            KeyMaker.Made first = KeyMaker.make(masterKey);
+            Instant now = clock.instant();
+            db.write(c -> {
+                store.insert(c, first.row(now, now));
+                store.markSigning(c, first.kid());
+                audit.record(c, now, "key_rotated", null, "system", null, "first signing key " + first.kid());
+                return null;
+            });
             reload();
         }
     }
 
-    private State read() throws GeneralSecurityException {
-        Map<String, Key> all = new LinkedHashMap<>();
-        Key current = null;
+    /** Reads the keys again (every instance, every few seconds: keys made elsewhere, revocations). */
+    public void reload() {
+        try {
+            keys = read();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("a signing key in the database cannot be opened with the master key", e);
+        }
+    }
+
+    private synchronized KeySet read() throws GeneralSecurityException {
+        List<Key> all = new ArrayList<>();
         for (SigningKeyStore.Row row : store.all()) {
-            ECPublicKey pub = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(row.publicKey()));
-            Algorithm signer = null;
-            if (row.signing() && row.revokedAt() == null) {
-                byte[] pkcs8 = masterKey.decrypt(row.sealedPrivateKey(), row.kid().getBytes(StandardCharsets.UTF_8));
-                ECPrivateKey priv = (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-                signer = Algorithms.es256(pub, priv);
-            }
-            Key key = new Key(row.kid(), pub, signer, Algorithms.es256(pub, null), row.createdAt(), signer != null,
-                row.tokensUntil(), row.revokedAt());
-            all.put(row.kid(), key);
-            if (key.signing()) current = key;
+            Key known = decrypted.get(row.kid());
+            boolean same = known != null && known.retiredAt() == null && row.retiredAt() == null && known.revokedAt() == null
+                && row.revokedAt() == null && known.activatesAt().equals(row.activatesAt());
+            Key key = same ? withBound(known, row.tokensUntil()) : open(row);
+            if (key.signer() != null) decrypted.put(key.kid(), key);
+            else decrypted.remove(key.kid());
+            storedBound.merge(key.kid(), row.tokensUntil(), (a, b) -> a.isAfter(b) ? a : b);
+            boundAtLoad.putIfAbsent(key.kid(), row.tokensUntil());
+            all.add(key);
         }
-        Instant bound = current == null ? null : current.tokensUntil();
-        return new State(current, Map.copyOf(all), bound, bound, null);
+        return new KeySet(all);
     }
 
-    /** Stores a new signing key; the caller reloads the state once that has committed. */
-    private String create(String actor, String address) {
-        KeyPair pair;
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            pair = g.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JVM cannot make P-256 keys", e);
+    private Key open(SigningKeyStore.Row row) throws GeneralSecurityException {
+        ECPublicKey pub = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(row.publicKey()));
+        com.auth0.jwt.algorithms.Algorithm signer = null;
+        if (row.hasPrivateKey() && row.revokedAt() == null) {
+            byte[] pkcs8 = masterKey.decrypt(row.sealedPrivateKey(), row.kid().getBytes(StandardCharsets.UTF_8));
+            ECPrivateKey priv = (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            signer = Algorithms.es256(pub, priv);
         }
-        ECPublicKey pub = (ECPublicKey) pair.getPublic();
-        String kid = Jwks.thumbprint(pub);
-        byte[] sealed = masterKey.encrypt(pair.getPrivate().getEncoded(), kid.getBytes(StandardCharsets.UTF_8));
-        Instant now = clock.instant();
-        State before = state;
-        db.write(c -> {
-            if (before != null && before.current() != null) {
-                // The retiring key's exact bound: no headroom needed once it stops signing.
-                Instant last = before.lastExp() == null ? before.boundAtLoad()
-                    : max(before.lastExp(), before.boundAtLoad());
-                store.setTokensUntil(c, before.current().kid(), last);
-            }
-            store.insert(c, new SigningKeyStore.Row(kid, now, pub.getEncoded(), sealed, false, now, null));
-            store.makeSigning(c, kid);
-            audit.record(c, now, "key_rotated", null, actor, address, "new signing key " + kid);
-            return null;
-        });
-        return kid;
+        return new Key(row.kid(), pub, signer, Algorithms.es256(pub, null), row.createdAt(), row.activatesAt(),
+            row.tokensUntil(), row.retiredAt(), row.revokedAt());
     }
 
-    /**
-     * Reads the keys again. Only after the change committed: a write commits with others and
-     * can still be rolled back with them (Database.write), and memory must never hold a key or a
-     * bound the database does not.
-     */
-    private synchronized void reload() {
-        try {
-            state = read();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("a signing key written by this process cannot be read back", e);
-        }
+    private static Key withBound(Key k, Instant tokensUntil) {
+        return new Key(k.kid(), k.publicKey(), k.signer(), k.verifier(), k.createdAt(), k.activatesAt(), tokensUntil,
+            k.retiredAt(), k.revokedAt());
+    }
+
+    KeySet keySet() {
+        return keys;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     /** The key that signs now. */
     public Key current() {
-        return state.current();
+        Key k = keys.current(clock.instant());
+        if (k == null) throw new AuthError.TemporarilyUnavailable("No signing key is ready; try again shortly.", 1, null);
+        return k;
     }
 
     /** The public key for {@code kid} if it is published now, else null. */
     public Key verificationKey(String kid) {
-        Key k = kid == null ? null : state.all().get(kid);
-        return k != null && k.publishedAt(clock.instant()) ? k : null;
+        KeySet set = keys;
+        Key k = set.get(kid);
+        return k != null && set.published(k, clock.instant()) ? k : null;
     }
 
-    /** The JWKS document, pre-serialized. */
-    public byte[] jwks() {
-        return jwks.bytes(clock.instant(), state.all());
+    /** The JWKS document, pre-serialized, with its ETag and the seconds it stays as it is. */
+    public Jwks.Document jwks(Instant nextScheduledChange) {
+        return jwks.document(clock.instant(), keys, nextScheduledChange);
     }
 
     /**
      * Records that {@code key} signed a token expiring at {@code exp}. Stored with one access TTL of
      * headroom, so this writes about once per TTL, not once per token, and a restart with a shorter
-     * TTL cannot unpublish a key early.
+     * TTL cannot unpublish a key early. Memory follows only the commit: inside a write that may
+     * still roll back (a refresh with a retry window signs in its transaction), it must never
+     * claim a bound the database lacks.
      */
     public void noteIssued(Key key, Instant exp) {
-        State s = state;
-        if (s.current() == key && s.lastExp() != null && !exp.isAfter(s.lastExp())) return; // the common case
-        Instant extended = null;
-        if (s.tokensUntilStored() == null || exp.isAfter(s.tokensUntilStored())) {
-            // The database lock first, then this monitor: the order rotate and revoke take them in
-            // too (a refresh with a retry window signs inside its write transaction). The bound
-            // in memory moves only once the extension committed (the SQL keeps the larger one).
-            extended = db.write(c -> {
-                synchronized (this) {
-                    Instant stored = state.tokensUntilStored();
-                    if (state.current() != key || (stored != null && !exp.isAfter(stored))) return null;
-                    Instant until = exp.plus(accessTtl);
-                    store.extendTokensUntil(c, key.kid(), until);
-                    return until;
-                }
-            });
+        lastExp.merge(key.kid(), exp, (a, b) -> a.isAfter(b) ? a : b);
+        Instant stored = storedBound.get(key.kid());
+        if (stored != null && !exp.isAfter(stored)) return; // the common case
+        Instant until = exp.plus(accessTtl);
+        db.write(c -> {
+            store.extendTokensUntil(c, key.kid(), until);
+            return null;
+        });
+        db.afterCommit(() -> storedBound.merge(key.kid(), until, (a, b) -> a.isAfter(b) ? a : b));
+    }
+
+    /**
+     * The exact bound of {@code kid}'s tokens as this process knows them: the latest expiry it
+     * signed, and at least the bound the database held when this process first read the key
+     * (tokens an earlier process signed); null when this process never signed with it.
+     */
+    Instant exactBound(String kid) {
+        Instant last = lastExp.get(kid), loaded = boundAtLoad.get(kid);
+        if (last == null) return null;
+        return loaded != null && loaded.isAfter(last) ? loaded : last;
+    }
+
+    Database database() {
+        return db;
+    }
+
+    SigningKeyStore store() {
+        return store;
+    }
+
+    AuditLog audit() {
+        return audit;
+    }
+
+    MasterKey masterKey() {
+        return masterKey;
+    }
+
+    RevocationStore revocations() {
+        return revocations;
+    }
+
+    /** Every key, newest activation first, for the admin API. */
+    public List<View> list(Instant retirementOfCurrent) {
+        Instant now = clock.instant();
+        KeySet set = keys;
+        List<View> out = new ArrayList<>();
+        for (Key k : set.all()) {
+            KeySet.State state = set.state(k, now);
+            Instant retires = state == KeySet.State.CURRENT ? retirementOfCurrent : k.retiredAt();
+            Instant publishedUntil = state == KeySet.State.RETIRING || state == KeySet.State.GONE ? k.tokensUntil().plus(GRACE) : null;
+            out.add(new View(k.kid(), state.name().toLowerCase(java.util.Locale.ROOT), k.createdAt(), k.activatesAt(), retires,
+                publishedUntil, k.revokedAt()));
         }
-        // Inside a write that may still roll back (a refresh with a retry window signs in its
-        // transaction), memory follows only the commit: it must never claim a bound the database lacks.
-        Instant stored = extended;
-        db.afterCommit(() -> {
-            synchronized (this) {
-                record(key, exp, stored);
-            }
-        });
-    }
-
-    /** Under this monitor: notes {@code exp}, and the stored bound when it was just extended. */
-    private void record(Key key, Instant exp, Instant extended) {
-        State s = state;
-        if (s.current() != key) return;
-        Instant stored = extended == null ? s.tokensUntilStored()
-            : s.tokensUntilStored() == null ? extended : max(extended, s.tokensUntilStored());
-        state = new State(s.current(), s.all(), stored, s.boundAtLoad(), s.lastExp() == null ? exp : max(exp, s.lastExp()));
-    }
-
-    private static Instant max(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
-    /** A new key signs from now on; the old one stays published while its tokens live. */
-    public String rotate(String actor, String address) {
-        String kid = db.write(c -> {
-            synchronized (this) {
-                return create(actor, address);
-            }
-        });
-        reload();
-        return kid;
-    }
-
-    /** Drops a key from the JWKS at once (a leaked key). The signing key must be rotated out first. */
-    public void revoke(String kid, String actor, String address) {
-        boolean changed = db.write(c -> {
-            synchronized (this) {
-                Key k = state.all().get(kid);
-                if (k == null) throw new AuthError.NotFound("There is no signing key '" + kid + "'.");
-                if (k.signing()) throw new AuthError.Conflict("This key signs tokens now; rotate first, then revoke it.");
-                Instant now = clock.instant();
-                boolean did = store.revoke(c, kid, now);
-                if (did) audit.record(c, now, "key_revoked", null, actor, address, "signing key " + kid + " revoked");
-                return did;
-            }
-        });
-        if (changed) reload(); // a key revoked before is already out of the JWKS
-    }
-
-    /** Every key, newest first, for the admin API. */
-    public List<Key> list() {
-        List<Key> keys = new ArrayList<>(state.all().values());
-        keys.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
-        return keys;
+        return out;
     }
 }

@@ -49,7 +49,7 @@ public final class TokenIssuer {
         Instant iat = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant exp = iat.plus(ttl);
         if (notAfter != null && notAfter.isBefore(exp)) exp = notAfter.truncatedTo(ChronoUnit.SECONDS);
-        SigningKeys.Key key = keys.current();
+        KeySet.Key key = keys.current();
         var builder = JWT.create()
             .withHeader(HEADER)
             .withKeyId(key.kid())

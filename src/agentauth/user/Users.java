@@ -3,6 +3,7 @@ package agentauth.user;
 import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
+import agentauth.store.RevocationStore;
 import agentauth.store.SessionStore;
 import agentauth.store.User;
 import agentauth.store.UserStore;
@@ -32,14 +33,17 @@ public final class Users {
     private final UserStore store;
     private final SessionStore families;
     private final AuditLog audit;
+    private final RevocationStore revocations;
     private final PasswordHasher hasher;
     private final Clock clock;
 
-    public Users(Database db, UserStore store, SessionStore families, AuditLog audit, PasswordHasher hasher, Clock clock) {
+    public Users(Database db, UserStore store, SessionStore families, AuditLog audit, RevocationStore revocations,
+                 PasswordHasher hasher, Clock clock) {
         this.db = db;
         this.store = store;
         this.families = families;
         this.audit = audit;
+        this.revocations = revocations;
         this.hasher = hasher;
         this.clock = clock;
     }
@@ -97,6 +101,7 @@ public final class Users {
                 old.credentialVersion() + (credentialChange || scopes != null || patch.enabled() != null ? 1 : 0));
             store.update(c, updated);
             guardLastAdmin(c, force);
+            if (gen != old.gen()) listKilled(c, updated, now);
             int ended = credentialChange ? families.revokeAllForUser(c, old.id(), now) : 0;
             audit.record(c, now, "user_updated", old.username(), actor.name(), actor.address(),
                 describe(old, updated, newSecret, ended));
@@ -110,6 +115,7 @@ public final class Users {
             User u = store.find(c, name).orElseThrow(() -> notFound(name));
             store.delete(c, u.id()); // families and tokens go with it (ON DELETE CASCADE)
             guardLastAdmin(c, force);
+            listKilled(c, u.nextGen(), now); // offline verifiers refuse its tokens as soon as they poll
             audit.record(c, now, "user_deleted", u.username(), actor.name(), actor.address(), null);
             return null;
         });
@@ -122,9 +128,35 @@ public final class Users {
             User u = store.find(c, name).orElseThrow(() -> notFound(name));
             int n = families.revokeAllForUser(c, u.id(), now);
             store.bumpGen(c, u.id()); // its access tokens too, client_credentials ones included
+            listKilled(c, u.nextGen(), now);
             audit.record(c, now, "revoke", u.username(), actor.name(), actor.address(), "sessions ended: " + n);
             return n;
         });
+    }
+
+    /**
+     * The kill switch (contract B): disables the user, ends every session and kills every access
+     * token it holds, offline verifiers included, in one transaction. Returns the sessions ended.
+     */
+    public int kill(String name, Actor actor) {
+        Instant now = clock.instant();
+        return db.write(c -> {
+            User u = store.find(c, name).orElseThrow(() -> notFound(name));
+            User killed = u.nextGen();
+            store.update(c, new User(u.id(), u.uid(), killed.gen(), u.username(), u.passwordHash(), u.scopes(), false,
+                u.createdAt(), now, u.lastLoginAt(), now, u.credentialVersion() + 1));
+            guardLastAdmin(c, false);
+            int n = families.revokeAllForUser(c, u.id(), now);
+            listKilled(c, killed, now);
+            audit.record(c, now, "user_killed", u.username(), actor.name(), actor.address(),
+                "disabled, sessions ended: " + n + ", access tokens revoked");
+            return n;
+        });
+    }
+
+    /** Every access token of {@code u} below its (new) generation dies at offline verifiers too. */
+    private void listKilled(Connection c, User u, Instant now) throws SQLException {
+        revocations.subject(c, u.uid(), u.gen(), now);
     }
 
     /**

@@ -147,7 +147,7 @@ class AgentAuthClientServerTest {
         TokenVerifier verifier = TokenVerifier.forIssuer(s.url()).audience(s.url()).build();
         String before = client(s).accessToken();
         assertEquals("agent-1", verifier.verify(before).subject());
-        s.app().signingKeys().rotate("test", null);
+        s.app().keyRotation().rotate(true, "test", null).kid();
         String after = AgentAuthClient.builder().server(s.url()).username("agent-1").secret(SECRET).build()
                 .accessToken();
         assertEquals("agent-1", verifier.verify(after).subject());

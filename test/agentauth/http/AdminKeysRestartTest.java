@@ -35,7 +35,7 @@ class AdminKeysRestartTest {
             server.restartWith("--issuer", ISSUER, "--access-ttl", "1m");
             Http http = http(server);
             AdminApi admin = AdminApi.login(http, "admin", TestServer.ADMIN_PASSWORD);
-            assertEquals(200, admin.post("/admin/api/keys/rotate").status());
+            assertEquals(200, admin.post("/admin/api/keys/rotate", "{\"immediate\":true}").status());
             Instant until = Instant.parse(AdminKeysTest.key(admin, oldKid).get("published_until").asText());
             assertFalse(until.isBefore(exp.plusSeconds(60)), "not before the 10-minute token's expiry plus a minute");
 

@@ -38,8 +38,9 @@ class AdminKeysTest {
         return http.get("/me", "Authorization", Http.bearer(token)).status();
     }
 
+    /** An immediate rotation: the new key signs at once (the old one retires). */
     static String rotate(AdminApi admin) {
-        Http.Response r = admin.post("/admin/api/keys/rotate");
+        Http.Response r = admin.post("/admin/api/keys/rotate", "{\"immediate\":true}");
         assertEquals(200, r.status(), r.body());
         return r.text("kid");
     }
@@ -54,13 +55,36 @@ class AdminKeysTest {
             JsonNode k = keys.get(0);
             List<String> names = new ArrayList<>();
             for (Iterator<String> it = k.fieldNames(); it.hasNext(); ) names.add(it.next());
-            assertEquals(List.of("kid", "created_at", "signing", "published_until", "revoked_at"), names);
+            assertEquals(List.of("kid", "state", "signing", "created_at", "activates_at", "retires_at", "published_until",
+                "revoked_at"), names);
             assertEquals(kidOf(admin.token), k.get("kid").asText());
             assertEquals(jwksKids(http), List.of(k.get("kid").asText()));
             assertTrue(k.get("created_at").asText().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z"));
+            assertEquals("current", k.get("state").asText());
             assertTrue(k.get("signing").asBoolean());
-            assertTrue(k.get("published_until").isNull(), "the signing key has no end yet");
+            assertFalse(k.get("retires_at").isNull(), "rotation is on by default: the current key has an end");
+            assertTrue(k.get("published_until").isNull(), "the signing key is published as long as it signs");
             assertTrue(k.get("revoked_at").isNull());
+        }
+    }
+
+    @Test
+    void a_rotation_pre_publishes_the_next_key_and_a_second_one_answers_the_same_key() {
+        try (TestServer server = TestServer.start()) {
+            Http http = new Http(server.url());
+            AdminApi admin = AdminApi.login(http, "admin", TestServer.ADMIN_PASSWORD);
+            String current = kidOf(admin.token);
+            Http.Response r = admin.post("/admin/api/keys/rotate");
+            assertEquals(200, r.status(), r.body());
+            String next = r.text("kid");
+            assertNotEquals(current, next);
+            assertTrue(Instant.parse(r.text("activates_at")).isAfter(Instant.now().plus(java.time.Duration.ofDays(6))),
+                "a week ahead by default: " + r.body());
+            assertEquals(next, admin.post("/admin/api/keys/rotate").text("kid"), "the existing next key, not another");
+            assertEquals(List.of(next, current), jwksKids(http), "published before it signs");
+            assertEquals("next", key(admin, next).get("state").asText());
+            assertEquals(current, kidOf(AdminApi.login(http, "admin", TestServer.ADMIN_PASSWORD).token), "the current key signs on");
+            assertTrue(server.app().audit().list(1, null, null, "key_published").events().get(0).detail().contains(next));
         }
     }
 
@@ -82,16 +106,17 @@ class AdminKeysTest {
             assertEquals(200, me(http, after));
             assertTrue(key(admin, newKid).get("signing").asBoolean());
             JsonNode old = key(admin, oldKid);
-            assertFalse(old.get("signing").asBoolean());
+            assertEquals("retiring", old.get("state").asText());
             assertFalse(old.get("published_until").isNull(), "a retired key is published until a known time");
-            AuditLog.Event e = server.app().audit().list(1, null, null, "key_rotated").events().get(0);
+            AuditLog.Event e = server.app().audit().list(10, null, null, "key_rotated").events().get(0);
             assertEquals("admin", e.actor());
             assertTrue(e.detail().contains(newKid), e.detail());
+            assertEquals(1, server.app().audit().list(10, null, null, "key_retired").events().size());
         }
     }
 
     @Test
-    void revoking_the_old_key_drops_it_and_its_tokens_at_once() {
+    void revoking_a_retired_key_drops_it_and_its_tokens_at_once_and_lists_it_as_revoked() {
         try (TestServer server = TestServer.start()) {
             Http http = new Http(server.url());
             AdminApi admin = AdminApi.login(http, "admin", TestServer.ADMIN_PASSWORD);
@@ -107,7 +132,8 @@ class AdminKeysTest {
             assertEquals(200, me(http, fresh.token));
             JsonNode k = key(fresh, leakedKid);
             assertFalse(k.get("revoked_at").isNull());
-            assertTrue(k.get("published_until").isNull());
+            assertEquals("revoked", k.get("state").asText());
+            assertTrue(http.get("/revocations").body().contains(leakedKid), "offline verifiers learn of it");
             assertEquals(204, fresh.post("/admin/api/keys/" + leakedKid + "/revoke").status(), "again: nothing to do");
             AuditLog.Event e = server.app().audit().list(1, null, null, "key_revoked").events().get(0);
             assertEquals("admin", e.actor());
@@ -116,15 +142,25 @@ class AdminKeysTest {
     }
 
     @Test
-    void the_signing_key_cannot_be_revoked_and_unknown_keys_are_404() {
+    void revoking_the_key_that_signs_makes_a_fresh_key_sign_at_once_never_the_pre_published_next_one() {
         try (TestServer server = TestServer.start()) {
             Http http = new Http(server.url());
             AdminApi admin = AdminApi.login(http, "admin", TestServer.ADMIN_PASSWORD);
             String current = kidOf(admin.token);
-            Http.Response r = admin.post("/admin/api/keys/" + current + "/revoke");
-            assertEquals(409, r.status());
-            assertEquals("conflict", r.error());
-            assertEquals(List.of(current), jwksKids(http));
+            String next = admin.post("/admin/api/keys/rotate").text("kid");
+            assertEquals(204, admin.post("/admin/api/keys/" + current + "/revoke").status());
+            String signing = kidOf(AdminApi.login(http, "admin", TestServer.ADMIN_PASSWORD).token);
+            assertNotEquals(current, signing);
+            assertNotEquals(next, signing, "the next key lives in the same database as the leaked one");
+            assertEquals(List.of(next, signing), jwksKids(http));
+            assertTrue(http.get("/revocations").body().contains(current));
+        }
+    }
+
+    @Test
+    void unknown_keys_are_404() {
+        try (TestServer server = TestServer.start()) {
+            AdminApi admin = AdminApi.login(new Http(server.url()), "admin", TestServer.ADMIN_PASSWORD);
             for (String kid : List.of("no-such-kid", "not%20a%20kid", "x".repeat(65))) {
                 Http.Response unknown = admin.post("/admin/api/keys/" + kid + "/revoke");
                 assertEquals(404, unknown.status(), kid);

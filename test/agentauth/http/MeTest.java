@@ -96,7 +96,7 @@ class MeTest {
         String token = tokenFor("me-hs256");
         var decoded = JWT.decode(token);
         byte[] publicKey = server.app().signingKeys().current().publicKey().getEncoded();
-        String jwks = new String(server.app().signingKeys().jwks(), StandardCharsets.UTF_8);
+        String jwks = new String(server.app().keyRotation().jwks().bytes(), StandardCharsets.UTF_8);
         for (byte[] secret : List.of(publicKey, jwks.getBytes(StandardCharsets.UTF_8))) {
             String forged = JWT.create().withHeader(java.util.Map.of("typ", "at+jwt")).withKeyId(decoded.getKeyId())
                 .withIssuer(decoded.getIssuer()).withSubject(decoded.getSubject()).withAudience(server.url())

@@ -22,10 +22,10 @@ import java.util.function.Consumer;
 final class HostileTokens {
     private final String issuer;
     private final Account admin;
-    private final SigningKeys.Key real;
+    private final agentauth.token.KeySet.Key real;
     private final Algorithm attacker;
 
-    HostileTokens(String issuer, Account admin, SigningKeys.Key real) {
+    HostileTokens(String issuer, Account admin, agentauth.token.KeySet.Key real) {
         this.issuer = issuer;
         this.admin = admin;
         this.real = real;

@@ -85,8 +85,9 @@ class PreviousReleaseQueriesTest {
         User user = f.user("New-Agent", "read");
         f.family(user, "new-family", T0);
         f.db.write(c -> {
-            new SigningKeyStore(f.db).insert(c, new SigningKeyStore.Row("new-kid", T0, new byte[] {1}, new byte[] {2}, true,
-                T0.plus(Duration.ofHours(1)), null));
+            new SigningKeyStore(f.db).insert(c, new SigningKeyStore.Row("new-kid", T0, T0, new byte[] {1}, new byte[] {2},
+                T0.plus(Duration.ofHours(1)), null, null));
+            new SigningKeyStore(f.db).markSigning(c, "new-kid");
             new AuditLog(f.db, "test").record(c, T0, "user_created", "New-Agent", "admin", null, null);
             return null;
         });
@@ -127,7 +128,7 @@ class PreviousReleaseQueriesTest {
         SigningKeyStore.Row key = new SigningKeyStore(f.db).all().stream().filter(k -> k.kid().equals("old-kid")).findFirst()
             .orElseThrow();
         assertArrayEquals(HexFormat.of().parseHex("00ff7f80"), key.sealedPrivateKey());
-        assertFalse(key.signing());
+        assertEquals(key.createdAt(), key.activatesAt(), "a key the previous release made activated when it was made");
         assertEquals(List.of("by the previous release"),
             new AuditLog(f.db, "test").list(10, null, "old-agent", null).events().stream().map(AuditLog.Event::detail).toList());
     }

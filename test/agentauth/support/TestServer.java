@@ -36,9 +36,13 @@ public final class TestServer implements AutoCloseable {
     private App app;
 
     private TestServer(Path dir, Backend backend, List<String> flags, Clock clock) {
+        this(dir, backend, backend.fresh(dir), flags, clock);
+    }
+
+    private TestServer(Path dir, Backend backend, Backend.Storage storage, List<String> flags, Clock clock) {
         this.dir = dir;
         this.backend = backend;
-        this.storage = backend.fresh(dir);
+        this.storage = storage;
         this.flags = flags;
         this.env = new HashMap<>(storage.env());
         env.put("AGENT_AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
@@ -60,6 +64,16 @@ public final class TestServer implements AutoCloseable {
     public static TestServer startOn(Backend backend, Clock clock, String... flags) {
         try {
             return new TestServer(Files.createTempDirectory("agent-auth-test"), backend, List.of(flags), clock);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A second instance on {@code other}'s database (PostgreSQL), with the same clock. */
+    public static TestServer startBeside(TestServer other, String... flags) {
+        try {
+            return new TestServer(Files.createTempDirectory("agent-auth-test"), other.backend, other.storage, List.of(flags),
+                other.clock);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -64,9 +64,9 @@ class CachedTokensTest {
     void a_remembered_token_is_refused_once_its_key_is_revoked() {
         String token = remembered("ct-key");
         String kid = JWT.decode(token).getKeyId();
-        server.app().signingKeys().rotate("test", null);
+        server.app().keyRotation().rotate(true, "test", null).kid();
         assertEquals(200, me(token), "a rotated-out key still verifies its tokens");
-        server.app().signingKeys().revoke(kid, "test", null);
+        server.app().keyRotation().revoke(kid, "test", null);
         assertEquals(401, me(token));
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class SigningKeysTest {
     static String jwks(TestServer server) {
-        return new String(server.app().signingKeys().jwks(), StandardCharsets.UTF_8);
+        return new String(server.app().keyRotation().jwks().bytes(), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -30,10 +30,11 @@ class SigningKeysTest {
             Instant lastExp = JWT.decode(token).getExpiresAtAsInstant();
 
             clock.advance(Duration.ofMinutes(1));
-            String newKid = server.app().signingKeys().rotate("test", null);
+            String newKid = server.app().keyRotation().rotate(true, "test", null).kid();
             assertNotEquals(oldKid, newKid);
-            SigningKeys.Key old = server.app().signingKeys().verificationKey(oldKid);
-            assertNotNull(old, "still published after rotation");
+            assertNotNull(server.app().signingKeys().verificationKey(oldKid), "still published after rotation");
+            SigningKeys.View old = server.app().keyRotation().list().stream().filter(k -> k.kid().equals(oldKid)).findFirst().orElseThrow();
+            assertEquals("retiring", old.state());
             assertEquals(lastExp.plus(SigningKeys.GRACE), old.publishedUntil(), "exactly: last expiry plus a minute");
             assertTrue(jwks(server).contains(oldKid) && jwks(server).contains(newKid));
             assertEquals(200, http.get("/me", "Authorization", Http.bearer(token)).status(), "old tokens keep verifying");
@@ -54,7 +55,7 @@ class SigningKeysTest {
             String kid = JWT.decode(token).getKeyId();
             Instant exp = JWT.decode(token).getExpiresAtAsInstant();
             server.restartWith("--access-ttl", "1m"); // the recorded bound is in the database, not derived from the TTL
-            server.app().signingKeys().rotate("test", null);
+            server.app().keyRotation().rotate(true, "test", null).kid();
             clock.advance(Duration.ofMinutes(59));
             assertTrue(jwks(server).contains(kid), "published while its token lives");
             clock.advance(Duration.between(clock.instant(), exp.plus(SigningKeys.GRACE)));
@@ -67,9 +68,10 @@ class SigningKeysTest {
     void a_rotation_rolled_back_with_its_batch_leaves_the_keys_in_memory_as_they_were() throws Exception {
         try (TestServer server = TestServer.start()) {
             SigningKeys keys = server.app().signingKeys();
+            KeyRotation keyRotation = server.app().keyRotation();
             agentauth.store.Database db = server.app().database();
             String before = keys.current().kid();
-            int listed = keys.list().size();
+            int listed = keyRotation.list().size();
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
             try {
                 // A write holds the lock while the rotation and then a write that meets a storage
@@ -85,7 +87,7 @@ class SigningKeysTest {
                 java.util.List<Thread> queued = new java.util.concurrent.CopyOnWriteArrayList<>();
                 java.util.concurrent.Future<String> rotation = pool.submit(() -> {
                     queued.add(Thread.currentThread());
-                    return keys.rotate("test", null);
+                    return keyRotation.rotate(true, "test", null).kid();
                 });
                 awaitParked(queued, 1);
                 java.util.concurrent.Future<?> faulty = pool.submit(() -> {
@@ -110,8 +112,8 @@ class SigningKeysTest {
                 pool.shutdownNow();
             }
             assertEquals(before, keys.current().kid(), "the rolled-back key never signs");
-            assertEquals(listed, keys.list().size());
-            String after = keys.rotate("test", null); // the connection was reopened: writes work again
+            assertEquals(listed, keyRotation.list().size());
+            String after = keyRotation.rotate(true, "test", null).kid(); // the connection was reopened: writes work again
             assertNotEquals(before, after);
             assertEquals(after, keys.current().kid());
         }
@@ -146,7 +148,7 @@ class SigningKeysTest {
                     }
                 }));
                 threads.add(new Thread(() -> {
-                    while (System.nanoTime() < until) server.app().signingKeys().rotate("test", null);
+                    while (System.nanoTime() < until) server.app().keyRotation().rotate(true, "test", null).kid();
                 }));
                 for (Thread t : threads) t.start();
                 for (Thread t : threads) t.join();
