@@ -100,6 +100,12 @@ public abstract class AuthError extends RuntimeException {
         public RequestTooLarge(int status, String description) { super(status, "request_too_large", description); }
     }
 
+    /** 408: a request body that did not arrive at the minimum rate or within the deadline. */
+    public static final class RequestTimeout extends AuthError {
+        private static final long serialVersionUID = 1L;
+        public RequestTimeout(String description) { super(408, "request_timeout", description); }
+    }
+
     public static final class UnsupportedMediaType extends AuthError {
         private static final long serialVersionUID = 1L;
         public UnsupportedMediaType(String description) { super(415, "unsupported_media_type", description); }
