@@ -21,6 +21,7 @@ public final class Routes {
         config.routes.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("Referrer-Policy", "no-referrer");
+            RefusedHeaders.check(ctx);
         });
 
         // Agents: anyone may call; the body carries the proof (secret or refresh token).
