@@ -24,8 +24,10 @@ public final class Routes {
             RefusedHeaders.check(ctx);
         });
 
-        // Agents: anyone may call; the body carries the proof (secret or refresh token).
-        config.routes.post("/login", login::login);
+        // Agents: anyone may call; the body carries the proof (secret or refresh token). Where a
+        // secret is checked, cross-site browser requests are refused before it is (sameOrigin).
+        var sameOrigin = new SameOrigin(s.issuer());
+        config.routes.post("/login", sameOrigin.only(login::login));
         config.routes.post("/refresh", refresh::refresh);
         config.routes.post("/logout", refresh::logout);
         // Any valid access token for this server.
@@ -39,10 +41,10 @@ public final class Routes {
             "refresh_token", new OAuthRefreshTokenGrant(s.entitlements(), s.sessions())));
         var oauthRevoke = new OAuthRevokeHandler(clientAuth, s.clientAddress(), s.accessTokens(), s.sessions());
         var oauthIntrospect = new OAuthIntrospectHandler(clientAuth, s.accessTokens());
-        config.routes.post("/oauth/token", oauthToken::token);
-        config.routes.post("/oauth/revoke", oauthRevoke::revoke);
+        config.routes.post("/oauth/token", sameOrigin.only(oauthToken::token));
+        config.routes.post("/oauth/revoke", sameOrigin.only(oauthRevoke::revoke));
         // Only for callers holding 'introspect' or 'admin' (resource servers, operators).
-        config.routes.post("/oauth/introspect", oauthIntrospect::introspect);
+        config.routes.post("/oauth/introspect", sameOrigin.only(oauthIntrospect::introspect));
 
         // Public documents for verifiers and OAuth clients.
         config.routes.get("/.well-known/jwks.json", discovery::jwks);
