@@ -15,11 +15,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 13 item 2: a header that names another method is refused on every route. Javalin took
- * X-HTTP-Method-Override as the method, so a GET (which a proxy rule may allow as read-only)
- * deleted a user.
+ * Headers refused on every route. Issue 13 item 2: a header that names another method; Javalin
+ * took X-HTTP-Method-Override as the method, so a GET (which a proxy rule may allow as
+ * read-only) deleted a user. Item 8: two Authorization headers, of which the server read the
+ * first while a proxy may check the last.
  */
-class MethodOverrideTest {
+class RefusedHeadersTest {
     static TestServer server;
     static Http http;
     static String adminToken;
@@ -64,5 +65,27 @@ class MethodOverrideTest {
         }
         assertEquals(List.of(true), server.app().users().find("bob").map(agentauth.user.Account::enabled).stream().toList(),
             "bob is still there, enabled");
+    }
+
+    static Stream<Arguments> twoAuthorizations() {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + TestServer.ADMIN_PASSWORD)
+            .getBytes(StandardCharsets.UTF_8));
+        return Stream.of(
+            Arguments.of("GET", "/me", Http.bearer(adminToken), "Bearer not-a-token"),
+            Arguments.of("GET", "/admin/api/users", Http.bearer(adminToken), "Bearer not-a-token"),
+            Arguments.of("GET", "/admin/api/users", "Bearer not-a-token", Http.bearer(adminToken)),
+            Arguments.of("POST", "/oauth/token", basic, "Basic YWdlbnQ6d3Jvbmc="),
+            Arguments.of("GET", "/health", Http.bearer(adminToken), Http.bearer(adminToken)),
+            Arguments.of("GET", "/no/such/path", Http.bearer(adminToken), "Bearer x"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} with two Authorization headers -> 400")
+    @MethodSource("twoAuthorizations")
+    void two_authorization_headers_are_refused(String method, String path, String first, String second) {
+        byte[] form = "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8);
+        Http.Response r = http.send(method, path, method.equals("POST") ? "application/x-www-form-urlencoded" : null,
+            method.equals("POST") ? form : null, "Authorization", first, "Authorization", second);
+        assertEquals(400, r.status(), r.body());
+        assertEquals("invalid_request", r.error());
     }
 }
