@@ -1,6 +1,7 @@
 package agentauth.http;
 
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Handler;
 import io.javalin.http.staticfiles.Location;
 import java.util.Map;
 
@@ -31,7 +32,7 @@ public final class Routes {
         config.routes.post("/refresh", refresh::refresh);
         config.routes.post("/logout", refresh::logout);
         // Any valid access token for this server.
-        config.routes.get("/me", me::me);
+        getAndHead(config, "/me", me::me);
 
         // Standard OAuth 2.0 (RFC 6749, 7009, 7662, 8707): the client authenticates
         // (HTTP Basic or client_id/client_secret in the form) on every call; forms only.
@@ -47,9 +48,9 @@ public final class Routes {
         config.routes.post("/oauth/introspect", sameOrigin.only(oauthIntrospect::introspect));
 
         // Public documents for verifiers and OAuth clients.
-        config.routes.get("/.well-known/jwks.json", discovery::jwks);
-        config.routes.get("/.well-known/oauth-authorization-server", discovery::metadata);
-        config.routes.get("/health", discovery::health);
+        getAndHead(config, "/.well-known/jwks.json", discovery::jwks);
+        getAndHead(config, "/.well-known/oauth-authorization-server", discovery::metadata);
+        getAndHead(config, "/health", discovery::health);
 
         // Admin API: bearer token with scope admin, aud = issuer, live state checked
         // (admin.guard: a disabled or demoted admin's token stops at once). No answer is cached,
@@ -59,15 +60,15 @@ public final class Routes {
         var adminAudit = new AdminAuditHandler(s.audit());
         var adminKeys = new AdminKeysHandler(s.signingKeys());
         config.routes.before("/admin/api/*", ctx -> ctx.header("Cache-Control", "no-store"));
-        config.routes.get("/admin/api/users", admin.guard(adminUsers::list));
+        getAndHead(config, "/admin/api/users", admin.guard(adminUsers::list));
         config.routes.post("/admin/api/users", admin.guard(adminUsers::create));
-        config.routes.get("/admin/api/users/{name}", admin.guard(adminUsers::get));
+        getAndHead(config, "/admin/api/users/{name}", admin.guard(adminUsers::get));
         config.routes.patch("/admin/api/users/{name}", admin.guard(adminUsers::patch));
         config.routes.delete("/admin/api/users/{name}", admin.guard(adminUsers::delete));
         config.routes.post("/admin/api/users/{name}/revoke", admin.guard(adminUsers::revoke));
         config.routes.post("/admin/api/users/{name}/unthrottle", admin.guard(adminUsers::unthrottle));
-        config.routes.get("/admin/api/audit", admin.guard(adminAudit::list));
-        config.routes.get("/admin/api/keys", admin.guard(adminKeys::list));
+        getAndHead(config, "/admin/api/audit", admin.guard(adminAudit::list));
+        getAndHead(config, "/admin/api/keys", admin.guard(adminKeys::list));
         config.routes.post("/admin/api/keys/rotate", admin.guard(adminKeys::rotate));
         config.routes.post("/admin/api/keys/{kid}/revoke", admin.guard(adminKeys::revoke));
 
@@ -83,5 +84,15 @@ public final class Routes {
         });
 
         Errors.register(config);
+    }
+
+    /**
+     * GET, and HEAD through the same handler: the same status and headers, authorization
+     * included, and Jetty sends no body. Left to itself, Javalin answered HEAD on a GET route
+     * with 200 without running the route, telling anyone without a token that it exists.
+     */
+    private static void getAndHead(JavalinConfig config, String path, Handler handler) {
+        config.routes.get(path, handler);
+        config.routes.head(path, handler);
     }
 }
