@@ -73,8 +73,8 @@ public final class Routes {
         config.routes.post("/admin/api/keys/{kid}/revoke", admin.guard(adminKeys::revoke));
 
         // The admin page: static files from web/ in the jar.
-        config.routes.get("/", ctx -> ctx.redirect("/admin/"));
-        config.routes.get("/admin", ctx -> ctx.redirect("/admin/"));
+        getAndHead(config, "/", ctx -> ctx.redirect("/admin/"));
+        getAndHead(config, "/admin", ctx -> ctx.redirect("/admin/"));
         config.staticFiles.add(sf -> {
             sf.hostedPath = "/admin";
             sf.directory = "/web";

@@ -15,9 +15,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * HEAD answers as GET would, without a body (issue 13 item 8). Javalin answered
+ * HEAD answers as GET would, without a body (issue 13 item 8, issue 12 item 3). Javalin answered
  * HEAD on a GET route with 200 without running the route, so a bearer route told anyone without
- * a token that it exists.
+ * a token that it exists, and the redirects of / and /admin were 200s.
  */
 class HeadTest {
     static TestServer server;
@@ -44,7 +44,7 @@ class HeadTest {
             Arguments.of("/admin/api/audit", null), Arguments.of("/admin/api/keys", "admin"),
             Arguments.of("/health", null), Arguments.of("/.well-known/jwks.json", null),
             Arguments.of("/.well-known/oauth-authorization-server", null), Arguments.of("/admin/", null),
-            Arguments.of("/no/such/path", null));
+            Arguments.of("/", null), Arguments.of("/admin", null), Arguments.of("/no/such/path", null));
     }
 
     @ParameterizedTest(name = "HEAD {0} as {1} answers as GET")
