@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -48,8 +49,11 @@ public final class BodyBuffer extends Handler.Wrapper {
         long declared = request.getLength();
         boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
         if (declared <= 0 && !chunked) return super.handle(request, response, callback);
-        // Too large to drain: handled without its body (Body answers 413), then the connection closes.
-        if (declared > DRAIN_BYTES) return super.handle(new BufferedRequest(request, new byte[0]), response, callback);
+        // Handled without its body (Body answers 413), then the connection closes: too large to
+        // drain, or too large and not sent yet (reading would invite it with 100 Continue).
+        boolean waitsForContinue = request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString());
+        if (declared > DRAIN_BYTES || (declared > Body.MAX_BYTES && waitsForContinue))
+            return super.handle(new BufferedRequest(request, new byte[0]), response, callback);
         new Load(request, response, callback, declared).start();
         return true;
     }
