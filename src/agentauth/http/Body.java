@@ -46,7 +46,7 @@ public final class Body {
         String type = mediaType(ctx);
         if (!type.equals("application/x-www-form-urlencoded"))
             throw unsupported("application/x-www-form-urlencoded");
-        return new Body(null, parseForm(decodeUtf8(read(ctx))));
+        return new Body(null, parseForm(formText(ctx, "this endpoint takes application/x-www-form-urlencoded fields")));
     }
 
     private static Body parse(Context ctx, boolean formAllowed) {
@@ -65,8 +65,20 @@ public final class Body {
             return new Body(node, null);
         }
         if (formAllowed && type.equals("application/x-www-form-urlencoded"))
-            return new Body(null, parseForm(decodeUtf8(read(ctx))));
+            return new Body(null, parseForm(formText(ctx, "send it with Content-Type: application/json")));
         throw unsupported(formAllowed ? "application/json or application/x-www-form-urlencoded" : "application/json");
+    }
+
+    /**
+     * A form body as text. JSON here is a client's mistake, not a form (curl -d sends its
+     * argument as a form unless told otherwise): say so, rather than that every field is missing.
+     */
+    private static String formText(Context ctx, String advice) {
+        String text = decodeUtf8(read(ctx));
+        String start = text.stripLeading();
+        if (start.startsWith("{") || start.startsWith("["))
+            throw new AuthError.InvalidRequest("The body looks like JSON but was sent as a form: " + advice + ".");
+        return text;
     }
 
     private static AuthError unsupported(String accepted) {
