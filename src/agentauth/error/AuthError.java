@@ -56,6 +56,12 @@ public abstract class AuthError extends RuntimeException {
         public InvalidToken(String description) { super(401, "invalid_token", description); }
     }
 
+    /** 401 for a request with no bearer token at all: RFC 6750 §3.1 challenges it without an error code. */
+    public static final class MissingToken extends AuthError {
+        private static final long serialVersionUID = 1L;
+        public MissingToken(String description) { super(401, "invalid_token", description); }
+    }
+
     public static final class InsufficientScope extends AuthError {
         private static final long serialVersionUID = 1L;
         /** @param scopes the scopes any one of which would do */
