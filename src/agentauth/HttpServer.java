@@ -2,6 +2,7 @@ package agentauth;
 
 import agentauth.http.Api;
 import agentauth.http.Body;
+import agentauth.http.BodyBuffer;
 import agentauth.http.ProtocolErrors;
 import agentauth.http.Routes;
 import io.javalin.Javalin;
@@ -26,14 +27,17 @@ final class HttpServer {
             c.http.maxRequestSize = Body.MAX_BYTES;
             c.http.prefer405over404 = true;
             c.router.ignoreTrailingSlashes = false; // /admin must redirect to /admin/, not loop
-            // An idle connection is cut off after 30 s.
+            // A connection with no traffic for 30 s is closed. That alone does not stop a slow
+            // upload (the timeout restarts with every byte): BodyBuffer holds bodies to a rate
+            // and a deadline.
             c.jetty.modifyHttpConfiguration(h -> h.setIdleTimeout(30_000));
             // Requests Jetty rejects itself still get the contract's JSON error.
             c.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
             // Graceful stop: on close the connector stops accepting, and requests in flight
             // (a refresh whose rotation is committing) get up to STOP_TIMEOUT to answer.
             c.jetty.modifyServer(server -> {
-                server.setHandler(new GracefulHandler()); // Javalin nests its handler inside
+                // Javalin nests its handler inside the innermost wrapper: bodies arrive whole.
+                server.setHandler(new GracefulHandler(new BodyBuffer()));
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
             });
             c.jetty.addConnector((server, http) -> {

@@ -56,6 +56,12 @@ public abstract class AuthError extends RuntimeException {
         public InvalidToken(String description) { super(401, "invalid_token", description); }
     }
 
+    /** 401 for a request with no bearer token at all: RFC 6750 §3.1 challenges it without an error code. */
+    public static final class MissingToken extends AuthError {
+        private static final long serialVersionUID = 1L;
+        public MissingToken(String description) { super(401, "invalid_token", description); }
+    }
+
     public static final class InsufficientScope extends AuthError {
         private static final long serialVersionUID = 1L;
         /** @param scopes the scopes any one of which would do */
@@ -98,6 +104,12 @@ public abstract class AuthError extends RuntimeException {
     public static final class RequestTooLarge extends AuthError {
         private static final long serialVersionUID = 1L;
         public RequestTooLarge(int status, String description) { super(status, "request_too_large", description); }
+    }
+
+    /** 408: a request body that did not arrive at the minimum rate or within the deadline. */
+    public static final class RequestTimeout extends AuthError {
+        private static final long serialVersionUID = 1L;
+        public RequestTimeout(String description) { super(408, "request_timeout", description); }
     }
 
     public static final class UnsupportedMediaType extends AuthError {

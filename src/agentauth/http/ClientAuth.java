@@ -36,13 +36,18 @@ final class ClientAuth {
         this.addresses = addresses;
     }
 
-    /** The authenticated client, or 401 invalid_client (with the Basic challenge when Basic was tried). */
+    /**
+     * The authenticated client, or invalid_client: 401 with the Basic challenge when Basic was
+     * tried or nothing was presented, 400 when {@code client_secret_post} failed (RFC 6749 §5.2
+     * allows either there; Spring's OAuth client reads the error code only from a 400).
+     */
     Account authenticate(Context ctx, Body form) {
         Credentials c = credentials(ctx, form);
         try {
             return authenticator.authenticate(c.id(), c.secret(), addresses.of(ctx));
         } catch (AuthError.InvalidClient e) {
-            throw challenge(ctx, c.basic(), e);
+            if (!c.basic()) throw e.asBadRequest();
+            throw challenge(ctx, true, e);
         }
     }
 
@@ -59,7 +64,8 @@ final class ClientAuth {
                 throw new AuthError.InvalidRequest("client_id in the body differs from the HTTP Basic user.");
             return basic;
         }
-        if (id == null || id.isEmpty() || secret == null) throw new AuthError.InvalidClient();
+        if (id == null || id.isEmpty()) throw challenge(ctx, true, new AuthError.InvalidClient()); // nothing presented
+        if (secret == null) throw new AuthError.InvalidClient().asBadRequest();
         return new Credentials(id, secret, false);
     }
 

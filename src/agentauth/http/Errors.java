@@ -55,7 +55,8 @@ final class Errors {
     static void write(Context ctx, AuthError e) {
         if (e.getCause() != null) log.warn("{} {}: {} ({})", ctx.method(), ctx.path(), e.code(), e.getCause().getMessage());
         if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
-        if (e.status() == 401 && e.code().equals("invalid_token"))
+        if (e instanceof AuthError.MissingToken) ctx.header("WWW-Authenticate", "Bearer"); // RFC 6750 §3.1: no error code
+        else if (e.status() == 401 && e.code().equals("invalid_token"))
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         if (e.status() == 403 && e.code().equals("insufficient_scope") && Bearer.used(ctx)) // RFC 6750 §3: not for clients that used Basic
             ctx.header("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");

@@ -10,8 +10,8 @@ import io.javalin.http.Context;
  * POST /oauth/revoke (RFC 7009): the client authenticates and names one of its tokens. A refresh
  * token ends its family; an access token ends the family it came from ({@code sid}). An unknown,
  * expired or another client's token answers 200 too and changes nothing (§2.2), so the answer
- * tells nothing about tokens the caller does not own. {@code token_type_hint} is not needed: an
- * access token is a JWT, a refresh token never contains a dot.
+ * tells nothing about tokens the caller does not own. {@code token_type_hint} is not needed: the
+ * token's shape tells which it is.
  */
 final class OAuthRevokeHandler {
     private final ClientAuth clientAuth;
@@ -31,7 +31,7 @@ final class OAuthRevokeHandler {
         Account client = clientAuth.authenticate(ctx, form);
         String token = form.string("token");
         String address = addresses.of(ctx);
-        if (token.indexOf('.') >= 0) revokeAccessToken(token, client, address);
+        if (RefreshHandler.isAccessToken(token)) revokeAccessToken(token, client, address);
         else sessions.logout(token, client.username(), address);
         ctx.header("Cache-Control", "no-store");
         ctx.status(200);

@@ -27,6 +27,7 @@ public final class ProtocolErrors extends ErrorHandler {
         return switch (status) {
             case 413, 431 -> new AuthError.RequestTooLarge(status, "The request or its headers are too large.");
             case 400 -> new AuthError.InvalidRequest("The request is not valid HTTP.");
+            case 408 -> BodyBuffer.tooSlow();
             default -> Errors.fromJavalin(status);
         };
     }

@@ -1,5 +1,6 @@
 package agentauth.http;
 
+import agentauth.error.AuthError;
 import agentauth.session.Sessions;
 import io.javalin.http.Context;
 
@@ -18,10 +19,21 @@ final class RefreshHandler {
         TokenResponses.write(ctx, sessions.refresh(token, null, clientAddress.of(ctx)));
     }
 
-    /** 204 also for an unknown token: the caller learns nothing, and logging out twice is fine. */
+    /**
+     * 204 also for an unknown token: the caller learns nothing, and logging out twice is fine.
+     * An access token is refused, never answered 204 while its session lives on: and ending a
+     * session from one would let anyone who saw it (every service it was sent to) end it.
+     */
     void logout(Context ctx) {
         String token = Body.jsonOrForm(ctx).string("refresh_token");
+        if (isAccessToken(token))
+            throw new AuthError.InvalidRequest("This is an access token: /logout takes the session's refresh token.");
         sessions.logout(token, null, clientAddress.of(ctx));
         ctx.status(204);
+    }
+
+    /** Access tokens are JWTs; refresh tokens are opaque and never contain a dot. */
+    static boolean isAccessToken(String token) {
+        return token.indexOf('.') >= 0;
     }
 }

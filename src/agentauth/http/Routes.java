@@ -1,6 +1,7 @@
 package agentauth.http;
 
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Handler;
 import io.javalin.http.staticfiles.Location;
 import java.util.Map;
 
@@ -21,14 +22,17 @@ public final class Routes {
         config.routes.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("Referrer-Policy", "no-referrer");
+            RefusedHeaders.check(ctx);
         });
 
-        // Agents: anyone may call; the body carries the proof (secret or refresh token).
-        config.routes.post("/login", login::login);
+        // Agents: anyone may call; the body carries the proof (secret or refresh token). Where a
+        // secret is checked, cross-site browser requests are refused before it is (sameOrigin).
+        var sameOrigin = new SameOrigin(s.issuer());
+        config.routes.post("/login", sameOrigin.only(login::login));
         config.routes.post("/refresh", refresh::refresh);
         config.routes.post("/logout", refresh::logout);
         // Any valid access token for this server.
-        config.routes.get("/me", me::me);
+        getAndHead(config, "/me", me::me);
 
         // Standard OAuth 2.0 (RFC 6749, 7009, 7662, 8707): the client authenticates
         // (HTTP Basic or client_id/client_secret in the form) on every call; forms only.
@@ -38,17 +42,17 @@ public final class Routes {
             "refresh_token", new OAuthRefreshTokenGrant(s.entitlements(), s.sessions())));
         var oauthRevoke = new OAuthRevokeHandler(clientAuth, s.clientAddress(), s.accessTokens(), s.sessions());
         var oauthIntrospect = new OAuthIntrospectHandler(clientAuth, s.accessTokens());
-        config.routes.post("/oauth/token", oauthToken::token);
-        config.routes.post("/oauth/revoke", oauthRevoke::revoke);
+        config.routes.post("/oauth/token", sameOrigin.only(oauthToken::token));
+        config.routes.post("/oauth/revoke", sameOrigin.only(oauthRevoke::revoke));
         // Only for callers holding 'introspect' or 'admin' (resource servers, operators).
-        config.routes.post("/oauth/introspect", oauthIntrospect::introspect);
+        config.routes.post("/oauth/introspect", sameOrigin.only(oauthIntrospect::introspect));
 
         // Public documents for verifiers and OAuth clients.
-        config.routes.get("/.well-known/jwks.json", discovery::jwks);
-        config.routes.get("/.well-known/oauth-authorization-server", discovery::metadata);
-        config.routes.get("/health", discovery::health);
+        getAndHead(config, "/.well-known/jwks.json", discovery::jwks);
+        getAndHead(config, "/.well-known/oauth-authorization-server", discovery::metadata);
+        getAndHead(config, "/health", discovery::health);
         // The kill switch for offline verifiers: what no longer counts though signed and unexpired.
-        config.routes.get("/revocations", new RevocationsHandler(s.revocations())::get);
+        getAndHead(config, "/revocations", new RevocationsHandler(s.revocations())::get);
 
         // Admin API: bearer token with scope admin, aud = issuer, live state checked
         // (admin.guard: a disabled or demoted admin's token stops at once). No answer is cached,
@@ -58,22 +62,22 @@ public final class Routes {
         var adminAudit = new AdminAuditHandler(s.audit());
         var adminKeys = new AdminKeysHandler(s.keyRotation());
         config.routes.before("/admin/api/*", ctx -> ctx.header("Cache-Control", "no-store"));
-        config.routes.get("/admin/api/users", admin.guard(adminUsers::list));
+        getAndHead(config, "/admin/api/users", admin.guard(adminUsers::list));
         config.routes.post("/admin/api/users", admin.guard(adminUsers::create));
-        config.routes.get("/admin/api/users/{name}", admin.guard(adminUsers::get));
+        getAndHead(config, "/admin/api/users/{name}", admin.guard(adminUsers::get));
         config.routes.patch("/admin/api/users/{name}", admin.guard(adminUsers::patch));
         config.routes.delete("/admin/api/users/{name}", admin.guard(adminUsers::delete));
         config.routes.post("/admin/api/users/{name}/revoke", admin.guard(adminUsers::revoke));
         config.routes.post("/admin/api/users/{name}/unthrottle", admin.guard(adminUsers::unthrottle));
         config.routes.post("/admin/api/users/{name}/kill", admin.guard(adminUsers::kill));
-        config.routes.get("/admin/api/audit", admin.guard(adminAudit::list));
-        config.routes.get("/admin/api/keys", admin.guard(adminKeys::list));
+        getAndHead(config, "/admin/api/audit", admin.guard(adminAudit::list));
+        getAndHead(config, "/admin/api/keys", admin.guard(adminKeys::list));
         config.routes.post("/admin/api/keys/rotate", admin.guard(adminKeys::rotate));
         config.routes.post("/admin/api/keys/{kid}/revoke", admin.guard(adminKeys::revoke));
 
         // The admin page: static files from web/ in the jar.
-        config.routes.get("/", ctx -> ctx.redirect("/admin/"));
-        config.routes.get("/admin", ctx -> ctx.redirect("/admin/"));
+        getAndHead(config, "/", ctx -> ctx.redirect("/admin/"));
+        getAndHead(config, "/admin", ctx -> ctx.redirect("/admin/"));
         config.staticFiles.add(sf -> {
             sf.hostedPath = "/admin";
             sf.directory = "/web";
@@ -83,5 +87,15 @@ public final class Routes {
         });
 
         Errors.register(config);
+    }
+
+    /**
+     * GET, and HEAD through the same handler: the same status and headers, authorization
+     * included, and Jetty sends no body. Left to itself, Javalin answered HEAD on a GET route
+     * with 200 without running the route, telling anyone without a token that it exists.
+     */
+    private static void getAndHead(JavalinConfig config, String path, Handler handler) {
+        config.routes.get(path, handler);
+        config.routes.head(path, handler);
     }
 }

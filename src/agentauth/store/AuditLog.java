@@ -43,10 +43,15 @@ public final class AuditLog {
         });
     }
 
-    /** Records an event inside the caller's transaction, so it commits (or not) with the change. */
+    /**
+     * Records an event inside the caller's transaction, so it commits (or not) with the change.
+     * {@code user} may be a name a client typed (a failed login, a throttled one): it is stored
+     * and logged in its {@link #untrustedName} form.
+     */
     public void record(Connection c, Instant time, String type, String user, String actor, String address,
                        String detail) throws SQLException {
         if (!TYPES.contains(type)) throw new IllegalArgumentException("unknown audit event type " + type);
+        user = untrustedName(user);
         try (PreparedStatement s = c.prepareStatement(
             "INSERT INTO audit_events(time, type, username, actor, address, detail, instance) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             s.setLong(1, time.toEpochMilli());
@@ -58,19 +63,26 @@ public final class AuditLog {
             s.setString(7, instance);
             s.executeUpdate();
         }
-        if (!QUIET.contains(type)) // the log says what happened: only once it committed
-            db.afterCommit(() -> log.info("{} user={} actor={} address={}{}", type, orDash(loggable(user)), orDash(actor), orDash(address),
+        if (!QUIET.contains(type)) { // the log says what happened: only once it committed
+            String name = user;
+            db.afterCommit(() -> log.info("{} user={} actor={} address={}{}", type, orDash(name), orDash(actor), orDash(address),
                 detail == null ? "" : " (" + detail + ")"));
+        }
     }
 
     private static String orDash(String s) {
         return s == null ? "-" : s;
     }
 
-    /** An attacker-chosen name as one short log line: no forged lines, no 16 KiB entries. */
-    private static String loggable(String user) {
-        if (user == null) return null;
-        String s = user.length() > 64 ? user.substring(0, 64) + "..." : user;
+    /**
+     * A name as a client may have typed it, fit for the audit table and one log line: at most the
+     * 64 characters a valid name can have (then "..."), anything outside printable ASCII as "?"
+     * (no forged lines, no reordering or hidden characters, no 16 KiB entries kept for 90 days).
+     * A valid name comes out unchanged, and so does a name that went through here already.
+     */
+    public static String untrustedName(String name) {
+        if (name == null) return null;
+        String s = name.length() > 64 ? name.substring(0, 64) + "..." : name;
         return s.replaceAll("[^\\x20-\\x7E]", "?");
     }
 

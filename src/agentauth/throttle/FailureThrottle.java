@@ -72,7 +72,7 @@ public final class FailureThrottle implements Throttle {
         // One event per key and window: enough to see an attack, too few to flood the audit table.
         if (b.first()) {
             try {
-                audit.record(clock.instant(), "throttled", printable(name), null, address, g.why());
+                audit.record(clock.instant(), "throttled", name, null, address, g.why());
             } catch (RuntimeException e) {
                 log.warn("could not record a throttled attempt in the audit log: {}", e.getMessage());
             }
@@ -108,11 +108,5 @@ public final class FailureThrottle implements Throttle {
         Key n = keys.name(name);
         names.clear(n);
         pairs.clearOwner(n.fingerprint());
-    }
-
-    /** The name as given, cut to what a valid name can be, with control characters replaced. */
-    static String printable(String name) {
-        String s = name.length() > 64 ? name.substring(0, 64) : name;
-        return s.replaceAll("[^\\x20-\\x7E]", "?");
     }
 }

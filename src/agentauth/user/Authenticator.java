@@ -15,9 +15,10 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Checks a name and secret. An unknown name, a wrong secret and a disabled user cost the same
- * Argon2 work and get the same {@code invalid_client}, so neither the answer nor its timing
- * tells whether a user exists.
+ * Checks a name and secret. An unknown name, a wrong secret and a disabled user get the same
+ * {@code invalid_client} and cost what a check with the strongest Argon2 parameters in use
+ * costs (see {@link PasswordHasher.Check#topUp}), so neither the answer nor its timing tells
+ * whether a user exists, even after the parameters changed.
  *
  * <p>A secret Argon2 accepted moments ago for the same user row passes again without a hash
  * ({@link VerifiedSecrets}): agents that authenticate on every call would otherwise be bound to
@@ -46,6 +47,10 @@ public final class Authenticator {
         this.audit = audit;
         this.clock = clock;
         this.verified = new VerifiedSecrets(VERIFIED_TTL, VERIFIED_MAX, clock);
+        // The strongest parameters in use may be a stored hash's (made before the settings were
+        // lowered, or by the CLI with other flags): the dummy must cost what checking it costs.
+        for (User u : users.list()) hasher.notice(u.passwordHash());
+        hasher.dummyHash();
     }
 
     /**
@@ -61,19 +66,22 @@ public final class Authenticator {
             Optional<User> found = validName(name) ? users.find(name) : Optional.empty();
             // after the throttle: a cached secret never lets more attempts through than Argon2 would
             boolean ok = found.isPresent() && verified.matches(found.get(), bytes);
-            boolean hashed = !ok;
-            if (hashed) ok = hasher.verify(found.map(User::passwordHash).orElse(null), bytes,
-                throttle.recentlySucceeded(name, address));
+            PasswordHasher.Check check = null;
+            if (!ok) {
+                check = hasher.check(found.map(User::passwordHash).orElse(null), bytes, throttle.recentlySucceeded(name, address));
+                ok = check.matches();
+            }
             Instant now = clock.instant();
             if (!ok || !found.get().enabled()) {
                 throttle.failed(name, address);
                 audit.record(now, "login_failed", found.map(User::username).orElse(name), null, address,
                     found.isEmpty() ? "unknown name" : ok ? "user disabled" : "wrong secret");
+                if (check != null) check.topUp(); // a weaker hash fails as slowly as the strongest
                 throw new AuthError.InvalidClient();
             }
             throttle.succeeded(name, address);
             User user = found.get();
-            if (hashed) verified.remember(user, bytes);
+            if (check != null) verified.remember(user, bytes);
             if (hasher.needsRehash(user.passwordHash())) upgrade(user, bytes);
             return Account.of(user);
         } finally {

@@ -3,6 +3,7 @@ package agentauth.user;
 import agentauth.Config;
 import de.mkammerer.argon2.Argon2;
 import de.mkammerer.argon2.Argon2Factory;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -28,8 +29,11 @@ import java.util.function.Supplier;
  * RSS after a minute without hashing), while a worker reusing its buffer costs nothing.
  */
 public final class PasswordHasher implements AutoCloseable {
+    private static final byte[] DUMMY_SECRET = "agent-auth dummy secret".getBytes(StandardCharsets.UTF_8);
     private final Argon2 argon2;
     private final Config.Hashing params;
+    private final HashParameters configured;
+    private final CheckCost cost;
     private final HashGate gate;
     private final ExecutorService workers;
     private volatile String dummyHash; // made on first need: commands that never verify never pay for it
@@ -39,6 +43,8 @@ public final class PasswordHasher implements AutoCloseable {
         NativeArgon2.useBundled();
         this.argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
         this.params = params;
+        this.configured = new HashParameters(params.memoryKib(), params.iterations(), params.parallelism());
+        this.cost = new CheckCost(configured);
         this.gate = new HashGate(params.concurrency(), params.queue());
         // As many workers as the gate lets hashes run, so an admitted hash never waits for one;
         // each starts at its first hash.
@@ -52,21 +58,58 @@ public final class PasswordHasher implements AutoCloseable {
     }
 
     /**
-     * The hash verified for unknown names, so they cost what a real user costs; always the
-     * current parameters. The server makes it at start, so no request pays for it.
+     * One secret check: whether it matched, and how much longer a failure must take to cost what
+     * a check with the strongest parameters in use costs.
+     */
+    public record Check(boolean matches, long topUpNanos) {
+        /**
+         * Waits out the top-up of a failed check, on the caller's thread: a pause holds no hashing
+         * slot and burns no CPU, and brings the failure to the strongest check's cost, where extra
+         * hashing could only overshoot it (and would give an attacker more work per guess).
+         */
+        public void topUp() {
+            if (topUpNanos <= 0) return;
+            try {
+                TimeUnit.NANOSECONDS.sleep(topUpNanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * The hash checked for unknown names, so they cost what a real user costs: made with the
+     * strongest parameters in use (see {@link #notice}). The server makes it at start, so no
+     * request pays for it, and again when stronger parameters turn up.
      */
     public String dummyHash() {
         String d = dummyHash;
         if (d != null) return d;
         synchronized (this) {
-            if (dummyHash == null)
-                dummyHash = onWorker(() -> argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(),
-                    "agent-auth dummy secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            if (dummyHash == null) {
+                HashParameters p = cost.strongest();
+                Timed<String> made = timedOnWorker(() -> argon2.hash(p.iterations(), p.memoryKib(), p.parallelism(), DUMMY_SECRET));
+                cost.measured(p, made.nanos()); // a hash costs what a check costs: the first measurement
+                dummyHash = made.value();
+            }
             return dummyHash;
         }
     }
 
-    /** Hashes a secret and wipes the caller's copy. */
+    /**
+     * Takes note of a stored hash's parameters (the server passes every stored hash at start,
+     * and each check passes its own): when they are stronger than any so far, unknown names and
+     * failures are made to cost as much from now on.
+     */
+    public void notice(String encoded) {
+        HashParameters p = HashParameters.of(encoded);
+        if (p == null) return;
+        synchronized (this) { // not while a dummy with the old parameters is being made
+            if (cost.notice(p)) dummyHash = null;
+        }
+    }
+
+    /** Hashes a secret with the configured parameters and wipes the caller's copy. */
     public String hash(byte[] secret) {
         try {
             return gate.run(false, () -> onWorker(() -> argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(), secret)));
@@ -77,41 +120,27 @@ public final class PasswordHasher implements AutoCloseable {
 
     /** Checks a secret against an encoded hash (or the dummy hash when {@code encoded} is null). */
     public boolean verify(String encoded, byte[] secret) {
-        return verify(encoded, secret, false);
+        return check(encoded, secret, false).matches();
     }
 
-    /** @param priority the caller recently succeeded from its address: it skips the flood's queue */
-    public boolean verify(String encoded, byte[] secret, boolean priority) {
+    /**
+     * Checks a secret against an encoded hash, or against the dummy when {@code encoded} is null
+     * (which never matches).
+     * @param priority the caller recently succeeded from its address: it skips the flood's queue
+     */
+    public Check check(String encoded, byte[] secret, boolean priority) {
+        notice(encoded);
         String target = encoded == null ? dummyHash() : encoded;
-        boolean ok = gate.run(priority, () -> onWorker(() -> argon2.verify(target, secret)));
-        return ok && encoded != null;
+        HashParameters used = HashParameters.of(target);
+        Timed<Boolean> r = gate.run(priority, () -> timedOnWorker(() -> argon2.verify(target, secret)));
+        cost.measured(used, r.nanos());
+        return new Check(r.value() && encoded != null, cost.topUpNanos(used, r.nanos()));
     }
 
     /** True when {@code encoded} was made with weaker parameters than the configured ones. */
     public boolean needsRehash(String encoded) {
-        int[] mtp = parameters(encoded);
-        if (mtp == null) return true;
-        return mtp[0] < params.memoryKib() || mtp[1] < params.iterations() || mtp[2] < params.parallelism();
-    }
-
-    /** m, t and p of an encoded hash, or null if it is not one. */
-    static int[] parameters(String encoded) {
-        String[] parts = encoded.split("\\$");
-        if (parts.length < 6 || !parts[1].equals("argon2id")) return null;
-        int[] out = new int[3];
-        for (String kv : parts[3].split(",")) {
-            String[] p = kv.split("=");
-            if (p.length != 2) return null;
-            int v;
-            try { v = Integer.parseInt(p[1]); } catch (NumberFormatException e) { return null; }
-            switch (p[0]) {
-                case "m" -> out[0] = v;
-                case "t" -> out[1] = v;
-                case "p" -> out[2] = v;
-                default -> { return null; }
-            }
-        }
-        return out;
+        HashParameters p = HashParameters.of(encoded);
+        return p == null || p.below(configured);
     }
 
     /** The hashing threads started so far (tests). */
@@ -123,6 +152,17 @@ public final class PasswordHasher implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdown();
+    }
+
+    private record Timed<T>(T value, long nanos) {}
+
+    /** Runs {@code work} on a hashing thread, timed there: the time in the gate's queue is not counted. */
+    private <T> Timed<T> timedOnWorker(Supplier<T> work) {
+        return onWorker(() -> {
+            long start = System.nanoTime();
+            T value = work.get();
+            return new Timed<>(value, System.nanoTime() - start);
+        });
     }
 
     /** Runs {@code work} on a hashing thread and waits for it; an interrupt does not abandon it. */

@@ -51,6 +51,19 @@ class LoginTest {
         assertNotNull(r.text("access_token"));
     }
 
+    /** Issue 14 item 4: what curl -d '{...}' sends (its default type is a form). */
+    @Test
+    void json_sent_as_a_form_is_told_to_send_content_type_json() {
+        Http.Response r = http.postForm("/login", Http.json("username", "Agent-One", "password", "agent-one-secret"));
+        assertEquals(400, r.status(), r.body());
+        assertEquals("invalid_request", r.error());
+        assertTrue(r.text("error_description").contains("looks like JSON"), r.body());
+        assertTrue(r.text("error_description").contains("Content-Type: application/json"), r.body());
+        Http.Response oauth = http.postForm("/oauth/token", "{\"grant_type\":\"client_credentials\"}");
+        assertEquals("invalid_request", oauth.error());
+        assertTrue(oauth.text("error_description").contains("looks like JSON"), oauth.body());
+    }
+
     @Test
     void access_token_has_the_rfc_9068_shape() {
         DecodedJWT jwt = JWT.decode(http.login("agent-one", "agent-one-secret").text("access_token"));

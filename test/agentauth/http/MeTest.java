@@ -58,10 +58,15 @@ class MeTest {
         assertEquals(server.url(), r.text("iss"));
     }
 
+    /** RFC 6750 §3.1: a request without credentials (or with another scheme) gets a challenge without an error code. */
     @Test
-    void no_token_is_refused() {
-        assertRefused(http.get("/me"));
-        assertRefused(http.get("/me", "Authorization", "Basic YTpi"));
+    void no_token_is_refused_with_a_bare_bearer_challenge() {
+        for (Http.Response r : new Http.Response[] {http.get("/me"), http.get("/me", "Authorization", "Basic YTpi")}) {
+            assertEquals(401, r.status(), r.body());
+            assertEquals("invalid_token", r.error());
+            assertEquals("Bearer", r.header("WWW-Authenticate"));
+        }
+        assertRefused(http.get("/me", "Authorization", "Bearer "));
     }
 
     @Test

@@ -127,11 +127,16 @@ class OAuthTokenTest {
         assertTrue(r.header("WWW-Authenticate").startsWith("Basic"), r.header("WWW-Authenticate"));
     }
 
+    /** Issue 18: RFC 6749 §5.2 allows 400 here, and Spring's OAuth client reads the error code only from a 400. */
     @Test
-    void a_wrong_post_secret_is_401_without_a_challenge() {
-        Http.Response r = token(Http.form("grant_type", "client_credentials", "client_id", "worker", "client_secret", "wrong-secret-1"));
-        assertError(r, 401, "invalid_client");
-        assertNull(r.header("WWW-Authenticate"));
+    void a_failed_client_secret_post_is_400_invalid_client_without_a_challenge() {
+        for (String form : List.of(Http.form("grant_type", "client_credentials", "client_id", "worker", "client_secret", "wrong-secret-1"),
+                Http.form("grant_type", "client_credentials", "client_id", "nobody", "client_secret", SECRET),
+                Http.form("grant_type", "client_credentials", "client_id", "worker"))) {
+            Http.Response r = token(form);
+            assertError(r, 400, "invalid_client");
+            assertNull(r.header("WWW-Authenticate"));
+        }
     }
 
     @Test
@@ -141,10 +146,12 @@ class OAuthTokenTest {
             401, "invalid_client");
     }
 
+    /** RFC 6749 §5.2: a 401 names the scheme to use (and RFC 9110 §15.5.2 wants a challenge on every 401). */
     @Test
-    void no_client_authentication_at_all_is_invalid_client() {
-        assertError(token(Http.form("grant_type", "client_credentials")), 401, "invalid_client");
-        assertError(token(Http.form("grant_type", "client_credentials", "client_id", "worker")), 401, "invalid_client");
+    void no_client_authentication_at_all_is_401_invalid_client_with_a_basic_challenge() {
+        Http.Response r = token(Http.form("grant_type", "client_credentials"));
+        assertError(r, 401, "invalid_client");
+        assertEquals("Basic realm=\"agent-auth\"", r.header("WWW-Authenticate"));
     }
 
     @Test

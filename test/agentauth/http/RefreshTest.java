@@ -87,6 +87,18 @@ class RefreshTest {
         assertEquals(204, http.postJson("/logout", Http.json("refresh_token", "no-such-token")).status());
     }
 
+    /** Issue 14 item 5: anyone who saw an access token (every service it went to) must not end the session. */
+    @Test
+    void logout_with_an_access_token_is_invalid_request_and_the_session_lives_on() {
+        server.createUser("keeper", "keeper-secret-123", "read");
+        Http.Response login = http.login("keeper", "keeper-secret-123");
+        Http.Response r = http.postJson("/logout", Http.json("refresh_token", login.text("access_token")));
+        assertEquals(400, r.status(), r.body());
+        assertEquals("invalid_request", r.error());
+        assertTrue(r.text("error_description").contains("refresh token"), r.body());
+        assertEquals(200, refresh(login.text("refresh_token")).status(), "the session is alive");
+    }
+
     @Test
     void the_family_lifetime_is_absolute_and_counts_down() {
         String token = newAgent("mortal", "read");

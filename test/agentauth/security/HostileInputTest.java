@@ -171,6 +171,20 @@ class HostileInputTest {
         row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer ....");
         row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer " + "A".repeat(6000));
         row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer " + HostileTokens.b64("{\"alg\":\"ES256\"}") + "." + HostileTokens.b64("[]") + ".x");
+        // The second outside probe (issue 13) and a new user's mistakes (issue 14)
+        String login = "{\"username\":\"agent\"," + pw + "}";
+        row("POST", "/login", JSON, login, 400, "invalid_request", "Origin", "https://evil.example");
+        row("POST", "/login", JSON, login, 400, "invalid_request", "Origin", "null");
+        row("POST", "/login", JSON, login, 400, "invalid_request", "Sec-Fetch-Site", "cross-site");
+        row("POST", "/login", JSON, login, 400, "invalid_request", "X-HTTP-Method-Override", "GET");
+        row("GET", "/health", null, null, 400, "invalid_request", "X-HTTP-Method", "DELETE");
+        row("GET", "/.well-known/jwks.json", null, null, 400, "invalid_request", "X-Method-Override", "DELETE");
+        row("GET", "/me", null, null, 400, "invalid_request", "Authorization", "Bearer a", "Authorization", "Bearer b");
+        row("POST", "/login", JSON, "{\"username\":\"\u202Eadmin\u200B\\n" + "x".repeat(16_000) + "\"," + pw + "}", 401, "invalid_client");
+        row("POST", "/login", JSON, login, 401, "invalid_client", "X-Forwarded-For", "999.999.999.999");
+        row("POST", "/login", JSON, login, 401, "invalid_client", "X-Forwarded-For", "10.0.0.01, [2001:DB8:0::1], ::ffff:8.8.8.8");
+        row("POST", "/login", FORM, login, 400, "invalid_request");
+        row("POST", "/logout", JSON, "{\"refresh_token\":\"eyJ.eyJ.sig\"}", 400, "invalid_request");
     }
 
     /** Token rows need the running server's key, so they are made after start. */
@@ -212,13 +226,15 @@ class HostileInputTest {
         t.add(new Case("the password grant", "POST", "/oauth/token", FORM, "grant_type=password&username=agent&password=x".getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 400, "unsupported_grant_type"));
         t.add(new Case("Basic that is not base64", "POST", "/oauth/token", FORM, "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8), List.of("Authorization", "Basic !!!*"), 401, "invalid_client"));
         t.add(new Case("Basic and a body secret at once", "POST", "/oauth/token", FORM, ("grant_type=client_credentials&client_id=agent&client_secret=" + SECRET).getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 400, "invalid_request"));
-        t.add(new Case("SQL in client_id", "POST", "/oauth/token", FORM, "grant_type=client_credentials&client_id=%27+OR+1%3D1+--&client_secret=whatever-secret".getBytes(StandardCharsets.UTF_8), List.of(), 401, "invalid_client"));
+        t.add(new Case("SQL in client_id", "POST", "/oauth/token", FORM, "grant_type=client_credentials&client_id=%27+OR+1%3D1+--&client_secret=whatever-secret".getBytes(StandardCharsets.UTF_8), List.of(), 400, "invalid_client"));
         t.add(new Case("a 15,000-character refresh token", "POST", "/oauth/token", FORM, ("grant_type=refresh_token&refresh_token=" + "r".repeat(15_000)).getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 400, "invalid_grant"));
         t.add(new Case("a body over 16 KiB", "POST", "/oauth/token", FORM, ("grant_type=client_credentials&x=" + "a".repeat(20_000)).getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 400, "invalid_request"));
         t.add(new Case("invalid UTF-8 in the form", "POST", "/oauth/token", FORM, withBytes("grant_type=client_credentials&scope=", new byte[] {(byte) 0xC3, (byte) 0x28}, ""), List.of("Authorization", basic), 400, "invalid_request"));
         t.add(new Case("no client authentication", "POST", "/oauth/introspect", FORM, "token=abc".getBytes(StandardCharsets.UTF_8), List.of(), 401, "invalid_client"));
         t.add(new Case("a client without introspect", "POST", "/oauth/introspect", FORM, "token=abc".getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 403, "insufficient_scope"));
         t.add(new Case("a wrong secret", "POST", "/oauth/revoke", FORM, "token=abc".getBytes(StandardCharsets.UTF_8), List.of("Authorization", "Basic YWdlbnQ6d3Jvbmctc2VjcmV0LTEyMw=="), 401, "invalid_client"));
+        t.add(new Case("from another site's page", "POST", "/oauth/token", FORM, "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic, "Origin", "https://evil.example"), 400, "invalid_request"));
+        t.add(new Case("JSON sent as a form", "POST", "/oauth/token", FORM, "{\"grant_type\":\"client_credentials\"}".getBytes(StandardCharsets.UTF_8), List.of("Authorization", basic), 400, "invalid_request"));
         return t;
     }
 
@@ -245,6 +261,10 @@ class HostileInputTest {
         add.accept(new String[] {"GET", "/admin/api/audit?before=abc", null, null}, new Object[] {400, "invalid_request"});
         add.accept(new String[] {"GET", "/admin/api/audit?type=%3Cscript%3E", null, null}, new Object[] {400, "invalid_request"});
         add.accept(new String[] {"POST", "/admin/api/keys/..%2f..%2fx/revoke", null, null}, new Object[] {404, "not_found"});
+        t.add(new Case("X-HTTP-Method-Override: DELETE", "GET", "/admin/api/users/agent", null, null,
+            List.of("Authorization", auth, "X-HTTP-Method-Override", "DELETE"), 400, "invalid_request"));
+        t.add(new Case("X-HTTP-Method-Override: PATCH", "POST", "/admin/api/users/agent", JSON, "{\"enabled\":false}".getBytes(StandardCharsets.UTF_8),
+            List.of("Authorization", auth, "X-HTTP-Method-Override", "PATCH"), 400, "invalid_request"));
         return t;
     }
 
@@ -291,7 +311,11 @@ class HostileInputTest {
             Arguments.of("an encoded traversal", "GET /admin/..%2f..%2fetc/passwd HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not_found"),
             Arguments.of("an unknown method", "BREW /login HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method_not_allowed"),
             Arguments.of("a chunked body over 16 KiB", "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n4e20\r\n" + "{".repeat(20_000) + "\r\n0\r\n\r\n", 413, "request_too_large"));
+                + "Transfer-Encoding: chunked\r\n\r\n4e20\r\n" + "{".repeat(20_000) + "\r\n0\r\n\r\n", 413, "request_too_large"),
+            Arguments.of("Expect: 100-continue with a body over 16 KiB", login + "Content-Length: 20000\r\nExpect: 100-continue\r\n\r\n",
+                413, "request_too_large"),
+            Arguments.of("a body cut short of its Content-Length", login + "Content-Length: 100\r\n\r\n{\"username\"", 400, "invalid_request"),
+            Arguments.of("a broken chunk", login + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"use\r\nzz\r\n", 400, "invalid_request"));
     }
 
     @ParameterizedTest(name = "raw: {0} -> {2} {3}")

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * addresses via a trusted proxy so the throttle does not shed the load) for a fixed time, while
  * one real agent logs in again and again. Prints the agent's latency percentiles, the answers
  * the flood got, and the server's peak resident memory (VmHWM). Loopback only; stops by itself.
+ * With {@code -Dflood.trickle=300}, that many slow uploads ({@link SlowUploads}: Content-Length
+ * 10000, one byte every 5 s, each replaced as soon as the server cuts it) run beside the flood.
  *
  * <p>Run: java -cp build/test-classes:agent-auth.jar agentauth.security.LoginFlood agent-auth.jar [seconds]
  */
@@ -65,6 +67,9 @@ public final class LoginFlood {
                 }
                 return null;
             });
+            int trickling = Integer.getInteger("flood.trickle", 0);
+            SlowUploads uploads = trickling == 0 ? null
+                : SlowUploads.start(base, "/login", trickling, 10_000, Duration.ofSeconds(5));
             List<Long> agent = Collections.synchronizedList(new ArrayList<>());
             Map<Integer, AtomicInteger> agentAnswers = new ConcurrentHashMap<>();
             Thread.sleep(2000); // let the flood build up first
@@ -80,6 +85,11 @@ public final class LoginFlood {
             }
             pool.shutdown();
             pool.awaitTermination(60, TimeUnit.SECONDS);
+            if (uploads != null) {
+                System.out.printf("%d slow uploads beside it (%d open at the end): the server ended %d, %s%n", trickling,
+                    uploads.open(), uploads.ended(), uploads.answers());
+                uploads.close();
+            }
             String status = Files.readString(Path.of("/proc/" + server.pid() + "/status"));
             String hwm = status.replaceAll("(?s).*VmHWM:\\s+(\\d+ kB).*", "$1");
             Collections.sort(agent);

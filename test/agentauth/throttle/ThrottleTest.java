@@ -188,7 +188,8 @@ class ThrottleTest {
         for (int i = 0; i < 5; i++) {
             Http.Response r = http.postForm("/oauth/token", Http.form("grant_type", "client_credentials",
                 "client_id", "agent", "client_secret", "wrong-secret-99"), "X-Forwarded-For", "10.0.0.1");
-            assertEquals(401, r.status(), r.body());
+            assertEquals(400, r.status(), r.body()); // invalid_client, as client_secret_post failures are
+            assertEquals("invalid_client", r.error());
         }
         assertThrottled(login("agent", SECRET, "10.0.0.1"), 30);
         Http.Response r = http.postForm("/oauth/token", Http.form("grant_type", "client_credentials",
