@@ -11,6 +11,7 @@ import agentauth.store.RevocationStore;
 import agentauth.store.SessionStore;
 import agentauth.store.SettingsStore;
 import agentauth.store.SigningKeyStore;
+import agentauth.store.ThrottleStore;
 import agentauth.store.UserStore;
 import agentauth.store.sqlite.SqliteDatabase;
 import agentauth.throttle.FailureThrottle;
@@ -108,7 +109,9 @@ public final class App implements AutoCloseable {
             signingKeys.start(config.resetSigningKeys());
             return null;
         });
-        Throttle throttle = new FailureThrottle(config.throttling(), audit, clock);
+        // Names are keyed under a key every instance derives alike: the counters are shared (contract A).
+        Throttle throttle = FailureThrottle.shared(config.throttling(), new ThrottleStore(db), masterKey.derive("throttle keys v1"),
+            audit, clock);
         Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
         Sessions sessions = new Sessions(db, sessionStore, userStore, tokenIssuer, audit, revocationStore,
@@ -163,6 +166,9 @@ public final class App implements AutoCloseable {
             int[] pruned = db.write(c -> {
                 if (!db.tryLockAcrossInstances(c, "prune")) return new int[2];
                 revocations.prune(c, clock.instant());
+                Config.Throttling t = config.throttling();
+                long keep = Math.max(t.window().toMillis(), t.maxDelay().toMillis());
+                new ThrottleStore(db).prune(c, clock.millis(), keep, Duration.ofDays(1).toMillis());
                 return new int[] {api.sessions().prune(Duration.ofDays(1)), audit.prune(clock.instant().minus(config.auditRetention()))};
             });
             if (pruned[0] + pruned[1] > 0) log.info("pruned {} ended sessions and {} old audit events", pruned[0], pruned[1]);

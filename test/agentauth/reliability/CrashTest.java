@@ -49,12 +49,12 @@ class CrashTest {
 
     private void crashRounds(String window) throws Exception {
         Path db = dir.resolve("agent-auth.db");
-        for (String u : USERS) addUser(db, u);
         boolean windowOn = !window.equals("0s");
         Random random = new Random();
-        JarProcess server = JarProcess.start(db, "--refresh-retry-window", window);
+        JarProcess server = JarProcess.start(db, "--refresh-retry-window", window); // it creates the database
+        for (String u : USERS) addUser(db, u); // the users command beside the running server
         List<String> users = Sqlite.column(db, "SELECT username FROM users ORDER BY username");
-        assertEquals(USERS, users);
+        assertTrue(users.containsAll(USERS), users.toString()); // beside the first admin the server made
         try {
             for (int round = 1; round <= ROUNDS; round++) {
                 List<Agent> agents = new ArrayList<>();
