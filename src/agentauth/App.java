@@ -17,6 +17,7 @@ import agentauth.store.sqlite.SqliteDatabase;
 import agentauth.throttle.FailureThrottle;
 import agentauth.throttle.Throttle;
 import agentauth.revocation.RevocationList;
+import agentauth.settings.SharedSettings;
 import agentauth.token.AccessTokens;
 import agentauth.token.KeyRotation;
 import agentauth.token.Entitlements;
@@ -49,6 +50,7 @@ public final class App implements AutoCloseable {
     private final PasswordHasher hasher;
     private final AuditLog audit;
     private final RevocationStore revocations;
+    private final SharedSettings shared;
     private final Api api;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "housekeeping");
@@ -58,13 +60,14 @@ public final class App implements AutoCloseable {
     private Javalin javalin;
 
     private App(Config config, Clock clock, Database db, PasswordHasher hasher, AuditLog audit, RevocationStore revocations,
-                Api api) {
+                SharedSettings shared, Api api) {
         this.config = config;
         this.clock = clock;
         this.db = db;
         this.hasher = hasher;
         this.audit = audit;
         this.revocations = revocations;
+        this.shared = shared;
         this.api = api;
     }
 
@@ -76,9 +79,16 @@ public final class App implements AutoCloseable {
         PasswordHasher hasher = null;
         try {
             db = Databases.serve(config, env);
+            // The settings every instance must share: settled with the database before anything uses them.
+            SharedSettings shared = new SharedSettings(db, new SettingsStore(db), config, clock);
+            Database opened = db;
+            config = db.write(c -> {
+                opened.lockAcrossInstances(c, "bootstrap");
+                return shared.reconcile(c, opened.dialect() == agentauth.store.Dialect.POSTGRES);
+            });
             hasher = new PasswordHasher(config.hashing());
             hasher.dummyHash();
-            App app = build(config, env, clock, db, hasher, config.issuerFor(Listener.port(listener)));
+            App app = build(config, env, clock, db, hasher, config.issuerFor(Listener.port(listener)), shared);
             app.serve(listener);
             return app;
         } catch (RuntimeException e) {
@@ -90,7 +100,7 @@ public final class App implements AutoCloseable {
     }
 
     private static App build(Config config, Map<String, String> env, Clock clock, Database db, PasswordHasher hasher,
-                             String issuer) {
+                             String issuer, SharedSettings shared) {
         AuditLog audit = new AuditLog(db, config.instanceId());
         UserStore userStore = new UserStore(db);
         SessionStore sessionStore = new SessionStore(db);
@@ -110,17 +120,27 @@ public final class App implements AutoCloseable {
             return null;
         });
         // Names are keyed under a key every instance derives alike: the counters are shared (contract A).
-        Throttle throttle = FailureThrottle.shared(config.throttling(), new ThrottleStore(db), masterKey.derive("throttle keys v1"),
+        FailureThrottle throttle = FailureThrottle.shared(config.throttling(), new ThrottleStore(db), masterKey.derive("throttle keys v1"),
             audit, clock);
         Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
         Sessions sessions = new Sessions(db, sessionStore, userStore, tokenIssuer, audit, revocationStore,
             new Sessions.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), clock);
         AccessTokens accessTokens = new AccessTokens(signingKeys, userStore, sessionStore, issuer, clock);
-        Api api = new Api(issuer, users, authenticator, throttle, keyRotation, new Entitlements(issuer, config.resources()),
+        Entitlements entitlements = new Entitlements(issuer, config.resources());
+        shared.onChange(c -> { // a change made by `agent-auth settings set` (or another instance's start on SQLite)
+            tokenIssuer.accessTtl(c.accessTtl());
+            signingKeys.accessTtl(c.accessTtl());
+            keyRotation.schedule(c.keyRotation(), c.keyPublishAhead());
+            sessions.lifetimes(new Sessions.Lifetimes(c.refreshTtl(), c.adminSessionTtl(), c.refreshRetryWindow()));
+            entitlements.resources(c.resources());
+            hasher.parameters(c.hashing());
+            throttle.rules(c.throttling());
+        });
+        Api api = new Api(issuer, users, authenticator, throttle, keyRotation, entitlements,
             sessions, accessTokens, new AuditTrail(audit), new RevocationList(revocationStore, clock),
             new ClientAddress(config.trustedProxies()), db::healthy);
-        return new App(config, clock, db, hasher, audit, revocationStore, api);
+        return new App(config, clock, db, hasher, audit, revocationStore, shared, api);
     }
 
     /** Contract A: an instance with another master key refuses to start, with one line. */
@@ -145,6 +165,8 @@ public final class App implements AutoCloseable {
             reload, reload, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(() -> quietly("rotating the signing keys", api.keyRotation()::run),
             10, 60, TimeUnit.SECONDS);
+        // A settings change (agent-auth settings set) reaches every instance within 5 s.
+        housekeeping.scheduleWithFixedDelay(() -> quietly("reading the shared settings", shared::reload), 5, 5, TimeUnit.SECONDS);
         if (db instanceof SqliteDatabase sqlite)
             housekeeping.scheduleWithFixedDelay(sqlite::checkpoint, 100, 100, TimeUnit.MILLISECONDS);
         if (!config.refreshRetryWindow().isZero()) // retry copies go when their window ends, even when idle

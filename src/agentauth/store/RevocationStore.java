@@ -147,10 +147,14 @@ public final class RevocationStore {
      * now lives longer. (A key's bound carries headroom, so this may be a little later.)
      */
     private static Instant lastExpiry(Connection c, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT MAX(tokens_until) FROM signing_keys WHERE revoked_at IS NULL");
-             ResultSet r = s.executeQuery()) {
-            long max = r.next() ? r.getLong(1) : 0;
-            return Instant.ofEpochMilli(Math.max(max, now.toEpochMilli())).plus(MARGIN);
+        // Keys that signed (activated): a pre-published next key's bound is its activation, days ahead.
+        try (PreparedStatement s = c.prepareStatement("SELECT MAX(tokens_until) FROM signing_keys WHERE revoked_at IS NULL "
+            + "AND COALESCE(activates_at, created_at) <= ?")) {
+            s.setLong(1, now.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                long max = r.next() ? r.getLong(1) : 0;
+                return Instant.ofEpochMilli(Math.max(max, now.toEpochMilli())).plus(MARGIN);
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ final class CounterTable implements Counters {
     static final int WAYS = 4;
     private static final int STRIPES = 64;
 
-    private final Rule rule;
+    private volatile Rule rule;
     private final int mask;
     private final long[] fingerprint, owner, lastFailure, blockedUntil;
     private final int[] failures, strikes, nameCount;
@@ -43,6 +43,12 @@ final class CounterTable implements Counters {
         this.audited = new boolean[slots];
         this.names = rule.names() > 0 ? new int[slots][] : null;
         for (int i = 0; i < STRIPES; i++) locks[i] = new Object();
+    }
+
+    @Override
+    public void rule(Rule changed) {
+        if (changed.names() > 0 && names == null) throw new IllegalArgumentException("this table counts no names");
+        this.rule = changed;
     }
 
     @Override

@@ -25,6 +25,9 @@ interface Counters {
     /** A 429 just given: its delay, and whether it is the first of this key's window (to audit). */
     record Block(long delayMs, boolean first) {}
 
+    /** A shared setting changed: the rule from now on (counts so far stay). */
+    void rule(Rule changed);
+
     State peek(Key k, long now);
 
     /** Answers one attempt with 429: the delay doubles per attempt. Null when the key does not hold back. */

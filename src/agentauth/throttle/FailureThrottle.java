@@ -66,6 +66,13 @@ public final class FailureThrottle implements Throttle {
             new SuccessTable(SUCCESS_BUCKETS), audit, clock);
     }
 
+    /** A shared setting changed: the thresholds and delays from now on. */
+    public void rules(Config.Throttling t) {
+        pairs.rule(pairRule(t));
+        names.rule(nameRule(t));
+        addresses.rule(addressRule(t));
+    }
+
     private static Rule pairRule(Config.Throttling t) {
         return new Rule(t.nameAddressFailures(), 0, t.window().toMillis(), t.delay().toMillis(), maxDelay(t));
     }

@@ -15,7 +15,7 @@ import java.util.Optional;
 final class SharedCounters implements Counters {
     private final ThrottleStore store;
     private final Database db;
-    private final Rule rule;
+    private volatile Rule rule;
     private final byte kind; // which table of keys (pairs or names) share this one: kept apart in one table
 
     SharedCounters(ThrottleStore store, Rule rule, byte kind) {
@@ -23,6 +23,11 @@ final class SharedCounters implements Counters {
         this.db = store.database();
         this.rule = rule;
         this.kind = kind;
+    }
+
+    @Override
+    public void rule(Rule changed) {
+        this.rule = changed;
     }
 
     @Override
