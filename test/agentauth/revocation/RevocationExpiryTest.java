@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,11 +59,6 @@ class RevocationExpiryTest {
         assertTrue(after.get("version").asLong() > version, "pruning is a change: verifiers fetch the smaller list");
     }
 
-    @Disabled("bug: RevocationStore.lastExpiry takes MAX(tokens_until) over every unrevoked key, and a pre-published "
-        + "`next` key's tokens_until is its activates_at (KeyMaker.Made.row): while a next key is published (7 days "
-        + "of every rotation by default), every kill stays listed until that key activates, not until the last "
-        + "exp + 60 s. Fix: take the bound only over keys that have signed (activates_at <= now), e.g. "
-        + "`WHERE revoked_at IS NULL AND activates_at <= ?`.")
     @Test
     void a_pre_published_next_key_does_not_keep_kills_listed_until_it_activates() {
         admin.post("/admin/api/keys/rotate"); // publishes the next key, to sign in 7 days
