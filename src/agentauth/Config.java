@@ -32,11 +32,18 @@ public record Config(
         Duration keyPublishAhead,
         PostgresUrl postgres,       // null: the SQLite file db
         int dbPoolSize,
-        String instanceId) {
+        String instanceId,
+        Observability observability) {
 
     public record Throttling(int nameAddressFailures, int nameFailures, Duration window,
                              int addressFailures, int addressNames, Duration addressWindow,
                              Duration delay, Duration maxDelay) {}
+
+    /**
+     * Metrics, logs: {@code metricsPort} null when the metrics listener is off (0 picks a free
+     * port); {@code accessLog} adds a line per request.
+     */
+    public record Observability(Integer metricsPort, String metricsHost, boolean accessLog) {}
 
     /** Argon2id cost per hash, and how many hashes may run and wait at once. */
     public record Hashing(int memoryKib, int iterations, int parallelism, int concurrency, int queue) {}
@@ -89,7 +96,13 @@ public record Config(
                 r.optional("hash-concurrency") != null ? r.integer("hash-concurrency", 1, 1024) : cores,
                 r.integer("hash-queue", 0, 100_000)),
             r.positive("audit-retention"), r.bool("durable"), r.bool("reset-signing-keys"),
-            keyRotation(r), r.positive("key-publish-ahead"), postgres, r.integer("db-pool-size", 1, 1000), instanceId(r.optional("instance-id")));
+            keyRotation(r), r.positive("key-publish-ahead"), postgres, r.integer("db-pool-size", 1, 1000), instanceId(r.optional("instance-id")),
+            observability(r));
+    }
+
+    private static Observability observability(Reader r) {
+        Integer port = r.optional("metrics-port") == null ? null : r.integer("metrics-port", 0, 65535);
+        return new Observability(port, r.string("metrics-host"), r.bool("access-log"));
     }
 
     /** --key-rotation: a duration or off; and a publish-ahead verifiers can follow (contract F). */

@@ -19,6 +19,8 @@ public final class Routes {
         var me = new MeHandler(s.accessTokens());
         var discovery = new DiscoveryHandler(s.keyRotation(), s.storageHealthy(), s.issuer());
 
+        // First: every log line of a request carries its id, even one refused by the next hook.
+        RequestTracking.install(config, s.clientAddress());
         config.routes.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("Referrer-Policy", "no-referrer");

@@ -2,6 +2,7 @@ package agentauth.throttle;
 
 import agentauth.Config;
 import agentauth.error.AuthError;
+import agentauth.metrics.Events;
 import agentauth.store.AuditLog;
 import agentauth.throttle.CounterTable.Block;
 import agentauth.throttle.CounterTable.Rule;
@@ -31,8 +32,15 @@ public final class FailureThrottle implements Throttle {
     private final SuccessTable successes = new SuccessTable(SUCCESS_BUCKETS);
     private final AuditLog audit;
     private final Clock clock;
+    private final Events events;
 
     public FailureThrottle(Config.Throttling t, AuditLog audit, Clock clock) {
+        this(t, audit, clock, Events.NONE);
+    }
+
+    /** @param events told of every attempt held back, with the counter that held it */
+    public FailureThrottle(Config.Throttling t, AuditLog audit, Clock clock, Events events) {
+        this.events = events;
         long delay = t.delay().toMillis(), max = Math.max(delay, t.maxDelay().toMillis());
         this.pairs = new CounterTable(PAIR_BUCKETS, new Rule(t.nameAddressFailures(), 0, t.window().toMillis(), delay, max));
         this.names = new CounterTable(NAME_BUCKETS, new Rule(t.nameFailures(), 0, t.window().toMillis(), delay, max));
@@ -42,28 +50,37 @@ public final class FailureThrottle implements Throttle {
         this.clock = clock;
     }
 
-    private record Gate(CounterTable table, Key key, String why) {}
+    private record Gate(CounterTable table, Key key, String why, String counter) {}
 
     @Override
     public void check(String name, String address) {
         long now = clock.millis();
         Key pair = keys.pair(name, address);
         List<Gate> gates = new ArrayList<>(3);
-        gates.add(new Gate(pairs, pair, "too many failures for this name from this address"));
+        gates.add(new Gate(pairs, pair, "too many failures for this name from this address", "name_address"));
         if (!successes.recent(pair, now, EXEMPTION_MS)) {
-            gates.add(new Gate(names, keys.name(name), "too many failures for this name from all addresses"));
-            gates.add(new Gate(addresses, keys.address(address), "too many failures or failing names from this address"));
+            gates.add(new Gate(names, keys.name(name), "too many failures for this name from all addresses", "name"));
+            gates.add(new Gate(addresses, keys.address(address), "too many failures or failing names from this address", "address"));
         }
         long retryMs = 0;
+        String by = null; // the counter with the longest wait: the one the metrics name
         for (Gate g : gates) {
             if (g.table().peek(g.key(), now) != State.BLOCKED) continue;
-            retryMs = Math.max(retryMs, block(g, name, address, now));
+            long ms = block(g, name, address, now);
+            if (ms > retryMs) { retryMs = ms; by = g.counter(); }
         }
         // Nothing blocks: a key whose delay has passed lets this one attempt through.
         if (retryMs == 0) {
-            for (Gate g : gates) if (!g.table().release(g.key(), now)) retryMs = Math.max(retryMs, block(g, name, address, now));
+            for (Gate g : gates) {
+                if (g.table().release(g.key(), now)) continue;
+                long ms = block(g, name, address, now);
+                if (ms > retryMs) { retryMs = ms; by = g.counter(); }
+            }
         }
-        if (retryMs > 0) throw new AuthError.TooManyRequests((retryMs + 999) / 1000);
+        if (retryMs > 0) {
+            events.loginThrottled(by);
+            throw new AuthError.TooManyRequests((retryMs + 999) / 1000);
+        }
     }
 
     private long block(Gate g, String name, String address, long now) {
