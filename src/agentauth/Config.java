@@ -39,11 +39,13 @@ public record Config(
                              int addressFailures, int addressNames, Duration addressWindow,
                              Duration delay, Duration maxDelay) {}
 
+    public enum LogFormat { TEXT, JSON }
+
     /**
      * Metrics, logs: {@code metricsPort} null when the metrics listener is off (0 picks a free
      * port); {@code accessLog} adds a line per request.
      */
-    public record Observability(Integer metricsPort, String metricsHost, boolean accessLog) {}
+    public record Observability(Integer metricsPort, String metricsHost, LogFormat logFormat, boolean accessLog) {}
 
     /** Argon2id cost per hash, and how many hashes may run and wait at once. */
     public record Hashing(int memoryKib, int iterations, int parallelism, int concurrency, int queue) {}
@@ -102,7 +104,15 @@ public record Config(
 
     private static Observability observability(Reader r) {
         Integer port = r.optional("metrics-port") == null ? null : r.integer("metrics-port", 0, 65535);
-        return new Observability(port, r.string("metrics-host"), r.bool("access-log"));
+        String format = r.string("log-format");
+        if (!format.equals("text") && !format.equals("json"))
+            throw new ConfigException(r.source("log-format") + " must be text or json, got '" + format + "'");
+        return new Observability(port, r.string("metrics-host"), LogFormat.valueOf(format.toUpperCase(Locale.ROOT)),
+            r.bool("access-log"));
+    }
+
+    public LogFormat logFormat() {
+        return observability.logFormat();
     }
 
     /** --key-rotation: a duration or off; and a publish-ahead verifiers can follow (contract F). */
