@@ -7,8 +7,8 @@ import { describe } from './messages.js';
 import { latestOnly } from './view-load.js';
 
 const TYPES = ['login', 'login_failed', 'throttled', 'refresh_reuse', 'logout', 'revoke',
-  'user_created', 'user_updated', 'user_deleted', 'key_rotated', 'key_revoked',
-  'family_evicted', 'startup'];
+  'user_created', 'user_updated', 'user_deleted', 'user_killed', 'key_published', 'key_rotated',
+  'key_retired', 'key_revoked', 'family_evicted', 'startup'];
 
 // cursors[i] is the `before` of page i (undefined for the newest page); next is the cursor
 // of the page after the one shown, null at the end.

@@ -33,13 +33,29 @@ export function say(node, message) {
   node.hidden = node.getAttribute('role') === 'alert' && !message;
 }
 
+/** An ISO-8601 instant as the text "2026-11-29 17:00:05 UTC" (anything else as it came). */
+export function utc(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 /** An ISO-8601 instant as "2026-11-29 17:00:05 UTC" inside a <time>; null as `none`. */
 export function time(iso, none = 'never') {
   if (!iso) return el('span', { className: 'muted' }, none);
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return el('span', {}, String(iso));
-  const text = `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-  return el('time', { datetime: d.toISOString(), title: d.toLocaleString() }, text);
+  return el('time', { datetime: d.toISOString(), title: d.toLocaleString() }, utc(iso));
+}
+
+const UNITS = [[86_400, 'day'], [3_600, 'hour'], [60, 'minute'], [1, 'second']];
+
+/** How far an instant is from now, roughly: "in 7 days", "3 hours ago". */
+export function fromNow(iso) {
+  const seconds = Math.round((Date.parse(iso) - Date.now()) / 1000);
+  const [size, unit] = UNITS.find(([s]) => Math.abs(seconds) >= s) || UNITS[UNITS.length - 1];
+  const n = Math.round(Math.abs(seconds) / size);
+  const text = `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return seconds >= 0 ? `in ${text}` : `${text} ago`;
 }
 
 /** A row cell that keeps its column name for the stacked layout on narrow screens. */

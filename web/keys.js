@@ -1,12 +1,14 @@
-// Signing keys: which one signs, until when each stays in the JWKS; rotate and revoke.
+// Signing keys: each key's state and dates; publish the next key ahead, rotate at once, revoke.
 
 import { admin, seg } from './api.js';
-import { $, el, say, time, cell, busy } from './dom.js';
+import { $, el, say, utc, fromNow, busy } from './dom.js';
 import { describe } from './messages.js';
 import { confirmAction } from './confirm.js';
 import { latestOnly } from './view-load.js';
+import { keyRow, revocable, revokeWarning } from './key-states.js';
 
 let load = null; // made in wireKeys, once the page exists
+let keys = []; // as last shown
 
 export function loadKeys() {
   say($('keys-error'), '');
@@ -14,45 +16,61 @@ export function loadKeys() {
     (err) => say($('keys-error'), describe(err, 'load the signing keys')));
 }
 
-function published(key) {
-  if (key.revoked_at) return el('span', { className: 'muted' }, 'no longer (revoked ', time(key.revoked_at), ')');
-  if (key.published_until) {
-    const past = Date.parse(key.published_until) <= Date.now();
-    return el('span', {}, time(key.published_until), past ? el('span', { className: 'muted' }, ' (dropped)') : null);
-  }
-  return el('span', { className: 'muted' }, key.signing ? 'while it signs' : '–');
-}
-
-function state(key) {
-  if (key.revoked_at) return el('span', { className: 'badge bad' }, 'revoked');
-  return key.signing ? el('span', { className: 'badge ok' }, 'signing') : el('span', { className: 'badge off' }, 'not signing');
-}
-
-function render(keys) {
+function render(list) {
+  keys = list;
   const body = $('keys-table').tBodies[0];
-  body.replaceChildren(...keys.map((key) => {
+  body.replaceChildren(...list.map((key) => {
     let action = null;
-    if (!key.revoked_at) {
+    if (revocable(key)) {
       action = el('button', { type: 'button', className: 'danger small', ariaLabel: `Revoke key ${key.kid}` }, 'Revoke');
       action.addEventListener('click', () => revokeKey(key, action));
     }
-    return el('tr', { dataset: { kid: String(key.kid) } },
-      cell('Key ID', el('span', { className: 'mono kid' }, String(key.kid))),
-      cell('Created', time(key.created_at, 'unknown')),
-      cell('Signing', state(key)),
-      cell('Published until', published(key)),
-      cell('Actions', action));
+    return keyRow(key, action);
   }));
-  if (keys.length === 0) body.append(el('tr', { className: 'empty' }, el('td', { colSpan: 5 }, 'No keys.')));
+  if (list.length === 0) body.append(el('tr', { className: 'empty' }, el('td', { colSpan: 6 }, 'No keys.')));
 }
 
-async function rotate(event) {
+function clearMessages() {
   say($('keys-error'), '');
   say($('keys-status'), '');
+}
+
+/** No body: the server publishes a next key that signs after its publish-ahead time (or names the one it has). */
+async function publish(event) {
+  clearMessages();
+  const known = keys.find((k) => k.state === 'next');
   await busy(event.currentTarget, async () => {
     try {
-      const result = await admin('POST', 'keys/rotate', { immediate: true }); // signs at once: the page's Rotate now
-      say($('keys-status'), result && result.kid ? `Key ${result.kid} signs from now on.` : 'Rotated the signing key.');
+      const made = await admin('POST', 'keys/rotate');
+      const when = `it signs from ${utc(made.activates_at)} (${fromNow(made.activates_at)})`;
+      say($('keys-status'), known && known.kid === made.kid
+        ? `Key ${made.kid} was already published; ${when}.`
+        : `Key ${made.kid} is published; ${when}. Until then the current key signs.`);
+      await loadKeys();
+    } catch (err) {
+      say($('keys-error'), describe(err, 'publish the next key'));
+    }
+  });
+}
+
+async function rotateNow(event) {
+  const button = event.currentTarget;
+  clearMessages();
+  const sure = await confirmAction({
+    title: 'Rotate the signing key now?',
+    text: 'A new key signs every token from now on. Tokens the current key signed keep verifying until '
+      + 'they expire: it stays published, but signs no more. Services that cached the key set fetch it '
+      + 'again when they first meet the new key; Publish next key spares them that.',
+    ok: 'Rotate now',
+  });
+  if (!sure) {
+    button.focus();
+    return;
+  }
+  await busy(button, async () => {
+    try {
+      const made = await admin('POST', 'keys/rotate', { immediate: true });
+      say($('keys-status'), `Key ${made.kid} signs from now on; the key before it retires.`);
       await loadKeys();
     } catch (err) {
       say($('keys-error'), describe(err, 'rotate the signing key'));
@@ -61,40 +79,38 @@ async function rotate(event) {
 }
 
 async function revokeKey(key, button) {
-  say($('keys-error'), '');
-  say($('keys-status'), '');
-  const warning = key.signing
-    ? ' It is the key that signs now: rotate first, or the server refuses.'
-    : ' Tokens it signed stop verifying at once.';
-  const sure = await confirmAction({
-    title: `Revoke key ${key.kid}?`,
-    text: `Key ${key.kid} leaves the published key set (JWKS) now.${warning} Do this only if the key leaked.`,
-    ok: `Revoke ${key.kid}`,
-  });
+  clearMessages();
+  // The title names the key; a 43-character id would not fit in the button at 360 px.
+  const sure = await confirmAction({ title: `Revoke key ${key.kid}?`, text: revokeWarning(key), ok: 'Revoke this key' });
   if (!sure) {
     button.focus();
     return;
   }
   await busy(button, async () => {
     try {
+      // Revoking the key that signed this page's access token makes the reload below answer
+      // 401 once: the page refreshes (refresh tokens are not signed) and goes on.
       await admin('POST', `keys/${seg(key.kid)}/revoke`);
-      say($('keys-status'), `Revoked key ${key.kid}.`);
       await loadKeys();
+      const fresh = keys.find((k) => k.state === 'current' && k.kid !== key.kid);
+      say($('keys-status'), key.state === 'current' && fresh
+        ? `Revoked key ${key.kid}. Key ${fresh.kid} signs from now on.`
+        : `Revoked key ${key.kid}.`);
     } catch (err) {
-      say($('keys-error'), describe(err, `revoke key ${key.kid}`, {
-        409: `Key ${key.kid} signs now, so it cannot be revoked: rotate first, then revoke it.`,
-      }));
+      say($('keys-error'), describe(err, `revoke key ${key.kid}`));
     }
   });
 }
 
 export function wireKeys() {
   load = latestOnly($('keys-view'));
-  $('keys-rotate').addEventListener('click', rotate);
+  $('keys-publish').addEventListener('click', publish);
+  $('keys-rotate').addEventListener('click', rotateNow);
 }
 
 export function resetKeys() {
   load.drop();
+  keys = [];
   $('keys-table').tBodies[0].replaceChildren();
-  say($('keys-status'), '');
+  clearMessages();
 }

@@ -1,5 +1,5 @@
 // The "Manage user" dialog: scopes and enabled, a new secret, revoke sessions, clear the
-// throttle, delete. Each action reports next to its own controls.
+// throttle, the kill switch, delete. Each action reports next to its own controls.
 
 import { admin, seg } from './api.js';
 import { $, say, time, busy, parseScopes, checkSecret } from './dom.js';
@@ -28,7 +28,7 @@ export function openEditor(u, handlers) {
   onChange = handlers.onChange;
   onClose = handlers.onClose;
   for (const id of ['edit-error', 'edit-status', 'secret-error', 'secret-status', 'sessions-error',
-    'sessions-status', 'delete-error']) say($(id), '');
+    'sessions-status', 'kill-error', 'kill-status', 'delete-error']) say($(id), '');
   resetSecretField($('secret-password'));
   $('secret-once').hidden = true;
   $('secret-once-value').value = '';
@@ -124,6 +124,42 @@ async function unthrottle(event) {
   });
 }
 
+/** The kill switch (issue 16): disabled, every session ended, every access token refused. */
+async function kill(event) {
+  const button = event.currentTarget;
+  const name = user.username;
+  say($('kill-error'), '');
+  say($('kill-status'), '');
+  const sure = await confirmAction({
+    title: `Kill ${name} now?`,
+    text: `${name} is disabled at once, every session of ${name} ends, and every access token it holds `
+      + 'is refused by every service within seconds (agent-auth itself refuses them at once). It cannot '
+      + 'log in again until an admin enables it: set a new secret first if the secret leaked.',
+    ok: `Kill ${name}`,
+  });
+  if (!sure) {
+    $('edit-kill').focus();
+    return;
+  }
+  const before = user;
+  await busy(button, async () => {
+    try {
+      const result = await admin('POST', `users/${seg(name)}/kill`);
+      const n = result && Number.isInteger(result.revoked) ? result.revoked : 0;
+      // The row and the form show the user as the server now has it (disabled).
+      const updated = await admin('GET', `users/${seg(name)}`).catch(() => ({ ...before, enabled: false }));
+      if (user && user.username === name) show(updated);
+      onChange(name, updated);
+      say($('kill-status'), `Killed ${name}: disabled, ${n} ${n === 1 ? 'session' : 'sessions'} ended; `
+        + 'services refuse its access tokens within seconds.');
+    } catch (err) {
+      say($('kill-error'), describe(err, `kill ${name}`, {
+        409: `agent-auth keeps at least one enabled admin: killing ${name} would leave none.`, 404: gone(name),
+      }));
+    }
+  });
+}
+
 async function remove(event) {
   const button = event.currentTarget;
   const name = user.username;
@@ -153,6 +189,7 @@ export function wireEditor() {
   $('secret-form').addEventListener('submit', setSecret);
   $('edit-revoke').addEventListener('click', revoke);
   $('edit-unthrottle').addEventListener('click', unthrottle);
+  $('edit-kill').addEventListener('click', kill);
   $('edit-delete').addEventListener('click', remove);
   $('secret-once-copy').addEventListener('click', async () => {
     say($('secret-status'), await copyFrom($('secret-once-value')));

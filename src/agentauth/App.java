@@ -15,11 +15,13 @@ import agentauth.store.RevocationStore;
 import agentauth.store.SessionStore;
 import agentauth.store.SettingsStore;
 import agentauth.store.SigningKeyStore;
+import agentauth.store.ThrottleStore;
 import agentauth.store.UserStore;
 import agentauth.store.sqlite.SqliteDatabase;
 import agentauth.throttle.FailureThrottle;
 import agentauth.throttle.Throttle;
 import agentauth.revocation.RevocationList;
+import agentauth.settings.SharedSettings;
 import agentauth.token.AccessTokens;
 import agentauth.token.KeyRotation;
 import agentauth.token.Entitlements;
@@ -52,6 +54,7 @@ public final class App implements AutoCloseable {
     private final PasswordHasher hasher;
     private final AuditLog audit;
     private final RevocationStore revocations;
+    private final SharedSettings shared;
     private final Api api;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "housekeeping");
@@ -63,7 +66,7 @@ public final class App implements AutoCloseable {
     private MetricsServer metricsServer;
 
     private App(Config config, Clock clock, Database db, PasswordHasher hasher, AuditLog audit, RevocationStore revocations,
-                Api api, ServerMetrics metrics) {
+                SharedSettings shared, Api api, ServerMetrics metrics) {
         this.metrics = metrics;
         this.config = config;
         this.clock = clock;
@@ -71,6 +74,7 @@ public final class App implements AutoCloseable {
         this.hasher = hasher;
         this.audit = audit;
         this.revocations = revocations;
+        this.shared = shared;
         this.api = api;
     }
 
@@ -83,11 +87,18 @@ public final class App implements AutoCloseable {
         App app = null;
         try {
             db = Databases.serve(config, env);
+            // The settings every instance must share: settled with the database before anything uses them.
+            SharedSettings shared = new SharedSettings(db, new SettingsStore(db), config, clock);
+            Database opened = db;
+            config = db.write(c -> {
+                opened.lockAcrossInstances(c, "bootstrap");
+                return shared.reconcile(c, opened.dialect() == agentauth.store.Dialect.POSTGRES);
+            });
             ServerMetrics metrics = config.observability().metricsPort() == null ? null
                 : new ServerMetrics(agentauth.cli.Version.number());
             hasher = new PasswordHasher(config.hashing(), metrics == null ? Events.NONE : metrics);
             hasher.dummyHash();
-            app = build(config, env, clock, db, hasher, config.issuerFor(Listener.port(listener)), metrics);
+            app = build(config, env, clock, db, hasher, config.issuerFor(Listener.port(listener)), shared, metrics);
             app.serveMetrics();
             app.serve(listener);
             return app;
@@ -101,7 +112,7 @@ public final class App implements AutoCloseable {
     }
 
     private static App build(Config config, Map<String, String> env, Clock clock, Database db, PasswordHasher hasher,
-                             String issuer, ServerMetrics metrics) {
+                             String issuer, SharedSettings shared, ServerMetrics metrics) {
         Events events = metrics == null ? Events.NONE : metrics;
         AuditLog audit = new AuditLog(db, config.instanceId());
         UserStore userStore = new UserStore(db);
@@ -121,17 +132,29 @@ public final class App implements AutoCloseable {
             signingKeys.start(config.resetSigningKeys());
             return null;
         });
-        Throttle throttle = new FailureThrottle(config.throttling(), audit, clock, events);
+        // Names are keyed under a key every instance derives alike: the counters are shared (contract A).
+        FailureThrottle throttle = FailureThrottle.shared(config.throttling(), new ThrottleStore(db), masterKey.derive("throttle keys v1"),
+            audit, clock, events);
         Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
         Sessions sessions = new Sessions(db, sessionStore, userStore, tokenIssuer, audit, revocationStore,
             new Sessions.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), clock, events);
         AccessTokens accessTokens = new AccessTokens(signingKeys, userStore, sessionStore, issuer, clock);
-        Api api = new Api(issuer, users, authenticator, throttle, keyRotation, new Entitlements(issuer, config.resources()),
+        Entitlements entitlements = new Entitlements(issuer, config.resources());
+        shared.onChange(c -> { // a change made by `agent-auth settings set` (or another instance's start on SQLite)
+            tokenIssuer.accessTtl(c.accessTtl());
+            signingKeys.accessTtl(c.accessTtl());
+            keyRotation.schedule(c.keyRotation(), c.keyPublishAhead());
+            sessions.lifetimes(new Sessions.Lifetimes(c.refreshTtl(), c.adminSessionTtl(), c.refreshRetryWindow()));
+            entitlements.resources(c.resources());
+            hasher.parameters(c.hashing());
+            throttle.rules(c.throttling());
+        });
+        Api api = new Api(issuer, users, authenticator, throttle, keyRotation, entitlements,
             sessions, accessTokens, new AuditTrail(audit), new RevocationList(revocationStore, clock),
             new ClientAddress(config.trustedProxies()), db::healthy);
         if (metrics != null) ServerGauges.register(metrics, api, db, clock);
-        return new App(config, clock, db, hasher, audit, revocationStore, api, metrics);
+        return new App(config, clock, db, hasher, audit, revocationStore, shared, api, metrics);
     }
 
     /** The metrics listener (--metrics-port), before the API serves: a port taken fails the start. */
@@ -169,6 +192,8 @@ public final class App implements AutoCloseable {
             reload, reload, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(() -> quietly("rotating the signing keys", api.keyRotation()::run),
             10, 60, TimeUnit.SECONDS);
+        // A settings change (agent-auth settings set) reaches every instance within 5 s.
+        housekeeping.scheduleWithFixedDelay(() -> quietly("reading the shared settings", shared::reload), 5, 5, TimeUnit.SECONDS);
         if (db instanceof SqliteDatabase sqlite)
             housekeeping.scheduleWithFixedDelay(sqlite::checkpoint, 100, 100, TimeUnit.MILLISECONDS);
         if (!config.refreshRetryWindow().isZero()) // retry copies go when their window ends, even when idle
@@ -190,6 +215,9 @@ public final class App implements AutoCloseable {
             int[] pruned = db.write(c -> {
                 if (!db.tryLockAcrossInstances(c, "prune")) return new int[2];
                 revocations.prune(c, clock.instant());
+                Config.Throttling t = config.throttling();
+                long keep = Math.max(t.window().toMillis(), t.maxDelay().toMillis());
+                new ThrottleStore(db).prune(c, clock.millis(), keep, Duration.ofDays(1).toMillis());
                 return new int[] {api.sessions().prune(Duration.ofDays(1)), audit.prune(clock.instant().minus(config.auditRetention()))};
             });
             if (pruned[0] + pruned[1] > 0) log.info("pruned {} ended sessions and {} old audit events", pruned[0], pruned[1]);

@@ -33,6 +33,7 @@ public record Config(
         PostgresUrl postgres,       // null: the SQLite file db
         int dbPoolSize,
         String instanceId,
+        Map<String, List<String>> given, // the server flags given on the command line or in the environment, as given
         Observability observability) {
 
     public record Throttling(int nameAddressFailures, int nameFailures, Duration window,
@@ -98,8 +99,8 @@ public record Config(
                 r.optional("hash-concurrency") != null ? r.integer("hash-concurrency", 1, 1024) : cores,
                 r.integer("hash-queue", 0, 100_000)),
             r.positive("audit-retention"), r.bool("durable"), r.bool("reset-signing-keys"),
-            keyRotation(r), r.positive("key-publish-ahead"), postgres, r.integer("db-pool-size", 1, 1000), instanceId(r.optional("instance-id")),
-            observability(r));
+            keyRotation(r), r.positive("key-publish-ahead"), postgres, r.integer("db-pool-size", 1, 1000),
+            instanceId(r.optional("instance-id")), r.given(), observability(r));
     }
 
     private static Observability observability(Reader r) {
@@ -121,6 +122,20 @@ public record Config(
         String problem = agentauth.token.KeyRotation.problem(rotation, r.positive("key-publish-ahead"));
         if (problem != null) throw new ConfigException(problem);
         return rotation;
+    }
+
+    /**
+     * This config with some flags' values replaced (the shared settings a database holds), as if
+     * they had been given; the rest as given before.
+     */
+    public Config with(Map<String, List<String>> values) {
+        Map<String, List<String>> merged = new java.util.LinkedHashMap<>(given);
+        merged.putAll(values);
+        Config c = from(new Flags.Parsed(List.of(), merged), Map.of());
+        return new Config(c.host, c.port, c.db, c.issuer, c.accessTtl, c.refreshTtl, c.adminSessionTtl, c.refreshRetryWindow,
+            c.resources, c.trustedProxies, c.throttling, c.hashing, c.auditRetention, c.durable, c.resetSigningKeys,
+            c.keyRotation, c.keyPublishAhead, c.postgres, c.dbPoolSize, instanceId, given, // given: what the operator gave
+            observability);
     }
 
     /** The default instance id: the host's name and this process's id. */
@@ -201,6 +216,13 @@ public record Config(
             if (given != null) return given;
             String fromEnv = env.get(Flags.find(name).env());
             return fromEnv == null || fromEnv.isEmpty() ? List.of() : List.of(fromEnv);
+        }
+
+        /** Every server flag given on the command line or in the environment, with its values. */
+        Map<String, List<String>> given() {
+            Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+            for (Flags.Flag f : Flags.SERVER) if (!all(f.name()).isEmpty()) out.put(f.name(), List.copyOf(all(f.name())));
+            return java.util.Collections.unmodifiableMap(out);
         }
 
         /** "--name", or the variable when the value came from the environment. */

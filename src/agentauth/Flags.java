@@ -48,6 +48,12 @@ public final class Flags {
         }
     }
 
+    /** The default of a server flag, or null. */
+    public static String defaultOf(String name) {
+        Flag f = find(name);
+        return f == null ? null : f.defaultValue();
+    }
+
     static final List<Flag> SERVER = List.of(
         new Flag("host", "127.0.0.1", false, false, "address to listen on"),
         new Flag("port", "8080", false, false, "port to listen on; 0 picks a free one (logged)"),

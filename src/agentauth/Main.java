@@ -44,6 +44,9 @@ public final class Main {
                 case "backup" -> {
                     return BackupCommand.run(rest, env, out, err);
                 }
+                case "settings" -> {
+                    return agentauth.cli.SettingsCommand.run(rest, env, out, err);
+                }
                 case "copy" -> {
                     return agentauth.cli.CopyCommand.run(rest, env, out, err);
                 }
@@ -126,6 +129,8 @@ public final class Main {
                                                             unthrottle clears a running server's counters)
               java -jar agent-auth.jar token --server URL --username NAME [--scope S]... [--resource URL]
                                                             print an access token (client_credentials)
+              java -jar agent-auth.jar settings [show] | settings set NAME VALUE...
+                                                            the settings every instance shares (--db ...)
               java -jar agent-auth.jar copy --from FILE.db --to postgresql://HOST:PORT/DB?user=NAME
                                                             move a SQLite database into an empty PostgreSQL one
               java -jar agent-auth.jar backup FILE [--db FILE]

@@ -146,12 +146,10 @@ class MainTest {
 
     @Test
     void a_missing_secret_is_a_clear_error() {
-        Path db = Path.of(System.getProperty("java.io.tmpdir"), "agent-auth-main-test-" + System.nanoTime() + ".db");
-        Run r = run(Map.of(), "", "users", "add", "someone", "--db", db.toString());
-        assertEquals(2, r.code());
-        assertTrue(r.err().contains("AGENT_AUTH_PASSWORD"), r.err());
-        db.toFile().delete();
-        Path.of(db + "-wal").toFile().delete();
-        Path.of(db + "-shm").toFile().delete();
+        try (TestServer server = TestServer.start()) { // only the server creates a database
+            Run r = run(Map.of(), "", "users", "add", "someone", "--db", server.db().toString());
+            assertEquals(2, r.code());
+            assertTrue(r.err().contains("AGENT_AUTH_PASSWORD"), r.err());
+        }
     }
 }

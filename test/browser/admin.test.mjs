@@ -8,7 +8,10 @@ import { BASE, ADMIN_PASSWORD, post, login, adminGet } from './support.mjs';
 import { until, signIn, signOut, openUser, userRow, createUser, textOf, shown, answered, press, settled,
   showView, closeDialog, saveChanges, nextAnswer, nextRequest } from './steps.mjs';
 import { screenshots } from './screenshots.mjs';
-import { dialogsFit } from './dialogs.mjs';
+import { dialogsFit, keysFit } from './dialogs.mjs';
+import { keysShowStates, publishNextKey, rotateNow, revokeWordsFollowTheState, revokeCurrentKey,
+  revokeRetiringKey } from './keys.mjs';
+import { killAsksFirst, killStopsTheAgent, enabledAgainWorks, lastAdminCannotBeKilled } from './kill.mjs';
 
 const AGENT = 'agent-one';
 const XSS_SCOPE = '<img/src/onerror=alert(1)>';
@@ -221,6 +224,18 @@ test('the last admin cannot be deleted, and the page says why', async ({ page })
   await closeDialog(page, 'edit-dialog');
 });
 
+const rogue = {}; // the tokens of the agent to kill
+
+test('Kill now asks first with a confirmation that names the agent; Cancel changes nothing',
+  (ctx) => killAsksFirst(ctx, rogue));
+
+test('Kill now disables the agent, ends its sessions, and its tokens are refused here and in /revocations',
+  (ctx) => killStopsTheAgent(ctx, rogue));
+
+test('a killed agent enabled again gets tokens that work', enabledAgainWorks);
+
+test('the last admin cannot be killed, and the page says why', lastAdminCannotBeKilled);
+
 test('the audit log lists events newest first and pages with the cursor', async ({ page }) => {
   for (let i = 0; i < 26; i++) assert.equal((await login(AGENT, state.secret)).status, 200);
   await showView(page, 'Audit log', 'audit');
@@ -250,31 +265,31 @@ test('the audit log lists events newest first and pages with the cursor', async 
   assert.match(await rows.first().textContent(), new RegExp(`user_created.*${AGENT}.*admin`, 's'));
 });
 
-test('signing keys: rotate, then revoke the old key', async ({ page }) => {
-  await showView(page, 'Signing keys', 'keys');
-  const rows = page.locator('#keys-table tbody tr[data-kid]');
-  const before = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.kid));
-  assert.ok(before.length > 0, 'no key is listed');
-  await press(page, page.locator('#keys-rotate'), 'POST', '/admin/api/keys/rotate'); // the button waits for the reload too
-  await settled(page, 'keys');
-  assert.equal(await rows.count(), before.length + 1, 'no new key row');
-  const signing = await page.locator('#keys-table tbody tr:has(.badge.ok)').evaluateAll((trs) => trs.map((tr) => tr.dataset.kid));
-  assert.equal(signing.length, 1);
-  assert.ok(!before.includes(signing[0]), 'the new key does not sign');
-  assert.match(await textOf(page, '#keys-status'), new RegExp(signing[0]));
-  const old = before[0];
-  await page.getByRole('button', { name: `Revoke key ${old}`, exact: true }).click();
-  await answered(page, 'POST', `/admin/api/keys/${old}/revoke`,
-    () => page.getByRole('button', { name: `Revoke ${old}`, exact: true }).click());
-  await shown(page, '#keys-status', new RegExp(`^Revoked key ${old}\\.$`)); // shown as the reload starts
-  await settled(page, 'keys');
-  const oldRow = page.locator(`#keys-table tr[data-kid="${old}"]`);
-  assert.ok((await oldRow.count()) === 0 || /revoked/.test(await oldRow.textContent()), 'old key neither gone nor marked revoked');
-  // The page's access token was signed with the revoked key: it had to refresh to go on.
-  assert.ok(await page.locator('#app-view').isVisible(), 'the page signed out after revoking a key');
-  const jwks = await (await fetch(`${BASE}/.well-known/jwks.json`)).json();
-  assert.ok(!jwks.keys.some((k) => k.kid === old), 'the revoked key is still published');
+const keys = {}; // kids of the keys the story makes, by role
+const agent = { name: AGENT, secret: () => state.secret };
+
+test('signing keys: the table shows each key\'s state and dates', (ctx) => keysShowStates(ctx, keys));
+
+test('publishing a next key says when it signs; the JWKS lists both and the old key still signs',
+  (ctx) => publishNextKey(ctx, keys, agent));
+
+test('rotate now asks first, then a new key signs at once and the old key\'s tokens keep verifying',
+  (ctx) => rotateNow(ctx, keys, agent));
+
+test('the revoke confirmation says what stops working, by the key\'s state', (ctx) => revokeWordsFollowTheState(ctx, keys));
+
+test('revoking the current key makes a fresh key sign at once; its tokens die and the page goes on',
+  (ctx) => revokeCurrentKey(ctx, keys, agent));
+
+test('the keys view with next, current, retiring and revoked keys fits 1280x800 and 360x640 (screenshots)', async (ctx) => {
+  try {
+    await keysFit(ctx, ['next', 'current', 'retiring', 'revoked']);
+  } finally {
+    await ctx.page.setViewportSize(VIEWPORT);
+  }
 });
+
+test('revoking a retiring key stops its tokens verifying', (ctx) => revokeRetiringKey(ctx, keys));
 
 test('the page refreshes its access token before it expires, and calls with the new one', async ({ page, seen }) => {
   // The page's clock stands still (see main), so the page refreshes only when this test moves

@@ -37,13 +37,17 @@ function ahead(wait) {
 /** The page's next request to `path` (set up before the action that sends it). */
 export const nextRequest = (page, path) => ahead(page.waitForRequest((r) => pathOf(r.url()) === path));
 
-/** The server's next answer to `method path` (set up before the action that asks it). */
-export const nextAnswer = (page, method, path) => ahead(page.waitForResponse(
-  (r) => r.request().method() === method && pathOf(r.url()) === path));
+/**
+ * The server's next answer to `method path` (set up before the action that asks it). With
+ * `past401`, a 401 is skipped: the page's access token may have expired meanwhile (it lives 12 s
+ * and the page's clock stands still), and the page then refreshes and asks again.
+ */
+export const nextAnswer = (page, method, path, { past401 = false } = {}) => ahead(page.waitForResponse(
+  (r) => r.request().method() === method && pathOf(r.url()) === path && !(past401 && r.status() === 401)));
 
 /** Runs `action` and resolves to the server's answer to `method path` that it caused. */
-export async function answered(page, method, path, action) {
-  const answer = nextAnswer(page, method, path);
+export async function answered(page, method, path, action, options) {
+  const answer = nextAnswer(page, method, path, options);
   await action();
   return answer;
 }
@@ -51,8 +55,8 @@ export async function answered(page, method, path, action) {
 /** Clicks a button whose handler calls the server, and waits for the answer and for the
  * button to leave its busy state (the page's handler has then finished). `button` is a CSS
  * locator, so that it still matches once the button is hidden (by sign-in, or a closed dialog). */
-export async function press(page, button, method, path) {
-  const answer = await answered(page, method, path, () => button.click());
+export async function press(page, button, method, path, options) {
+  const answer = await answered(page, method, path, () => button.click(), options);
   await button.and(page.locator(':not([aria-busy])')).waitFor({ state: 'attached' });
   return answer;
 }
@@ -100,6 +104,12 @@ export async function openUser(page, name) {
 export async function closeDialog(page, id) {
   await page.locator(`#${id} [data-close]`).click();
   await page.locator(`#${id}`).waitFor({ state: 'hidden' });
+}
+
+/** Answers the open confirmation with Cancel and waits until it is gone. */
+export async function cancelConfirm(page) {
+  await page.locator('#confirm-cancel').click();
+  await page.locator('#confirm-dialog').waitFor({ state: 'hidden' });
 }
 
 /** Saves the scopes-and-status form of the open user dialog and waits for "Saved". */

@@ -20,15 +20,28 @@ export async function post(path, body, token) {
 
 export const login = (username, password) => post('/login', { username, password });
 
-/** An admin's bearer token for checking the server's state behind the page's back. */
-export async function adminGet(path) {
-  const t = await login('admin', ADMIN_PASSWORD);
-  if (t.status !== 200) throw new Error(`admin login for checks failed: ${t.status}`);
-  const res = await fetch(BASE + path, { headers: { Authorization: `Bearer ${t.body.access_token}` } });
-  const body = res.status === 204 ? null : await res.json();
-  await post('/logout', { refresh_token: t.body.refresh_token });
+/** GET with an optional bearer token; resolves to { status, body } (body null unless JSON). */
+export async function get(path, token) {
+  const res = await fetch(BASE + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const text = await res.text();
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
   return { status: res.status, body };
 }
+
+/** GETs or POSTs to the admin API as admin, to set up or check the server's state behind the page's back. */
+export async function asAdmin(method, path, body) {
+  const t = await login('admin', ADMIN_PASSWORD);
+  if (t.status !== 200) throw new Error(`admin login for checks failed: ${t.status}`);
+  const res = method === 'GET' ? await get(path, t.body.access_token) : await post(path, body, t.body.access_token);
+  await post('/logout', { refresh_token: t.body.refresh_token });
+  return res;
+}
+
+export const adminGet = (path) => asAdmin('GET', path);
+
+/** The header (0) or claims (1) of a JWT, unverified. */
+export const jwtPart = (token, i) => JSON.parse(Buffer.from(token.split('.')[i], 'base64url').toString());
 
 /** Records what the page does that a test must be able to see afterwards. */
 export function watch(page) {

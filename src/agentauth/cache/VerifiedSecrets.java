@@ -1,7 +1,7 @@
 package agentauth.cache;
 
 import agentauth.store.User;
-import agentauth.crypto.EphemeralHmac;
+import agentauth.crypto.HmacSha256;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -25,7 +25,7 @@ import javax.crypto.Mac;
 public final class VerifiedSecrets {
     private record Entry(byte[] mac, long credentialVersion, String passwordHash) {}
 
-    private final EphemeralHmac hmac = new EphemeralHmac();
+    private final HmacSha256 hmac = HmacSha256.ephemeral();
     private final ExpiringMap<Long, Entry> entries;
     private final Duration ttl;
     private final Clock clock;

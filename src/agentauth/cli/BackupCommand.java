@@ -42,14 +42,21 @@ public final class BackupCommand {
             err.println("agent-auth: " + copy + " exists; the backup never overwrites a file");
             return 1;
         }
+        Path folder = copy.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            err.println("agent-auth: cannot write the backup " + copy + ": the directory " + folder + " does not exist");
+            return 1;
+        }
         try {
+            // Owner-only from its first byte: VACUUM INTO writes into an empty file it finds there.
+            agentauth.store.sqlite.SqliteFiles.createOwnerOnly(copy);
             vacuumInto(source, copy);
             String check = integrity(copy);
             if (!check.equals("ok")) {
                 err.println("agent-auth: the copy failed its integrity check (" + check + "); " + copy + " is not usable");
                 return 1;
             }
-        } catch (SQLException e) {
+        } catch (SQLException | java.io.IOException e) {
             err.println("agent-auth: backup failed: " + e.getMessage());
             return 1;
         }

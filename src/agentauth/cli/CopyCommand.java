@@ -51,7 +51,12 @@ public final class CopyCommand {
             throw new ConfigException("set " + MasterKey.ENV + " to the master key of " + file + " (the content of "
                 + MasterKey.fileFor(file) + " if it has a key file): the instances on PostgreSQL need it");
         MasterKey masterKey = MasterKey.load(env, null, false);
-        ServerLock offline = ServerLock.acquire(file); // no server may write the file while it is copied
+        ServerLock offline; // no server may write the file while it is copied
+        try {
+            offline = ServerLock.acquire(file);
+        } catch (IllegalStateException e) {
+            throw new ConfigException(e.getMessage().replace("stop it first", "stop it before copying"));
+        }
         try (Database source = SqliteDatabase.openExisting(file, false)) {
             refuseOtherKey(source, masterKey, file);
             String password = env.getOrDefault(PostgresUrl.PASSWORD_ENV, "");

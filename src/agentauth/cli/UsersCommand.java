@@ -1,6 +1,10 @@
 package agentauth.cli;
 
 import agentauth.Config;
+import agentauth.Databases;
+import agentauth.crypto.MasterKey;
+import agentauth.store.ThrottleStore;
+import agentauth.throttle.FailureThrottle;
 import agentauth.ConfigException;
 import agentauth.Flags;
 import agentauth.error.AuthError;
@@ -22,8 +26,8 @@ import java.util.Map;
  * {@code users add|list|passwd|disable|enable|remove|unthrottle}: the same service as the admin
  * API, on the database file directly (safe beside a running server: SQLite locks, and the server
  * reads user state from the file on every request). Audit events name the actor "cli".
- * {@code unthrottle} only records the event: a running server keeps its counters in memory and
- * applies the unthrottles it finds recorded, whoever recorded them.
+ * {@code unthrottle} clears the name's counters in the database, which every running server
+ * reads on each check. A missing database is an error: only the server creates one.
  */
 public final class UsersCommand {
     private static final List<Flags.Flag> OPTIONS = Flags.withServerFlags(
@@ -49,7 +53,7 @@ public final class UsersCommand {
         if (!action.equals("list") && name == null) throw new ConfigException("users " + action + " needs a NAME");
         // only the process's own standard input can be a terminal; a stream a caller made cannot
         Terminal terminal = in == System.in ? Terminal.detect() : Terminal.NONE;
-        try (Database db = agentauth.store.sqlite.SqliteDatabase.open(config.db(), config.durable());
+        try (Database db = Databases.openExisting(config, env);
              PasswordHasher hasher = new PasswordHasher(config.hashing())) {
             Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db, "cli"),
                 new agentauth.store.RevocationStore(db), hasher, Clock.systemUTC());
@@ -74,9 +78,12 @@ public final class UsersCommand {
                     out.println("removed " + name);
                 }
                 case "unthrottle" -> {
-                    // The counters live in the server's memory: the server applies the recorded event.
+                    Rules.username(name);
+                    byte[] nameKey = MasterKey.load(env, config.db(), false).derive("throttle keys v1");
+                    AuditLog audit = new AuditLog(db, "cli");
+                    FailureThrottle.shared(config.throttling(), new ThrottleStore(db), nameKey, audit, Clock.systemUTC()).clear(name);
                     users.throttleCleared(name, Users.Actor.CLI);
-                    out.println("throttle of " + name + " cleared; a running server applies it within a second");
+                    out.println("throttle of " + name + " cleared");
                 }
                 default -> throw new IllegalStateException("unhandled users action " + action);
             }

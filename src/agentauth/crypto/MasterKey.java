@@ -21,10 +21,12 @@ public final class MasterKey {
     private static final byte[] CHECK = "agent-auth master key check v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Aead aead;
+    private final byte[] key;
     private final String source;
 
     private MasterKey(byte[] key, String source) {
         this.aead = new Aead(key);
+        this.key = key.clone();
         this.source = source;
     }
 
@@ -116,6 +118,20 @@ public final class MasterKey {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /**
+     * A key for one purpose, derived with HKDF-SHA256 (RFC 5869): every instance with this master
+     * key derives the same one, and it reveals nothing of the master key or of another purpose's key.
+     */
+    public byte[] derive(String purpose) {
+        org.bouncycastle.crypto.generators.HKDFBytesGenerator hkdf =
+            new org.bouncycastle.crypto.generators.HKDFBytesGenerator(new org.bouncycastle.crypto.digests.SHA256Digest());
+        hkdf.init(new org.bouncycastle.crypto.params.HKDFParameters(key, null,
+            ("agent-auth " + purpose).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        byte[] out = new byte[32];
+        hkdf.generateBytes(out, 0, out.length);
+        return out;
     }
 
     /** Where the key came from (a variable name or file path), for messages; never the key. */

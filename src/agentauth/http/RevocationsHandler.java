@@ -11,7 +11,7 @@ import java.util.Map;
  * alone, so every instance answers 304 alike; the body is serialized once per version.
  */
 final class RevocationsHandler {
-    private record Cached(long version, byte[] body) {}
+    private record Cached(RevocationList.Document document, byte[] body) {}
 
     private final RevocationList revocations;
     private volatile Cached cached;
@@ -30,8 +30,8 @@ final class RevocationsHandler {
             ctx.status(304);
             return;
         }
-        Cached c = cached;
-        if (c == null || c.version() != list.version()) cached = c = new Cached(list.version(), body(d));
+        Cached c = cached; // serialized once per read of the list (at most once a second), so issued_at stays true
+        if (c == null || c.document() != d) cached = c = new Cached(d, body(d));
         ctx.contentType("application/json").result(c.body());
     }
 

@@ -42,7 +42,7 @@ final class Rotation {
     private final TokenIssuer issuer;
     private final AuditLog audit;
     private final RevocationStore revocations;
-    private final Duration retryWindow;
+    private volatile Duration retryWindow;
     private final Events events;
 
     Rotation(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit,
@@ -55,6 +55,10 @@ final class Rotation {
         this.audit = audit;
         this.revocations = revocations;
         this.retryWindow = retryWindow;
+    }
+
+    void retryWindow(Duration window) {
+        this.retryWindow = window;
     }
 
     TokenResponse rotate(Request r, Instant now) {
@@ -90,14 +94,15 @@ final class Rotation {
         store.insertToken(c, OpaqueTokens.hash(next), family.id(), hash, now);
         store.recordRefresh(c, family.id(), now);
         Account account = Account.of(owner.get());
-        if (retryWindow.isZero()) {
+        Duration window = retryWindow; // one value for the whole rotation, whatever a settings change does meanwhile
+        if (window.isZero()) {
             // Signing is most of the work done under the write lock (bench/, JFR profile of the
             // refresh scenario): with no retry copy to seal, it happens after the commit instead.
             return Outcome.after(() -> Sessions.answer(issue(account, granted, family), next, family, granted, now));
         }
         TokenIssuer.AccessToken access = issue(account, granted, family);
         byte[] copy = RetryCopy.seal(r.token(), family.id(), new RetryCopy.Answer(access.value(), access.expiresAt(), next, granted));
-        store.keepRetryCopy(c, hash, copy, now.plus(retryWindow));
+        store.keepRetryCopy(c, hash, copy, now.plus(window));
         // The presented token was its parent's successor: now used, the parent's copy can
         // never be served again, so it goes; expired copies go with every rotation too.
         store.dropRetryCopyOfParent(c, hash);

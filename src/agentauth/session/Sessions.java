@@ -36,7 +36,7 @@ public final class Sessions {
     private final UserStore users;
     private final TokenIssuer issuer;
     private final AuditLog audit;
-    private final Lifetimes lifetimes;
+    private volatile Lifetimes lifetimes;
     private final Clock clock;
     private final Rotation rotation;
 
@@ -56,6 +56,12 @@ public final class Sessions {
         this.lifetimes = lifetimes;
         this.clock = clock;
         this.rotation = new Rotation(db, store, users, issuer, audit, revocations, lifetimes.retryWindow(), events);
+    }
+
+    /** A shared setting changed: sessions started and rotated from now on follow these lifetimes. */
+    public void lifetimes(Lifetimes lifetimes) {
+        this.lifetimes = lifetimes;
+        rotation.retryWindow(lifetimes.retryWindow());
     }
 
     /** Starts a session for an authenticated user: an access token and the first refresh token. */

@@ -14,7 +14,7 @@ public final class AuditLog {
     public static final Set<String> TYPES = Set.of("login", "login_failed", "throttled", "refresh_reuse", "logout",
         "revoke", "user_created", "user_updated", "user_deleted", "key_rotated", "key_revoked", "family_evicted",
         "startup", "user_killed", "user_inactive_disabled", "quota_exceeded", "dpop_key_mismatch", "key_published",
-        "key_retired");
+        "key_retired", "settings_changed");
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
     /** Routine events stay out of the log (they are in the audit table); the rest get one line each. */

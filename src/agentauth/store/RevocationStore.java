@@ -135,9 +135,17 @@ public final class RevocationStore {
         bump(c);
     }
 
-    /** The version only grows; the row lock orders the changes of all instances. */
+    /**
+     * The version only grows; the row lock orders the changes of all instances. It is at least
+     * the time in milliseconds, so it grows across a restore from a backup too: verifiers keep
+     * the highest version they saw, and a version the backup took back would look old to them.
+     */
     private static void bump(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE counters SET value = value + 1 WHERE name = 'revocations'")) {
+        try (PreparedStatement s = c.prepareStatement("UPDATE counters SET value = CASE WHEN value + 1 > ? THEN value + 1 "
+            + "ELSE ? END WHERE name = 'revocations'")) {
+            long now = System.currentTimeMillis();
+            s.setLong(1, now);
+            s.setLong(2, now);
             s.executeUpdate();
         }
     }
@@ -147,10 +155,14 @@ public final class RevocationStore {
      * now lives longer. (A key's bound carries headroom, so this may be a little later.)
      */
     private static Instant lastExpiry(Connection c, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT MAX(tokens_until) FROM signing_keys WHERE revoked_at IS NULL");
-             ResultSet r = s.executeQuery()) {
-            long max = r.next() ? r.getLong(1) : 0;
-            return Instant.ofEpochMilli(Math.max(max, now.toEpochMilli())).plus(MARGIN);
+        // Keys that signed (activated): a pre-published next key's bound is its activation, days ahead.
+        try (PreparedStatement s = c.prepareStatement("SELECT MAX(tokens_until) FROM signing_keys WHERE revoked_at IS NULL "
+            + "AND COALESCE(activates_at, created_at) <= ?")) {
+            s.setLong(1, now.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                long max = r.next() ? r.getLong(1) : 0;
+                return Instant.ofEpochMilli(Math.max(max, now.toEpochMilli())).plus(MARGIN);
+            }
         }
     }
 }

@@ -227,6 +227,33 @@ final class Schema {
         ALTER TABLE signing_keys ADD COLUMN retired_at BIGINT;
         UPDATE signing_keys SET activates_at = created_at;
         UPDATE signing_keys SET retired_at = created_at, private_key = '\\x'::bytea WHERE signing = 0;
+        """),
+        // 11: the name-keyed throttle, shared by every instance: failures per name and address and
+        // per name (keyed hashes, never names), and the recent successes that exempt an agent
+        new Step("""
+        CREATE TABLE throttle_counters (
+          key BLOB PRIMARY KEY,
+          owner BIGINT NOT NULL,
+          failures INTEGER NOT NULL,
+          last_failure BIGINT NOT NULL,
+          strikes INTEGER NOT NULL,
+          blocked_until BIGINT NOT NULL,
+          audited INTEGER NOT NULL
+        );
+        CREATE INDEX throttle_counters_by_owner ON throttle_counters(owner);
+        CREATE TABLE throttle_successes (key BLOB PRIMARY KEY, at BIGINT NOT NULL);
+        """, """
+        CREATE TABLE throttle_counters (
+          key BYTEA PRIMARY KEY,
+          owner BIGINT NOT NULL,
+          failures INTEGER NOT NULL,
+          last_failure BIGINT NOT NULL,
+          strikes INTEGER NOT NULL,
+          blocked_until BIGINT NOT NULL,
+          audited INTEGER NOT NULL
+        );
+        CREATE INDEX throttle_counters_by_owner ON throttle_counters(owner);
+        CREATE TABLE throttle_successes (key BYTEA PRIMARY KEY, at BIGINT NOT NULL);
         """));
 
     private Schema() {}

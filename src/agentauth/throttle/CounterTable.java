@@ -13,24 +13,13 @@ import agentauth.throttle.Keys.Key;
  * failure may be forgotten under such a flood (under-counting by one), where a count-min sketch
  * would instead over-count and lock out innocent names; we prefer never to lock out the innocent.
  *
- * <p>Backoff: once a key holds back ({@link Rule}), each attempt answers 429 with a delay that
- * starts at {@code delay} and doubles per attempt up to {@code maxDelay}; when the delay has
- * passed, one attempt goes through to the secret check. A key is forgotten once its window has
- * passed since its last failure and no delay is pending.
+ * <p>Backoff: see {@link Counters}.
  */
-final class CounterTable {
+final class CounterTable implements Counters {
     static final int WAYS = 4;
     private static final int STRIPES = 64;
 
-    /** Holds back after {@code failures} failures or {@code names} different failing names (0: not counted). */
-    record Rule(int failures, int names, long windowMs, long delayMs, long maxDelayMs) {}
-
-    enum State { OPEN, RELEASED, BLOCKED }
-
-    /** A 429 just given: its delay, and whether it is the first of this key's window (to audit). */
-    record Block(long delayMs, boolean first) {}
-
-    private final Rule rule;
+    private volatile Rule rule;
     private final int mask;
     private final long[] fingerprint, owner, lastFailure, blockedUntil;
     private final int[] failures, strikes, nameCount;
@@ -56,7 +45,14 @@ final class CounterTable {
         for (int i = 0; i < STRIPES; i++) locks[i] = new Object();
     }
 
-    State peek(Key k, long now) {
+    @Override
+    public void rule(Rule changed) {
+        if (changed.names() > 0 && names == null) throw new IllegalArgumentException("this table counts no names");
+        this.rule = changed;
+    }
+
+    @Override
+    public State peek(Key k, long now) {
         synchronized (lock(k)) {
             int i = find(k);
             if (i < 0 || !live(i, now) || !held(i)) return State.OPEN;
@@ -64,14 +60,13 @@ final class CounterTable {
         }
     }
 
-    /** Answers one attempt with 429: the delay doubles per attempt. Null when the key does not hold back. */
-    Block block(Key k, long now) {
+    @Override
+    public Block block(Key k, long now) {
         synchronized (lock(k)) {
             int i = find(k);
             if (i < 0 || !live(i, now) || !held(i)) return null;
             strikes[i] = Math.min(strikes[i] + 1, 62);
-            long delay = rule.delayMs() << Math.min(strikes[i] - 1, 40);
-            if (delay <= 0 || delay > rule.maxDelayMs()) delay = rule.maxDelayMs();
+            long delay = rule.delay(strikes[i]);
             blockedUntil[i] = now + delay;
             boolean first = !audited[i];
             audited[i] = true;
@@ -79,8 +74,8 @@ final class CounterTable {
         }
     }
 
-    /** Lets the one attempt through that a passed delay allows; false when another took it. */
-    boolean release(Key k, long now) {
+    @Override
+    public boolean release(Key k, long now) {
         synchronized (lock(k)) {
             int i = find(k);
             if (i < 0 || !live(i, now) || !held(i)) return true;
@@ -90,8 +85,8 @@ final class CounterTable {
         }
     }
 
-    /** Counts a failure; {@code ownerFp} tags the entry for {@link #clearOwner}, {@code nameFp} counts distinct names. */
-    void fail(Key k, long ownerFp, int nameFp, long now) {
+    @Override
+    public void fail(Key k, long ownerFp, int nameFp, long now) {
         synchronized (lock(k)) {
             int i = find(k);
             if (i >= 0 && !live(i, now)) reset(i);
@@ -107,15 +102,16 @@ final class CounterTable {
         }
     }
 
-    void clear(Key k) {
+    @Override
+    public void clear(Key k) {
         synchronized (lock(k)) {
             int i = find(k);
             if (i >= 0) { reset(i); fingerprint[i] = 0; }
         }
     }
 
-    /** Clears every entry tagged with {@code ownerFp}: one name's entries at all addresses. */
-    void clearOwner(long ownerFp) {
+    @Override
+    public void clearOwner(long ownerFp) {
         for (int b = 0; b <= mask; b++) {
             synchronized (locks[b & (STRIPES - 1)]) {
                 for (int i = b * WAYS; i < (b + 1) * WAYS; i++)

@@ -4,9 +4,11 @@ import agentauth.Config;
 import agentauth.error.AuthError;
 import agentauth.metrics.Events;
 import agentauth.store.AuditLog;
-import agentauth.throttle.CounterTable.Block;
-import agentauth.throttle.CounterTable.Rule;
-import agentauth.throttle.CounterTable.State;
+import agentauth.crypto.HmacSha256;
+import agentauth.store.ThrottleStore;
+import agentauth.throttle.Counters.Block;
+import agentauth.throttle.Counters.Rule;
+import agentauth.throttle.Counters.State;
 import agentauth.throttle.Keys.Key;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,37 +22,83 @@ import org.slf4j.LoggerFactory;
  * all addresses, and per address (failures and different failing names). Keys are keyed hashes
  * of the lower-cased name, looked up without asking whether the user exists, so a 429 says
  * nothing about existence. A name that succeeded from an address in the last 24 hours is held
- * back there only by its own name-and-address counter. Memory is fixed at startup.
+ * back there only by its own name-and-address counter.
+ *
+ * <p>The name-keyed counters and the successes live in the database, shared by every instance
+ * (contract A: five failures split across two instances throttle as on one, and a CLI or API
+ * unthrottle on one reaches all); the per-address counters live in this process's memory, in a
+ * table of fixed size (per instance: N instances allow N times the per-address rate).
  */
 public final class FailureThrottle implements Throttle {
     private static final Logger log = LoggerFactory.getLogger(FailureThrottle.class);
     static final long EXEMPTION_MS = Duration.ofHours(24).toMillis();
     private static final int PAIR_BUCKETS = 16_384, NAME_BUCKETS = 16_384, ADDRESS_BUCKETS = 2_048, SUCCESS_BUCKETS = 16_384;
 
-    private final Keys keys = new Keys();
-    private final CounterTable pairs, names, addresses;
-    private final SuccessTable successes = new SuccessTable(SUCCESS_BUCKETS);
+    private static final byte PAIRS = 1, NAMES = 2;
+
+    private final Keys keys;
+    private final Counters pairs, names, addresses;
+    private final Successes successes;
     private final AuditLog audit;
     private final Clock clock;
     private final Events events;
 
-    public FailureThrottle(Config.Throttling t, AuditLog audit, Clock clock) {
-        this(t, audit, clock, Events.NONE);
-    }
-
-    /** @param events told of every attempt held back, with the counter that held it */
-    public FailureThrottle(Config.Throttling t, AuditLog audit, Clock clock, Events events) {
+    private FailureThrottle(Keys keys, Counters pairs, Counters names, Counters addresses, Successes successes, AuditLog audit,
+                            Clock clock, Events events) {
         this.events = events;
-        long delay = t.delay().toMillis(), max = Math.max(delay, t.maxDelay().toMillis());
-        this.pairs = new CounterTable(PAIR_BUCKETS, new Rule(t.nameAddressFailures(), 0, t.window().toMillis(), delay, max));
-        this.names = new CounterTable(NAME_BUCKETS, new Rule(t.nameFailures(), 0, t.window().toMillis(), delay, max));
-        this.addresses = new CounterTable(ADDRESS_BUCKETS,
-            new Rule(t.addressFailures(), t.addressNames(), t.addressWindow().toMillis(), delay, max));
+        this.keys = keys;
+        this.pairs = pairs;
+        this.names = names;
+        this.addresses = addresses;
+        this.successes = successes;
         this.audit = audit;
         this.clock = clock;
     }
 
-    private record Gate(CounterTable table, Key key, String why, String counter) {}
+    /** The server's throttle: names keyed under {@code nameKey} (from the master key), counted in the database. */
+    public static FailureThrottle shared(Config.Throttling t, ThrottleStore store, byte[] nameKey, AuditLog audit, Clock clock) {
+        return shared(t, store, nameKey, audit, clock, Events.NONE);
+    }
+
+    /** As {@link #shared}, telling {@code events} of every attempt held back, with the counter that held it. */
+    public static FailureThrottle shared(Config.Throttling t, ThrottleStore store, byte[] nameKey, AuditLog audit, Clock clock,
+                                         Events events) {
+        return new FailureThrottle(new Keys(HmacSha256.of(nameKey)), new SharedCounters(store, pairRule(t), PAIRS),
+            new SharedCounters(store, nameRule(t), NAMES), new CounterTable(ADDRESS_BUCKETS, addressRule(t)),
+            new SharedSuccesses(store), audit, clock, events);
+    }
+
+    /** Everything in this process's memory, under a key made here: one process's view (tests of the tables). */
+    public static FailureThrottle inMemory(Config.Throttling t, AuditLog audit, Clock clock) {
+        return new FailureThrottle(new Keys(HmacSha256.ephemeral()), new CounterTable(PAIR_BUCKETS, pairRule(t)),
+            new CounterTable(NAME_BUCKETS, nameRule(t)), new CounterTable(ADDRESS_BUCKETS, addressRule(t)),
+            new SuccessTable(SUCCESS_BUCKETS), audit, clock, Events.NONE);
+    }
+
+    /** A shared setting changed: the thresholds and delays from now on. */
+    public void rules(Config.Throttling t) {
+        pairs.rule(pairRule(t));
+        names.rule(nameRule(t));
+        addresses.rule(addressRule(t));
+    }
+
+    private static Rule pairRule(Config.Throttling t) {
+        return new Rule(t.nameAddressFailures(), 0, t.window().toMillis(), t.delay().toMillis(), maxDelay(t));
+    }
+
+    private static Rule nameRule(Config.Throttling t) {
+        return new Rule(t.nameFailures(), 0, t.window().toMillis(), t.delay().toMillis(), maxDelay(t));
+    }
+
+    private static Rule addressRule(Config.Throttling t) {
+        return new Rule(t.addressFailures(), t.addressNames(), t.addressWindow().toMillis(), t.delay().toMillis(), maxDelay(t));
+    }
+
+    private static long maxDelay(Config.Throttling t) {
+        return Math.max(t.delay().toMillis(), t.maxDelay().toMillis());
+    }
+
+    private record Gate(Counters table, Key key, String why, String counter) {}
 
     @Override
     public void check(String name, String address) {

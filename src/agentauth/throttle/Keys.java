@@ -1,14 +1,15 @@
 package agentauth.throttle;
 
-import agentauth.crypto.EphemeralHmac;
+import agentauth.crypto.HmacSha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import javax.crypto.Mac;
 
 /**
- * Keyed hashes of names and addresses: HMAC-SHA256 under a random key made at startup, so the
- * tables hold no names, and an attacker can neither predict which slot a name lands in nor
- * craft names that collide with a victim's.
+ * Keyed hashes of names and addresses: HMAC-SHA256 under a key an attacker cannot know (derived
+ * from the master key, so every instance keys a name alike), so the tables hold no names, and an
+ * attacker can neither predict which slot a name lands in nor craft names that collide with a
+ * victim's.
  */
 final class Keys {
     /** A slot address: {@code bucket} picks the bucket, {@code fingerprint} (never 0) tells keys in it apart. */
@@ -16,7 +17,11 @@ final class Keys {
 
     private static final byte NAME = 1, PAIR = 2, ADDRESS = 3;
 
-    private final EphemeralHmac hmac = new EphemeralHmac();
+    private final HmacSha256 hmac;
+
+    Keys(HmacSha256 hmac) {
+        this.hmac = hmac;
+    }
 
     Key name(String name) {
         return key(NAME, lower(name), "");

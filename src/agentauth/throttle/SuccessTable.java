@@ -7,7 +7,7 @@ import agentauth.throttle.Keys.Key;
  * working agent from being locked out by failures elsewhere. Only a real success writes here,
  * so filling it takes valid secrets; a full bucket forgets its oldest success first.
  */
-final class SuccessTable {
+final class SuccessTable implements Successes {
     private static final int WAYS = 4;
 
     private final int mask;
@@ -20,7 +20,8 @@ final class SuccessTable {
         this.time = new long[buckets * WAYS];
     }
 
-    synchronized void record(Key k, long now) {
+    @Override
+    public synchronized void record(Key k, long now) {
         int base = (int) (k.bucket() & mask) * WAYS, slot = base;
         for (int i = base; i < base + WAYS; i++) {
             if (fingerprint[i] == k.fingerprint()) { slot = i; break; }
@@ -30,8 +31,8 @@ final class SuccessTable {
         time[slot] = now;
     }
 
-    /** True when this key succeeded less than {@code maxAgeMs} ago. */
-    synchronized boolean recent(Key k, long now, long maxAgeMs) {
+    @Override
+    public synchronized boolean recent(Key k, long now, long maxAgeMs) {
         int base = (int) (k.bucket() & mask) * WAYS;
         for (int i = base; i < base + WAYS; i++)
             if (fingerprint[i] == k.fingerprint()) return now - time[i] < maxAgeMs;

@@ -9,10 +9,15 @@ import java.util.List;
 /** What a token may carry: the requested scope against the user's, and the audience (RFC 8707). */
 public final class Entitlements {
     private final String issuer;
-    private final List<String> resources;
+    private volatile List<String> resources;
 
     public Entitlements(String issuer, List<String> resources) {
         this.issuer = issuer;
+        this.resources = List.copyOf(resources);
+    }
+
+    /** A shared setting changed: the resources tokens may be issued for from now on. */
+    public void resources(List<String> resources) {
         this.resources = List.copyOf(resources);
     }
 

@@ -30,11 +30,17 @@ public final class KeyRotation {
     public record Rotated(String kid, Instant activatesAt) {}
 
     private final SigningKeys keys;
-    private final Duration rotation;      // null: off (keys rotate only when an admin asks)
-    private final Duration publishAhead;
+    private volatile Duration rotation;      // null: off (keys rotate only when an admin asks)
+    private volatile Duration publishAhead;
 
     public KeyRotation(SigningKeys keys, Duration rotation, Duration publishAhead) {
         this.keys = keys;
+        this.rotation = rotation;
+        this.publishAhead = publishAhead;
+    }
+
+    /** A shared setting changed: the schedule from now on. */
+    public void schedule(Duration rotation, Duration publishAhead) {
         this.rotation = rotation;
         this.publishAhead = publishAhead;
     }

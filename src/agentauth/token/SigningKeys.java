@@ -43,7 +43,7 @@ public final class SigningKeys {
     private final AuditLog audit;
     private final MasterKey masterKey;
     private final Clock clock;
-    private final Duration accessTtl;
+    private volatile Duration accessTtl;
     private final Jwks jwks = new Jwks();
     private final Map<String, Key> decrypted = new HashMap<>(); // by kid, so a reload decrypts a key once; guarded by this
     private volatile KeySet keys = new KeySet(List.of());
@@ -96,6 +96,11 @@ public final class SigningKeys {
             });
             reload();
         }
+    }
+
+    /** A shared setting changed: the headroom of a key's recorded bound follows the access TTL. */
+    public void accessTtl(Duration ttl) {
+        this.accessTtl = ttl;
     }
 
     /** Reads the keys again (every instance, every few seconds: keys made elsewhere, revocations). */

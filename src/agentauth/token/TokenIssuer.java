@@ -17,7 +17,8 @@ public final class TokenIssuer {
     public record AccessToken(String value, Instant issuedAt, Instant expiresAt) {
         /** Rounded up: iat is whole seconds, so flooring would report a 2 s token as 1 s. */
         public long expiresIn(Instant now) {
-            return Math.max(0, (Duration.between(now, expiresAt).toMillis() + 999) / 1000);
+            Instant from = issuedAt != null && issuedAt.isAfter(now) ? issuedAt : now; // never more than the lifetime
+            return Math.max(0, (Duration.between(from, expiresAt).toMillis() + 999) / 1000);
         }
     }
 
@@ -26,7 +27,7 @@ public final class TokenIssuer {
 
     private final SigningKeys keys;
     private final String issuer;
-    private final Duration ttl;
+    private volatile Duration ttl;
     private final Clock clock;
 
     public TokenIssuer(SigningKeys keys, String issuer, Duration ttl, Clock clock) {
@@ -34,6 +35,11 @@ public final class TokenIssuer {
         this.issuer = issuer;
         this.ttl = ttl;
         this.clock = clock;
+    }
+
+    /** A shared setting changed: tokens signed from now on live this long. */
+    public void accessTtl(Duration ttl) {
+        this.ttl = ttl;
     }
 
     /**

@@ -33,8 +33,7 @@ import java.util.function.Supplier;
 public final class PasswordHasher implements AutoCloseable {
     private static final byte[] DUMMY_SECRET = "agent-auth dummy secret".getBytes(StandardCharsets.UTF_8);
     private final Argon2 argon2;
-    private final Config.Hashing params;
-    private final HashParameters configured;
+    private volatile Config.Hashing params;
     private final CheckCost cost;
     private final HashGate gate;
     private final ExecutorService workers;
@@ -52,8 +51,7 @@ public final class PasswordHasher implements AutoCloseable {
         NativeArgon2.useBundled();
         this.argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
         this.params = params;
-        this.configured = new HashParameters(params.memoryKib(), params.iterations(), params.parallelism());
-        this.cost = new CheckCost(configured);
+        this.cost = new CheckCost(new HashParameters(params.memoryKib(), params.iterations(), params.parallelism()));
         this.gate = new HashGate(params.concurrency(), params.queue());
         // As many workers as the gate lets hashes run, so an admitted hash never waits for one;
         // each starts at its first hash.
@@ -111,11 +109,23 @@ public final class PasswordHasher implements AutoCloseable {
      * failures are made to cost as much from now on.
      */
     public void notice(String encoded) {
-        HashParameters p = HashParameters.of(encoded);
+        notice(HashParameters.of(encoded));
+    }
+
+    private void notice(HashParameters p) {
         if (p == null) return;
         synchronized (this) { // not while a dummy with the old parameters is being made
             if (cost.notice(p)) dummyHash = null;
         }
+    }
+
+    /**
+     * A shared setting changed: new hashes use these Argon2 parameters (stored hashes are
+     * upgraded at their next login); stronger ones also set the cost of failures from now on.
+     */
+    public void parameters(Config.Hashing changed) {
+        this.params = changed;
+        notice(new HashParameters(changed.memoryKib(), changed.iterations(), changed.parallelism()));
     }
 
     /** Hashes a secret with the configured parameters and wipes the caller's copy. */
@@ -149,7 +159,8 @@ public final class PasswordHasher implements AutoCloseable {
     /** True when {@code encoded} was made with weaker parameters than the configured ones. */
     public boolean needsRehash(String encoded) {
         HashParameters p = HashParameters.of(encoded);
-        return p == null || p.below(configured);
+        Config.Hashing h = params;
+        return p == null || p.below(new HashParameters(h.memoryKib(), h.iterations(), h.parallelism()));
     }
 
     /** The hashing threads started so far (tests). */

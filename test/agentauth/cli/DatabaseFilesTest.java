@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,22 +30,21 @@ class DatabaseFilesTest {
     }
 
     @Test
-    @Disabled("needs the store change: subcommands open a database, never create one")
     void a_subcommand_on_a_missing_file_exits_with_one_line_and_creates_nothing() {
         Path none = dir.resolve("none.db");
         for (String[] args : new String[][] {{"users", "list"}, {"users", "disable", "bob"}, {"users", "unthrottle", "bob"}}) {
             List<String> command = new java.util.ArrayList<>(List.of(args));
             command.addAll(List.of("--db", none.toString()));
             Cli.Result r = Cli.run(Map.of(), "", command.toArray(String[]::new));
-            assertEquals(1, r.code(), r.toString());
-            assertEquals(List.of("agent-auth: no database at " + none + " (use --db FILE)"), r.errLines());
+            assertEquals(2, r.code(), r.toString());
+            assertEquals(List.of("agent-auth: there is no database at " + none + " (check --db; only the server creates one)"),
+                r.errLines());
             assertFalse(r.err().contains("creating a new database"), r.err());
             assertTrue(Files.notExists(none) && Files.notExists(Path.of(none + "-wal")), "no file was left behind");
         }
     }
 
     @Test
-    @Disabled("needs the store change: database, -wal, -shm and backups created 0600")
     void the_database_its_wal_and_shm_the_key_file_and_backups_are_owner_only() throws Exception {
         Path db = dir.resolve("agent-auth.db"), copy = dir.resolve("backup.db");
         try (JarProcess server = JarProcess.start(db)) {
@@ -58,13 +56,11 @@ class DatabaseFilesTest {
     }
 
     @Test
-    @Disabled("needs the store change: a --db that cannot be a database file is one line")
     void a_db_path_that_is_a_directory_or_in_a_missing_directory_is_one_line() throws Exception {
         Path missing = dir.resolve("no-such-dir").resolve("t.db");
         String[][] cases = {
-            {dir.toString(), "agent-auth: cannot open the database " + dir + ": it is a directory, not a file"},
-            {missing.toString(), "agent-auth: cannot open the database " + missing + ": the directory " + missing.getParent()
-                + " does not exist"}};
+            {dir.toString(), "agent-auth: " + dir + " is a folder, not a database file (--db names the file)"},
+            {missing.toString(), "agent-auth: the folder " + missing.getParent() + " of the database does not exist"}};
         for (String[] c : cases) {
             JarProcess server = JarProcess.launch(Path.of(c[0]));
             assertNotEquals(0, server.await(), server.log());
@@ -82,14 +78,13 @@ class DatabaseFilesTest {
     }
 
     @Test
-    @Disabled("needs the store change: one server per SQLite file")
     void a_second_server_on_one_file_exits_naming_the_file_and_the_first_while_users_and_backup_still_work() {
         Path db = dir.resolve("agent-auth.db");
         try (JarProcess first = JarProcess.start(db)) {
             JarProcess second = JarProcess.launch(db);
             assertNotEquals(0, second.await(), second.log());
-            assertEquals(List.of("agent-auth: " + db + " is in use by another agent-auth server (pid " + first.pid()
-                + "); stop it, or give this one another --db"), said(second.log()), second.log());
+            assertEquals(List.of("agent-auth: cannot start: another agent-auth server (pid " + first.pid() + ") is serving " + db
+                + "; stop it first (users and backup may run beside it)"), said(second.log()), second.log());
 
             Cli.Result list = Cli.run(Map.of(), "", "users", "list", "--db", db.toString());
             assertEquals(0, list.code(), list.toString());

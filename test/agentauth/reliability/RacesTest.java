@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.cli.UsersCommand;
+import agentauth.support.Backend;
 import agentauth.support.Http;
 import agentauth.support.TestServer;
 import agentauth.user.Users;
@@ -11,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,30 +23,41 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Races in strict mode (retry window 0): writes are serialized by design, so concurrency never
- * shows as a 500 or a busy error, and every verdict is the one a serial order would give.
+ * shows as a 500 or a busy error, and every verdict is the one a serial order would give. On both
+ * databases: SQLite serializes writes in one process, PostgreSQL by row locks and conditional updates.
  */
+@ParameterizedClass
+@EnumSource(Backend.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RacesTest {
-    static TestServer server;
-    static Http http;
+    @Parameter
+    Backend backend;
+    TestServer server;
+    Http http;
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("--refresh-retry-window", "0s");
+    @BeforeParameterizedClassInvocation(injectArguments = false)
+    void start() {
+        server = TestServer.startOn(backend, "--refresh-retry-window", "0s");
         http = new Http(server.url());
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
+    @AfterParameterizedClassInvocation(injectArguments = false)
+    void stop() {
+        if (server != null) server.close(); // null when PostgreSQL is missing and the invocation was skipped
+        server = null;
     }
 
-    static Http.Response refresh(String token) {
+    Http.Response refresh(String token) {
         return http.postJson("/refresh", Http.json("refresh_token", token));
     }
 
@@ -102,11 +115,12 @@ class RacesTest {
         }
         for (int i = 0; i < 2; i++) { // the users command: its own connection, as from another process
             String name = "race-cli-" + i;
+            Map<String, String> env = new HashMap<>(server.storage().env());
+            env.put("AGENT_AUTH_PASSWORD", name + "-secret");
             tasks.add(() -> {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                int code = UsersCommand.run(List.of("add", name, "--db", server.db().toString(), "--argon2-memory", "1024"),
-                    Map.of("AGENT_AUTH_PASSWORD", name + "-secret"), new ByteArrayInputStream(new byte[0]),
-                    new PrintStream(out), new PrintStream(out));
+                int code = UsersCommand.run(List.of("add", name, "--db", server.storage().db(), "--argon2-memory", "1024"),
+                    env, new ByteArrayInputStream(new byte[0]), new PrintStream(out), new PrintStream(out));
                 return code == 0 ? "cli ok" : "cli " + code + " " + out;
             });
         }

@@ -1,39 +1,56 @@
 package agentauth.security;
 
-import java.nio.file.Path;
+import agentauth.support.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.DriverManager;
+import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HexFormat;
 
-/** A SHA-256 over every row of the users and token tables, read through a separate connection. */
+/**
+ * A SHA-256 over every row of the users, token and revocation tables, read as committed (through
+ * the server's own database, so on SQLite and PostgreSQL alike).
+ */
 final class DbChecksum {
-    private static final String[] TABLES = {"users", "families", "refresh_tokens", "signing_keys"};
+    private static final String[] TABLES = {"users", "families", "refresh_tokens", "signing_keys", "revocations"};
 
     private DbChecksum() {}
 
-    static String of(Path db) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath())) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String table : TABLES) {
-                sha.update(table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                try (ResultSet r = c.createStatement().executeQuery("SELECT * FROM " + table + " ORDER BY 1")) {
-                    ResultSetMetaData m = r.getMetaData();
-                    while (r.next()) {
-                        for (int i = 1; i <= m.getColumnCount(); i++) {
-                            byte[] v = r.getBytes(i);
-                            sha.update(v == null ? new byte[] {0} : v);
-                            sha.update((byte) 0x1F);
+    static String of(TestServer server) {
+        return server.app().database().read(c -> {
+            MessageDigest sha = sha256();
+            try (Statement s = c.createStatement()) {
+                for (String table : TABLES) {
+                    sha.update(table.getBytes(StandardCharsets.UTF_8));
+                    try (ResultSet r = s.executeQuery("SELECT * FROM " + table + " ORDER BY 1")) {
+                        ResultSetMetaData m = r.getMetaData();
+                        while (r.next()) {
+                            for (int i = 1; i <= m.getColumnCount(); i++) {
+                                sha.update(bytes(r.getObject(i)));
+                                sha.update((byte) 0x1F);
+                            }
+                            sha.update((byte) 0x1E);
                         }
-                        sha.update((byte) 0x1E);
                     }
                 }
             }
             return HexFormat.of().formatHex(sha.digest());
-        } catch (SQLException | java.security.NoSuchAlgorithmException e) {
+        });
+    }
+
+    /** A value as bytes: blobs (SQLite) and bytea (PostgreSQL) as they are, anything else as its text. */
+    private static byte[] bytes(Object value) {
+        if (value == null) return new byte[] {0};
+        if (value instanceof byte[] b) return b;
+        return value.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
     }

@@ -115,9 +115,20 @@ public final class TestServer implements AutoCloseable {
         app = App.start(Config.parse(allFlags(), env), env, clock);
     }
 
-    /** Restarts on the same database file with other flags. */
+    /**
+     * Restarts on the same database with other flags. On PostgreSQL the shared settings among
+     * them are first changed in the database, as an operator does with {@code agent-auth settings
+     * set} (an instance started with other values than the database's would refuse to start).
+     */
     public void restartWith(String... newFlags) {
         flags = List.of(newFlags);
+        if (backend == Backend.POSTGRES) {
+            Config next = Config.parse(allFlags(), env);
+            for (var e : next.given().entrySet())
+                if (agentauth.settings.SharedSettings.SETTINGS.containsKey(e.getKey()))
+                    agentauth.settings.SharedSettings.set(app.database(), new agentauth.store.SettingsStore(app.database()),
+                        app.audit(), next, e.getKey(), e.getValue(), clock);
+        }
         restart();
     }
 

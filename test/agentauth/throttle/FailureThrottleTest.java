@@ -27,7 +27,7 @@ class FailureThrottleTest {
     void open() throws Exception {
         dir = Files.createTempDirectory("throttle-test");
         db = agentauth.store.sqlite.SqliteDatabase.open(dir.resolve("t.db"), false);
-        throttle = new FailureThrottle(Config.defaults().throttling(), new AuditLog(db, "test"), clock);
+        throttle = FailureThrottle.inMemory(Config.defaults().throttling(), new AuditLog(db, "test"), clock);
     }
 
     @AfterEach

@@ -3,6 +3,7 @@ package agentauth.throttle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import agentauth.store.AuditLog;
+import agentauth.support.Backend;
 import agentauth.support.Http;
 import agentauth.support.MutableClock;
 import agentauth.support.TestServer;
@@ -11,12 +12,20 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The contract's "Throttling" section, black-box over HTTP. Addresses are simulated with
  * X-Forwarded-For from a trusted proxy (the test itself on 127.0.0.1); time moves by MutableClock.
+ * On both databases, one instance each (SeveralInstancesTest splits failures across two).
  */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class ThrottleTest {
+    @Parameter
+    Backend backend;
     static final String SECRET = "agent-secret-123";
 
     MutableClock clock = new MutableClock();
@@ -26,7 +35,7 @@ class ThrottleTest {
     void start(String... flags) {
         List<String> all = new ArrayList<>(List.of("--trusted-proxy", "127.0.0.1/32"));
         all.addAll(List.of(flags));
-        server = TestServer.startWith(clock, all.toArray(String[]::new));
+        server = TestServer.startOn(backend, clock, all.toArray(String[]::new));
         server.createUser("agent", SECRET, "read");
         http = new Http(server.url());
     }
