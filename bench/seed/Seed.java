@@ -38,9 +38,9 @@ public final class Seed {
         List<String> scopes = List.of(args[3].split(","));
         Config config = Config.parse(List.of(args).subList(4, args.length), Map.of());
         SecureRandom random = new SecureRandom();
-        try (Database db = Database.open(config.db(), false)) {
-            Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db),
-                new PasswordHasher(config.hashing()), Clock.systemUTC());
+        try (Database db = agentauth.Databases.openExisting(config, System.getenv())) {
+            Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db, "bench-seed"),
+                new agentauth.store.RevocationStore(db), new PasswordHasher(config.hashing()), Clock.systemUTC());
             Users.Actor actor = new Users.Actor("bench-seed", null);
             int threads = Runtime.getRuntime().availableProcessors();
             ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -4,6 +4,10 @@ import agentauth.audit.AuditTrail;
 import agentauth.crypto.MasterKey;
 import agentauth.http.Api;
 import agentauth.http.ClientAddress;
+import agentauth.http.RequestOutcomes;
+import agentauth.metrics.Events;
+import agentauth.metrics.MetricsServer;
+import agentauth.metrics.ServerMetrics;
 import agentauth.session.Sessions;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
@@ -58,9 +62,12 @@ public final class App implements AutoCloseable {
         return t;
     });
     private Javalin javalin;
+    private final ServerMetrics metrics; // null: --metrics-port not given
+    private MetricsServer metricsServer;
 
     private App(Config config, Clock clock, Database db, PasswordHasher hasher, AuditLog audit, RevocationStore revocations,
-                SharedSettings shared, Api api) {
+                SharedSettings shared, Api api, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.clock = clock;
         this.db = db;
@@ -77,6 +84,7 @@ public final class App implements AutoCloseable {
         ServerSocketChannel listener = Listener.bind(config.host(), config.port());
         Database db = null;
         PasswordHasher hasher = null;
+        App app = null;
         try {
             db = Databases.serve(config, env);
             // The settings every instance must share: settled with the database before anything uses them.
@@ -86,12 +94,16 @@ public final class App implements AutoCloseable {
                 opened.lockAcrossInstances(c, "bootstrap");
                 return shared.reconcile(c, opened.dialect() == agentauth.store.Dialect.POSTGRES);
             });
-            hasher = new PasswordHasher(config.hashing());
+            ServerMetrics metrics = config.observability().metricsPort() == null ? null
+                : new ServerMetrics(agentauth.cli.Version.number());
+            hasher = new PasswordHasher(config.hashing(), metrics == null ? Events.NONE : metrics);
             hasher.dummyHash();
-            App app = build(config, env, clock, db, hasher, config.issuerFor(Listener.port(listener)), shared);
+            app = build(config, env, clock, db, hasher, config.issuerFor(Listener.port(listener)), shared, metrics);
+            app.serveMetrics();
             app.serve(listener);
             return app;
         } catch (RuntimeException e) {
+            if (app != null && app.metricsServer != null) app.metricsServer.close();
             Listener.closeQuietly(listener);
             if (hasher != null) hasher.close();
             if (db != null) db.close();
@@ -100,7 +112,8 @@ public final class App implements AutoCloseable {
     }
 
     private static App build(Config config, Map<String, String> env, Clock clock, Database db, PasswordHasher hasher,
-                             String issuer, SharedSettings shared) {
+                             String issuer, SharedSettings shared, ServerMetrics metrics) {
+        Events events = metrics == null ? Events.NONE : metrics;
         AuditLog audit = new AuditLog(db, config.instanceId());
         UserStore userStore = new UserStore(db);
         SessionStore sessionStore = new SessionStore(db);
@@ -109,7 +122,7 @@ public final class App implements AutoCloseable {
         RevocationStore revocationStore = new RevocationStore(db);
         SigningKeys signingKeys = new SigningKeys(db, keyStore, revocationStore, audit, masterKey, clock, config.accessTtl());
         KeyRotation keyRotation = new KeyRotation(signingKeys, config.keyRotation(), config.keyPublishAhead());
-        Users users = new Users(db, userStore, sessionStore, audit, revocationStore, hasher, clock);
+        Users users = new Users(db, userStore, sessionStore, audit, revocationStore, hasher, clock, events);
         // Once, however many instances start together: the master key check, the first admin, the first key.
         SettingsStore settings = new SettingsStore(db);
         db.write(c -> {
@@ -121,11 +134,11 @@ public final class App implements AutoCloseable {
         });
         // Names are keyed under a key every instance derives alike: the counters are shared (contract A).
         FailureThrottle throttle = FailureThrottle.shared(config.throttling(), new ThrottleStore(db), masterKey.derive("throttle keys v1"),
-            audit, clock);
+            audit, clock, events);
         Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
         Sessions sessions = new Sessions(db, sessionStore, userStore, tokenIssuer, audit, revocationStore,
-            new Sessions.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), clock);
+            new Sessions.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), clock, events);
         AccessTokens accessTokens = new AccessTokens(signingKeys, userStore, sessionStore, issuer, clock);
         Entitlements entitlements = new Entitlements(issuer, config.resources());
         shared.onChange(c -> { // a change made by `agent-auth settings set` (or another instance's start on SQLite)
@@ -140,7 +153,21 @@ public final class App implements AutoCloseable {
         Api api = new Api(issuer, users, authenticator, throttle, keyRotation, entitlements,
             sessions, accessTokens, new AuditTrail(audit), new RevocationList(revocationStore, clock),
             new ClientAddress(config.trustedProxies()), db::healthy);
-        return new App(config, clock, db, hasher, audit, revocationStore, shared, api);
+        if (metrics != null) ServerGauges.register(metrics, api, db, clock);
+        return new App(config, clock, db, hasher, audit, revocationStore, shared, api, metrics);
+    }
+
+    /** The metrics listener (--metrics-port), before the API serves: a port taken fails the start. */
+    private void serveMetrics() {
+        if (metrics == null) return;
+        var o = config.observability();
+        try {
+            metricsServer = MetricsServer.start(o.metricsHost(), o.metricsPort(), metrics.registry());
+        } catch (Exception e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new ConfigException("cannot serve metrics on " + o.metricsHost() + ":" + o.metricsPort() + ": " + why);
+        }
+        log.info("metrics on http://{}:{}/metrics", o.metricsHost(), metricsServer.port());
     }
 
     /** Contract A: an instance with another master key refuses to start, with one line. */
@@ -156,7 +183,7 @@ public final class App implements AutoCloseable {
     }
 
     private void serve(ServerSocketChannel listener) {
-        javalin = HttpServer.create(config, api, listener);
+        javalin = HttpServer.create(config, api, listener, new RequestOutcomes(metrics, config.observability().accessLog()));
         javalin.start();
         housekeeping.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
         // Keys: read again every few seconds (made or revoked by another instance), rotated on schedule.
@@ -217,6 +244,8 @@ public final class App implements AutoCloseable {
     }
 
     public int port() { return javalin.port(); }
+    /** The metrics listener's port, or -1 when metrics are off. */
+    public int metricsPort() { return metricsServer == null ? -1 : metricsServer.port(); }
     public String issuer() { return api.issuer(); }
     public Api api() { return api; }
     public Database database() { return db; }
@@ -231,6 +260,7 @@ public final class App implements AutoCloseable {
     public void close() {
         housekeeping.shutdownNow();
         javalin.stop(); // graceful: see HttpServer.STOP_TIMEOUT
+        if (metricsServer != null) metricsServer.close();
         hasher.close();
         db.close();
     }

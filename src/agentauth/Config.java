@@ -33,11 +33,20 @@ public record Config(
         PostgresUrl postgres,       // null: the SQLite file db
         int dbPoolSize,
         String instanceId,
-        Map<String, List<String>> given) { // the server flags given on the command line or in the environment, as given
+        Map<String, List<String>> given, // the server flags given on the command line or in the environment, as given
+        Observability observability) {
 
     public record Throttling(int nameAddressFailures, int nameFailures, Duration window,
                              int addressFailures, int addressNames, Duration addressWindow,
                              Duration delay, Duration maxDelay) {}
+
+    public enum LogFormat { TEXT, JSON }
+
+    /**
+     * Metrics, logs: {@code metricsPort} null when the metrics listener is off (0 picks a free
+     * port); {@code accessLog} adds a line per request.
+     */
+    public record Observability(Integer metricsPort, String metricsHost, LogFormat logFormat, boolean accessLog) {}
 
     /** Argon2id cost per hash, and how many hashes may run and wait at once. */
     public record Hashing(int memoryKib, int iterations, int parallelism, int concurrency, int queue) {}
@@ -91,7 +100,20 @@ public record Config(
                 r.integer("hash-queue", 0, 100_000)),
             r.positive("audit-retention"), r.bool("durable"), r.bool("reset-signing-keys"),
             keyRotation(r), r.positive("key-publish-ahead"), postgres, r.integer("db-pool-size", 1, 1000),
-            instanceId(r.optional("instance-id")), r.given());
+            instanceId(r.optional("instance-id")), r.given(), observability(r));
+    }
+
+    private static Observability observability(Reader r) {
+        Integer port = r.optional("metrics-port") == null ? null : r.integer("metrics-port", 0, 65535);
+        String format = r.string("log-format");
+        if (!format.equals("text") && !format.equals("json"))
+            throw new ConfigException(r.source("log-format") + " must be text or json, got '" + format + "'");
+        return new Observability(port, r.string("metrics-host"), LogFormat.valueOf(format.toUpperCase(Locale.ROOT)),
+            r.bool("access-log"));
+    }
+
+    public LogFormat logFormat() {
+        return observability.logFormat();
     }
 
     /** --key-rotation: a duration or off; and a publish-ahead verifiers can follow (contract F). */
@@ -112,7 +134,8 @@ public record Config(
         Config c = from(new Flags.Parsed(List.of(), merged), Map.of());
         return new Config(c.host, c.port, c.db, c.issuer, c.accessTtl, c.refreshTtl, c.adminSessionTtl, c.refreshRetryWindow,
             c.resources, c.trustedProxies, c.throttling, c.hashing, c.auditRetention, c.durable, c.resetSigningKeys,
-            c.keyRotation, c.keyPublishAhead, c.postgres, c.dbPoolSize, instanceId, given); // given: what the operator gave
+            c.keyRotation, c.keyPublishAhead, c.postgres, c.dbPoolSize, instanceId, given, // given: what the operator gave
+            observability);
     }
 
     /** The default instance id: the host's name and this process's id. */

@@ -85,7 +85,11 @@ public final class Flags {
         new Flag("hash-queue", "64", false, false, "logins that may wait for a hash before 503"),
         new Flag("audit-retention", "90d", false, false, "audit events older than this are pruned"),
         new Flag("durable", null, false, true, "synchronous=FULL: survive power loss, at a cost per write"),
-        new Flag("reset-signing-keys", null, false, true, "discard signing keys the master key cannot open (audited)"));
+        new Flag("reset-signing-keys", null, false, true, "discard signing keys the master key cannot open (audited)"),
+        new Flag("metrics-port", null, false, false, "serve GET /metrics (Prometheus) on this port; off when not given"),
+        new Flag("metrics-host", "127.0.0.1", false, false, "address of the metrics listener"),
+        new Flag("log-format", "text", false, false, "text or json (one object a line)"),
+        new Flag("access-log", null, false, true, "log one line per request"));
 
     private Flags() {}
 

@@ -4,6 +4,7 @@ import agentauth.http.Api;
 import agentauth.http.Body;
 import agentauth.http.BodyBuffer;
 import agentauth.http.ProtocolErrors;
+import agentauth.http.RequestScope;
 import agentauth.http.Routes;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -21,7 +22,7 @@ final class HttpServer {
 
     private HttpServer() {}
 
-    static Javalin create(Config config, Api api, ServerSocketChannel listener) {
+    static Javalin create(Config config, Api api, ServerSocketChannel listener, RequestScope.Outcome outcome) {
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.http.maxRequestSize = Body.MAX_BYTES;
@@ -37,7 +38,8 @@ final class HttpServer {
             // (a refresh whose rotation is committing) get up to STOP_TIMEOUT to answer.
             c.jetty.modifyServer(server -> {
                 // Javalin nests its handler inside the innermost wrapper: bodies arrive whole.
-                server.setHandler(new GracefulHandler(new BodyBuffer()));
+                // RequestScope around the buffering: a request whose body never came is counted too.
+                server.setHandler(new GracefulHandler(new RequestScope(new BodyBuffer(), outcome)));
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
             });
             c.jetty.addConnector((server, http) -> {

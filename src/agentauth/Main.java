@@ -74,6 +74,7 @@ public final class Main {
             return 0;
         }
         Config config = Config.parse(args, env);
+        Logging.apply(config); // --log-format: the process's standard error, so here and not in App
         JvmMemory.apply(); // the server's process only: a plain java -jar gives memory back after a burst
         App app;
         try {

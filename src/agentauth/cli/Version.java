@@ -25,4 +25,16 @@ public final class Version {
         }
         return "agent-auth " + p.getProperty("version", "unknown") + " (commit " + p.getProperty("commit", "unknown") + ")";
     }
+
+    /** The version alone (metrics' build_info), or "unknown" for a jar built without it. */
+    public static String number() {
+        Properties p = new Properties();
+        try (InputStream in = Version.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) return "unknown";
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-/** The public, unauthenticated documents: JWKS, RFC 8414 metadata, health. */
+/** The public, unauthenticated documents: JWKS, RFC 8414 metadata, health (readiness and liveness). */
 final class DiscoveryHandler {
     private final KeyRotation keys;
     private final BooleanSupplier storageHealthy;
@@ -41,8 +41,21 @@ final class DiscoveryHandler {
         ctx.contentType("application/json").result(metadata);
     }
 
+    /**
+     * Readiness: 503 while the database does not answer, so a load balancer sends requests to
+     * the instances that can serve them.
+     */
     void health(Context ctx) {
         if (!storageHealthy.getAsBoolean()) throw new AuthError.TemporarilyUnavailable("The database does not answer.", 5, null);
+        ctx.header("Cache-Control", "no-store");
+        Json.write(ctx, 200, Map.of("status", "ok"));
+    }
+
+    /**
+     * Liveness: 200 while the process serves HTTP, whatever the database does, so a container's
+     * or systemd's health check does not restart every instance during a database outage.
+     */
+    void live(Context ctx) {
         ctx.header("Cache-Control", "no-store");
         Json.write(ctx, 200, Map.of("status", "ok"));
     }

@@ -53,6 +53,7 @@ final class Errors {
     }
 
     static void write(Context ctx, AuthError e) {
+        ctx.attribute(RequestTracking.ERROR_CODE, e.code()); // for the metrics of token requests
         if (e.getCause() != null) log.warn("{} {}: {} ({})", ctx.method(), ctx.path(), e.code(), e.getCause().getMessage());
         if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
         if (e instanceof AuthError.MissingToken) ctx.header("WWW-Authenticate", "Bearer"); // RFC 6750 §3.1: no error code

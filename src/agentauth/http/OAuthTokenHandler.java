@@ -33,6 +33,7 @@ final class OAuthTokenHandler {
         String type = form.optionalString("grant_type");
         if (type == null || type.isEmpty()) throw new AuthError.InvalidRequest("grant_type is required.");
         Grant grant = grants.get(type);
+        ctx.attribute(RequestTracking.GRANT, grant == null ? "other" : type); // a known name only: it labels metrics
         if (grant == null)
             throw new AuthError.UnsupportedGrantType("Supported grant types: client_credentials, refresh_token.");
         Account client = clientAuth.authenticate(ctx, form);

@@ -19,6 +19,8 @@ public final class Routes {
         var me = new MeHandler(s.accessTokens());
         var discovery = new DiscoveryHandler(s.keyRotation(), s.storageHealthy(), s.issuer());
 
+        // First: every log line of a request carries its id, even one refused by the next hook.
+        RequestTracking.install(config, s.clientAddress());
         config.routes.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("Referrer-Policy", "no-referrer");
@@ -50,7 +52,8 @@ public final class Routes {
         // Public documents for verifiers and OAuth clients.
         getAndHead(config, "/.well-known/jwks.json", discovery::jwks);
         getAndHead(config, "/.well-known/oauth-authorization-server", discovery::metadata);
-        getAndHead(config, "/health", discovery::health);
+        getAndHead(config, "/health", discovery::health);          // readiness: the database answers
+        getAndHead(config, "/health/live", discovery::live);       // liveness: the process serves
         // The kill switch for offline verifiers: what no longer counts though signed and unexpired.
         getAndHead(config, "/revocations", new RevocationsHandler(s.revocations())::get);
 

@@ -1,6 +1,7 @@
 package agentauth.session;
 
 import agentauth.error.AuthError;
+import agentauth.metrics.Events;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
 import agentauth.store.Family;
@@ -42,9 +43,11 @@ final class Rotation {
     private final AuditLog audit;
     private final RevocationStore revocations;
     private volatile Duration retryWindow;
+    private final Events events;
 
     Rotation(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit,
-             RevocationStore revocations, Duration retryWindow) {
+             RevocationStore revocations, Duration retryWindow, Events events) {
+        this.events = events;
         this.db = db;
         this.store = store;
         this.users = users;
@@ -116,15 +119,18 @@ final class Rotation {
         Token used = store.findToken(c, OpaqueTokens.hash(r.token())).orElseThrow(); // as claimed, not as first read
         if (used.successor() != null && used.successorUntil() != null && now.isBefore(used.successorUntil())) {
             RetryCopy.Answer a = RetryCopy.open(r.token(), family.id(), used.successor());
-            if (a != null && !store.isUsed(c, OpaqueTokens.hash(a.refreshToken())) && owner.isPresent() && owner.get().enabled())
+            if (a != null && !store.isUsed(c, OpaqueTokens.hash(a.refreshToken())) && owner.isPresent() && owner.get().enabled()) {
+                db.afterCommit(events::retryWindowHit);
                 return Outcome.ok(new TokenResponse(a.accessToken(),
                     new TokenIssuer.AccessToken(a.accessToken(), null, a.accessExpiresAt()).expiresIn(now),
                     a.refreshToken(), Sessions.seconds(now, family.expiresAt()), a.scope()));
+            }
         }
         store.revokeFamily(c, family.id(), now);
         if (owner.isPresent()) listKilled(c, owner.get(), family, now);
         audit.record(c, now, "refresh_reuse", owner.map(User::username).orElse(null), null, r.address(),
             "a used refresh token was presented again; session " + family.id() + " ended");
+        db.afterCommit(events::refreshReuseDetected);
         return Outcome.fail("The refresh token was already used; the session has been ended.");
     }
 

@@ -42,6 +42,12 @@ public final class Sessions {
 
     public Sessions(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit,
                     RevocationStore revocations, Lifetimes lifetimes, Clock clock) {
+        this(db, store, users, issuer, audit, revocations, lifetimes, clock, agentauth.metrics.Events.NONE);
+    }
+
+    /** @param events told of reuse detected and retry-window answers, once committed */
+    public Sessions(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit,
+                    RevocationStore revocations, Lifetimes lifetimes, Clock clock, agentauth.metrics.Events events) {
         this.db = db;
         this.store = store;
         this.users = users;
@@ -49,7 +55,7 @@ public final class Sessions {
         this.audit = audit;
         this.lifetimes = lifetimes;
         this.clock = clock;
-        this.rotation = new Rotation(db, store, users, issuer, audit, revocations, lifetimes.retryWindow());
+        this.rotation = new Rotation(db, store, users, issuer, audit, revocations, lifetimes.retryWindow(), events);
     }
 
     /** A shared setting changed: sessions started and rotated from now on follow these lifetimes. */

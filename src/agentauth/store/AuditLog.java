@@ -65,7 +65,8 @@ public final class AuditLog {
         }
         if (!QUIET.contains(type)) { // the log says what happened: only once it committed
             String name = user;
-            db.afterCommit(() -> log.info("{} user={} actor={} address={}{}", type, orDash(name), orDash(actor), orDash(address),
+            db.afterCommit(() -> log.atInfo().addKeyValue("event", type).addKeyValue("sub", name) // JSON fields
+                .log("{} user={} actor={} address={}{}", type, orDash(name), orDash(actor), orDash(address),
                 detail == null ? "" : " (" + detail + ")"));
         }
     }

@@ -2,6 +2,7 @@ package agentauth.throttle;
 
 import agentauth.Config;
 import agentauth.error.AuthError;
+import agentauth.metrics.Events;
 import agentauth.store.AuditLog;
 import agentauth.crypto.HmacSha256;
 import agentauth.store.ThrottleStore;
@@ -40,9 +41,11 @@ public final class FailureThrottle implements Throttle {
     private final Successes successes;
     private final AuditLog audit;
     private final Clock clock;
+    private final Events events;
 
     private FailureThrottle(Keys keys, Counters pairs, Counters names, Counters addresses, Successes successes, AuditLog audit,
-                            Clock clock) {
+                            Clock clock, Events events) {
+        this.events = events;
         this.keys = keys;
         this.pairs = pairs;
         this.names = names;
@@ -54,16 +57,22 @@ public final class FailureThrottle implements Throttle {
 
     /** The server's throttle: names keyed under {@code nameKey} (from the master key), counted in the database. */
     public static FailureThrottle shared(Config.Throttling t, ThrottleStore store, byte[] nameKey, AuditLog audit, Clock clock) {
+        return shared(t, store, nameKey, audit, clock, Events.NONE);
+    }
+
+    /** As {@link #shared}, telling {@code events} of every attempt held back, with the counter that held it. */
+    public static FailureThrottle shared(Config.Throttling t, ThrottleStore store, byte[] nameKey, AuditLog audit, Clock clock,
+                                         Events events) {
         return new FailureThrottle(new Keys(HmacSha256.of(nameKey)), new SharedCounters(store, pairRule(t), PAIRS),
             new SharedCounters(store, nameRule(t), NAMES), new CounterTable(ADDRESS_BUCKETS, addressRule(t)),
-            new SharedSuccesses(store), audit, clock);
+            new SharedSuccesses(store), audit, clock, events);
     }
 
     /** Everything in this process's memory, under a key made here: one process's view (tests of the tables). */
     public static FailureThrottle inMemory(Config.Throttling t, AuditLog audit, Clock clock) {
         return new FailureThrottle(new Keys(HmacSha256.ephemeral()), new CounterTable(PAIR_BUCKETS, pairRule(t)),
             new CounterTable(NAME_BUCKETS, nameRule(t)), new CounterTable(ADDRESS_BUCKETS, addressRule(t)),
-            new SuccessTable(SUCCESS_BUCKETS), audit, clock);
+            new SuccessTable(SUCCESS_BUCKETS), audit, clock, Events.NONE);
     }
 
     /** A shared setting changed: the thresholds and delays from now on. */
@@ -89,28 +98,37 @@ public final class FailureThrottle implements Throttle {
         return Math.max(t.delay().toMillis(), t.maxDelay().toMillis());
     }
 
-    private record Gate(Counters table, Key key, String why) {}
+    private record Gate(Counters table, Key key, String why, String counter) {}
 
     @Override
     public void check(String name, String address) {
         long now = clock.millis();
         Key pair = keys.pair(name, address);
         List<Gate> gates = new ArrayList<>(3);
-        gates.add(new Gate(pairs, pair, "too many failures for this name from this address"));
+        gates.add(new Gate(pairs, pair, "too many failures for this name from this address", "name_address"));
         if (!successes.recent(pair, now, EXEMPTION_MS)) {
-            gates.add(new Gate(names, keys.name(name), "too many failures for this name from all addresses"));
-            gates.add(new Gate(addresses, keys.address(address), "too many failures or failing names from this address"));
+            gates.add(new Gate(names, keys.name(name), "too many failures for this name from all addresses", "name"));
+            gates.add(new Gate(addresses, keys.address(address), "too many failures or failing names from this address", "address"));
         }
         long retryMs = 0;
+        String by = null; // the counter with the longest wait: the one the metrics name
         for (Gate g : gates) {
             if (g.table().peek(g.key(), now) != State.BLOCKED) continue;
-            retryMs = Math.max(retryMs, block(g, name, address, now));
+            long ms = block(g, name, address, now);
+            if (ms > retryMs) { retryMs = ms; by = g.counter(); }
         }
         // Nothing blocks: a key whose delay has passed lets this one attempt through.
         if (retryMs == 0) {
-            for (Gate g : gates) if (!g.table().release(g.key(), now)) retryMs = Math.max(retryMs, block(g, name, address, now));
+            for (Gate g : gates) {
+                if (g.table().release(g.key(), now)) continue;
+                long ms = block(g, name, address, now);
+                if (ms > retryMs) { retryMs = ms; by = g.counter(); }
+            }
         }
-        if (retryMs > 0) throw new AuthError.TooManyRequests((retryMs + 999) / 1000);
+        if (retryMs > 0) {
+            events.loginThrottled(by);
+            throw new AuthError.TooManyRequests((retryMs + 999) / 1000);
+        }
     }
 
     private long block(Gate g, String name, String address, long now) {

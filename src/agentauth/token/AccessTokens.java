@@ -116,6 +116,8 @@ public final class AccessTokens {
         Account user = inGoodStanding(claims);
         if (requiredScope != null && !user.hasScope(requiredScope))
             throw new AuthError.InvalidToken("The access token's user no longer holds '" + requiredScope + "'.");
+        org.slf4j.MDC.put("sub", claims.subject()); // the caller, for the request's log lines and access line
+        org.slf4j.MDC.put("jti", claims.jti());
         return claims;
     }
 

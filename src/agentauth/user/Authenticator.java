@@ -81,6 +81,7 @@ public final class Authenticator {
             }
             throttle.succeeded(name, address);
             User user = found.get();
+            org.slf4j.MDC.put("sub", user.username()); // the request's log lines and access line name it
             if (check != null) verified.remember(user, bytes);
             if (hasher.needsRehash(user.passwordHash())) upgrade(user, bytes);
             return Account.of(user);

@@ -1,6 +1,8 @@
 package agentauth.user;
 
 import agentauth.Config;
+import agentauth.error.AuthError;
+import agentauth.metrics.Events;
 import de.mkammerer.argon2.Argon2;
 import de.mkammerer.argon2.Argon2Factory;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +39,15 @@ public final class PasswordHasher implements AutoCloseable {
     private final ExecutorService workers;
     private volatile String dummyHash; // made on first need: commands that never verify never pay for it
     private final List<Thread> threads = new CopyOnWriteArrayList<>(); // the workers started, for tests
+    private final Events events;
 
     public PasswordHasher(Config.Hashing params) {
+        this(params, Events.NONE);
+    }
+
+    /** @param events told of each hash that runs (and its time) or is refused */
+    public PasswordHasher(Config.Hashing params, Events events) {
+        this.events = events;
         NativeArgon2.useBundled();
         this.argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
         this.params = params;
@@ -122,7 +131,7 @@ public final class PasswordHasher implements AutoCloseable {
     /** Hashes a secret with the configured parameters and wipes the caller's copy. */
     public String hash(byte[] secret) {
         try {
-            return gate.run(false, () -> onWorker(() -> argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(), secret)));
+            return gated(false, () -> onWorker(() -> argon2.hash(params.iterations(), params.memoryKib(), params.parallelism(), secret)));
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
@@ -142,7 +151,7 @@ public final class PasswordHasher implements AutoCloseable {
         notice(encoded);
         String target = encoded == null ? dummyHash() : encoded;
         HashParameters used = HashParameters.of(target);
-        Timed<Boolean> r = gate.run(priority, () -> timedOnWorker(() -> argon2.verify(target, secret)));
+        Timed<Boolean> r = gated(priority, () -> timedOnWorker(() -> argon2.verify(target, secret)));
         cost.measured(used, r.nanos());
         return new Check(r.value() && encoded != null, cost.topUpNanos(used, r.nanos()));
     }
@@ -166,6 +175,24 @@ public final class PasswordHasher implements AutoCloseable {
     }
 
     private record Timed<T>(T value, long nanos) {}
+
+    /** Through the gate, with the events: in flight while it holds a slot, or refused. */
+    private <T> T gated(boolean priority, Supplier<T> work) {
+        try {
+            return gate.run(priority, () -> {
+                events.hashStarted();
+                long start = System.nanoTime();
+                try {
+                    return work.get();
+                } finally {
+                    events.hashFinished(System.nanoTime() - start);
+                }
+            });
+        } catch (AuthError.TemporarilyUnavailable e) { // only the gate refuses this way
+            events.hashRejected();
+            throw e;
+        }
+    }
 
     /** Runs {@code work} on a hashing thread, timed there: the time in the gate's queue is not counted. */
     private <T> Timed<T> timedOnWorker(Supplier<T> work) {

@@ -36,9 +36,17 @@ public final class Users {
     private final RevocationStore revocations;
     private final PasswordHasher hasher;
     private final Clock clock;
+    private final agentauth.metrics.Events events;
 
     public Users(Database db, UserStore store, SessionStore families, AuditLog audit, RevocationStore revocations,
                  PasswordHasher hasher, Clock clock) {
+        this(db, store, families, audit, revocations, hasher, clock, agentauth.metrics.Events.NONE);
+    }
+
+    /** @param events told of every kill, once it committed */
+    public Users(Database db, UserStore store, SessionStore families, AuditLog audit, RevocationStore revocations,
+                 PasswordHasher hasher, Clock clock, agentauth.metrics.Events events) {
+        this.events = events;
         this.db = db;
         this.store = store;
         this.families = families;
@@ -150,6 +158,7 @@ public final class Users {
             listKilled(c, killed, now);
             audit.record(c, now, "user_killed", u.username(), actor.name(), actor.address(),
                 "disabled, sessions ended: " + n + ", access tokens revoked");
+            db.afterCommit(events::userKilled);
             return n;
         });
     }
