@@ -81,14 +81,22 @@ unpack_libs() {
 }
 
 package() {
-  if [ -f $JAR ] && ! newer_than $JAR $BUILD/classes.stamp $BUILD/deps.stamp $(ls -d web 2>/dev/null); then
+  # what --version and the metrics' build_info say; a tree with no git history says so
+  local version
+  version=$(printf 'version=%s\ncommit=%s\n' \
+    "$(git describe --tags --always --dirty 2>/dev/null || echo 0.0.0-dev)" \
+    "$(git rev-parse HEAD 2>/dev/null || echo unknown)")
+  if [ -f $JAR ] && [ "$version" = "$(cat $BUILD/version.properties 2>/dev/null)" ] \
+      && ! newer_than $JAR $BUILD/classes.stamp $BUILD/deps.stamp $(ls -d web 2>/dev/null); then
     return 0
   fi
+  printf '%s\n' "$version" >$BUILD/version.properties
   local stage=$BUILD/jar
   rm -rf $stage && mkdir -p $stage
   cp -r $BUILD/deps/. $stage/
   cp -r $BUILD/classes/. $stage/
   mkdir -p $stage/web && if [ -d web ]; then cp -r web/. $stage/web/; fi
+  cp $BUILD/version.properties $stage/agentauth/version.properties
   cat >$BUILD/MANIFEST.MF <<'EOF'
 Main-Class: agentauth.Main
 Multi-Release: true

@@ -17,24 +17,25 @@ public final class Version {
     /** One line: {@code agent-auth VERSION (commit COMMIT)}. */
     public static String describe() {
         Properties p = new Properties();
-        try (InputStream in = Version.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) return "agent-auth (version unknown: built without " + RESOURCE + ")";
-            p.load(in);
-        } catch (IOException e) {
-            return "agent-auth (version unknown: " + RESOURCE + " unreadable: " + e.getMessage() + ")";
-        }
+        String missing = load(p);
+        if (missing != null) return "agent-auth (version unknown: " + missing + ")";
         return "agent-auth " + p.getProperty("version", "unknown") + " (commit " + p.getProperty("commit", "unknown") + ")";
     }
 
     /** The version alone (metrics' build_info), or "unknown" for a jar built without it. */
     public static String number() {
         Properties p = new Properties();
+        return load(p) == null ? p.getProperty("version", "unknown") : "unknown";
+    }
+
+    /** Loads the resource into {@code p}; null when it worked, else what went wrong. */
+    private static String load(Properties p) {
         try (InputStream in = Version.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) return "unknown";
+            if (in == null) return "built without " + RESOURCE;
             p.load(in);
-            return p.getProperty("version", "unknown");
+            return null;
         } catch (IOException e) {
-            return "unknown";
+            return RESOURCE + " unreadable: " + e.getMessage();
         }
     }
 }
