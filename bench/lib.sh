@@ -30,14 +30,15 @@ compile_helpers() {
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# start_server DIR JAVA_OPTS FLAGS: a fresh database in DIR, any free loopback port.
+# start_server DIR JAVA_OPTS FLAGS: logs and a fresh SQLite file in DIR (or the database
+# SERVER_DB names, a file or a postgresql:// URL), any free loopback port.
 # Sets SERVER_PID and BASE_URL once the server logged that it listens.
 start_server() {
   local dir=$1 opts=$2 flags=$3
   mkdir -p "$dir"
   # shellcheck disable=SC2086
   AGENT_AUTH_ADMIN_PASSWORD=$ADMIN_PASSWORD "${NICE[@]}" java $opts -jar agent-auth.jar --host 127.0.0.1 --port 0 \
-    --db "$dir/agent-auth.db" $flags >"$dir/server.log" 2>&1 &
+    --db "${SERVER_DB:-$dir/agent-auth.db}" $flags >"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   local port= deadline=$(($(now_ms) + 60000))
   while [ -z "$port" ]; do
@@ -98,8 +99,12 @@ cold_start_runs() {
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 peak_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
-# User + system CPU time of a process, in seconds.
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f\n", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# User + system CPU time of processes (the servers), in seconds.
+cpu_seconds() {
+  local pid
+  for pid in "$@"; do cat "/proc/$pid/stat"; done |
+    awk -v hz="$(getconf CLK_TCK)" '{t += $14 + $15} END {printf "%.2f\n", t / hz}'
+}
 
 # seed DB COUNT PREFIX SCOPES FILE FLAGS: agents through the Users service (bench/seed/Seed.java).
 seed() {
@@ -139,12 +144,12 @@ scenario() {
   local name=$1 script=$2 input=$3 before=0
   shift 3
   echo "bench: $name ($CONNECTIONS connections, $DURATION) ..."
-  [ -n "$SERVER_PID" ] && before=$(cpu_seconds "$SERVER_PID")
+  [ -n "$SERVER_PID" ] && before=$(cpu_seconds $SERVER_PID ${SECOND_PID:-})
   env "$@" BENCH_AGENTS="$input" BENCH_TOKENS="$input" BENCH_RESULT="$OUT/parts/scenario-$name.json" \
     "${NICE[@]}" wrk -t"$BENCH_THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s -s "bench/lua/$script.lua" "$BASE_URL" \
     >"$WORK/wrk-$name.txt"
   if [ -n "$SERVER_PID" ]; then
-    echo "$(cpu_seconds "$SERVER_PID") $before" | awk '{printf "%.2f\n", $1 - $2}' >"$OUT/parts/cpu-$name.txt"
+    echo "$(cpu_seconds $SERVER_PID ${SECOND_PID:-}) $before" | awk '{printf "%.2f\n", $1 - $2}' >"$OUT/parts/cpu-$name.txt"
   fi
 }
 

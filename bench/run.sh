@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
 # The benchmark suite (issue 7). `./build.sh bench` builds the jar and runs this; see bench/README.md.
-#   bench/run.sh                 start agent-auth.jar on loopback with a fresh database and run everything
+#   bench/run.sh [all]           the three runs below, one after the other
+#   bench/run.sh sqlite          start agent-auth.jar on loopback with a fresh SQLite file and run everything
+#   bench/run.sh postgres        the same on a throw-away PostgreSQL cluster (bench/postgres.sh)
+#   bench/run.sh postgres-2      two instances on one PostgreSQL; each wrk thread loads one of them
 #   BENCH_BASE_URL=... run.sh    run the HTTP scenarios against a server that is already running
 # Results: a table on standard output and build/bench/results.json (plus a timestamped copy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
+source bench/postgres.sh
+
+RUN=${1:-all}
+case $RUN in
+  all) for run in sqlite postgres postgres-2; do "$0" "$run"; done; exit 0 ;;
+  sqlite | postgres) INSTANCES=1 ;;
+  postgres-2) INSTANCES=2 ;;
+  *) echo "bench: unknown run '$RUN' (use: all, sqlite, postgres, postgres-2)" >&2; exit 2 ;;
+esac
 
 OUT=build/bench
 WORK=$OUT/work
@@ -36,8 +48,12 @@ INTROSPECT_PATH=${BENCH_INTROSPECT_PATH:-/oauth/introspect}
 INTROSPECT_BODY=${BENCH_INTROSPECT_BODY:-'token={token}'}
 JWKS_PATH=${BENCH_JWKS_PATH:-/.well-known/jwks.json}
 
-SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && stop_server "$SERVER_PID"; return 0; }
+SERVER_PID= SECOND_PID=
+cleanup() {
+  [ -z "$SERVER_PID" ] || stop_server "$SERVER_PID"
+  [ -z "$SECOND_PID" ] || stop_server "$SECOND_PID"
+  pg_stop
+}
 trap cleanup EXIT
 
 if [ -z "${BENCH_BASE_URL:-}" ]; then
@@ -49,21 +65,40 @@ if [ -z "${BENCH_BASE_URL:-}" ]; then
     echo "bench: cold start without the class archive, 5 runs (for comparison) ..."
     cold_start_runs 5 "$(recommended_java_opts)" >"$OUT/parts/cold_start_no_archive.txt"
   fi
-  echo "bench: cold start, 5 runs (fresh database each) ..."
-  cold_start_runs 5 "$JAVA_OPTS" >"$OUT/parts/cold_start.txt"
+  if [ "$RUN" = sqlite ]; then
+    echo "bench: cold start, 5 runs (fresh database each) ..."
+    cold_start_runs 5 "$JAVA_OPTS" >"$OUT/parts/cold_start.txt"
+    DB=$WORK/main/agent-auth.db
+  else
+    echo "bench: starting a throw-away PostgreSQL cluster ..."
+    pg_start "$WORK/pg"   # sets PG_PORT, exports AGENT_AUTH_DB_PASSWORD
+    DB="postgresql://127.0.0.1:$PG_PORT/bench?user=agent_auth"
+    export AGENT_AUTH_MASTER_KEY   # instances on PostgreSQL share it through the environment
+    AGENT_AUTH_MASTER_KEY=$(head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')
+  fi
 
-  echo "bench: starting the server: java $JAVA_OPTS -jar agent-auth.jar $SERVER_FLAGS"
-  start_server "$WORK/main" "$JAVA_OPTS" "$SERVER_FLAGS"   # sets SERVER_PID and BASE_URL
+  echo "bench: starting the server: java $JAVA_OPTS -jar agent-auth.jar --db $DB $SERVER_FLAGS"
+  SERVER_DB=$DB start_server "$WORK/main" "$JAVA_OPTS" "$SERVER_FLAGS"   # sets SERVER_PID and BASE_URL
   first_token "$BASE_URL" admin "$ADMIN_PASSWORD" >/dev/null
+  if [ "$INSTANCES" = 2 ]; then
+    FIRST_PID=$SERVER_PID FIRST_URL=$BASE_URL
+    # one issuer behind the load balancer, as docs/several-instances.md says
+    SERVER_DB=$DB start_server "$WORK/second" "$JAVA_OPTS" "--issuer $FIRST_URL $SERVER_FLAGS"
+    SECOND_PID=$SERVER_PID SERVER_PID=$FIRST_PID
+    first_token "$BASE_URL" admin "$ADMIN_PASSWORD" >/dev/null
+    # wrk connects each thread to one instance (bench/lua/common.lua); tokens pass between them
+    export BENCH_SPREAD="${FIRST_URL#http://},${BASE_URL#http://}"
+    BASE_URL=$FIRST_URL
+  fi
   sleep 2
   rss_kib "$SERVER_PID" >"$OUT/parts/rss_idle.txt"
 
   echo "bench: seeding $AGENT_COUNT agents with the configured Argon2 parameters ..."
-  seed "$WORK/main/agent-auth.db" "$AGENT_COUNT" bench-agent- agent "$WORK/agents.txt" "$SERVER_FLAGS"
-  seed "$WORK/main/agent-auth.db" 1 bench-intro- agent,introspect "$WORK/introspector.txt" "$SERVER_FLAGS"
+  seed "$DB" "$AGENT_COUNT" bench-agent- agent "$WORK/agents.txt" "$SERVER_FLAGS"
+  seed "$DB" 1 bench-intro- agent,introspect "$WORK/introspector.txt" "$SERVER_FLAGS"
   # Agents of their own for the warm-up before the first-time logins, so those stay first-time:
   # enough to log in a new one on every request of the warm-up (about 70/s for 5 s here).
-  seed "$WORK/main/agent-auth.db" 600 bench-warm- agent "$WORK/warm_agents.txt" "$SERVER_FLAGS"
+  seed "$DB" 600 bench-warm- agent "$WORK/warm_agents.txt" "$SERVER_FLAGS"
   hash_time_ms "$SERVER_FLAGS" >"$OUT/parts/hash_ms.txt"
   AGENTS_FILE=$WORK/agents.txt
   INTROSPECTOR=$(head -1 "$WORK/introspector.txt")
@@ -138,11 +173,11 @@ fi
 
 if [ -n "$SERVER_PID" ]; then
   peak_kib "$SERVER_PID" >"$OUT/parts/rss_peak.txt"
-  cpu_seconds "$SERVER_PID" >"$OUT/parts/cpu_total.txt"
+  cpu_seconds $SERVER_PID $SECOND_PID >"$OUT/parts/cpu_total.txt"
   stop_server "$SERVER_PID"
   SERVER_PID=
 fi
 
-describe_machine "$JAVA_OPTS" >"$OUT/parts/machine.txt"
+{ describe_machine "$JAVA_OPTS"; echo "store=$RUN"; echo "instances=$INSTANCES"; } >"$OUT/parts/machine.txt"
 java -cp agent-auth.jar bench/Report.java "$OUT/parts" "$OUT/results.json"
-cp "$OUT/results.json" "$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).json"
+cp "$OUT/results.json" "$OUT/results-$RUN-$(date -u +%Y%m%dT%H%M%SZ).json"

@@ -3,9 +3,18 @@
 -- thread:set() in setup() are visible in that thread's state.
 local M = {}
 
+-- BENCH_SPREAD ("host:port,host:port"): thread i talks to instance i mod n, so two instances on
+-- one database share the load (and the refresh chains of one thread stay on its instance).
+local spread = {}
+for hostport in (os.getenv("BENCH_SPREAD") or ""):gmatch("[^,]+") do
+  local host, port = hostport:match("^(.+):(%d+)$")
+  table.insert(spread, wrk.lookup(host, port)[1])
+end
+
 local threads = {}
 function M.setup(thread)
   thread:set("id", #threads)
+  if #spread > 0 then thread.addr = spread[#threads % #spread + 1] end
   table.insert(threads, thread)
 end
 
