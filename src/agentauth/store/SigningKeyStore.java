@@ -107,6 +107,18 @@ public final class SigningKeyStore {
         }
     }
 
+    /** True unless {@code kid} is in the table and not revoked. */
+    public boolean revokedOrGone(Connection c, String kid) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT revoked_at FROM signing_keys WHERE kid = ?")) {
+            s.setString(1, kid);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) return true;
+                r.getLong(1);
+                return !r.wasNull();
+            }
+        }
+    }
+
     /** Deletes keys whose last token expired (or that were revoked) before {@code cutoff}. */
     public int deleteGone(Connection c, Instant cutoff) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM signing_keys WHERE (retired_at IS NOT NULL AND tokens_until < ?) "

@@ -5,6 +5,7 @@ import agentauth.crypto.MasterKey;
 import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
+import agentauth.store.Dialect;
 import agentauth.store.RevocationStore;
 import agentauth.store.SigningKeyStore;
 import agentauth.token.KeySet.Key;
@@ -153,8 +154,21 @@ public final class SigningKeys {
         return clock;
     }
 
-    /** The key that signs now. */
+    /**
+     * The key that signs now. On PostgreSQL another instance may have revoked it (a leak) since
+     * the last reload, and lists it as revoked in the same commit: so the key is checked in the
+     * database first (one lookup by primary key, inside the caller's transaction if any), and a
+     * revoked one sends this instance to the key that replaced it. On SQLite this process made
+     * every change itself, and memory follows each commit.
+     */
     public Key current() {
+        Key k = signer();
+        if (db.dialect() != Dialect.POSTGRES || !db.read(c -> store.revokedOrGone(c, k.kid()))) return k;
+        reload();
+        return signer();
+    }
+
+    private Key signer() {
         Key k = keys.current(clock.instant());
         if (k == null) throw new AuthError.TemporarilyUnavailable("No signing key is ready; try again shortly.", 1, null);
         return k;
