@@ -56,6 +56,9 @@ public final class Routes {
         getAndHead(config, "/health/live", discovery::live);       // liveness: the process serves
         // The kill switch for offline verifiers: what no longer counts though signed and unexpired.
         getAndHead(config, "/revocations", new RevocationsHandler(s.revocations())::get);
+        // The Python client that matches this server, for agents to fetch (from the jar).
+        getAndHead(config, ClientDownloadHandler.PYTHON_CLIENT,
+            new ClientDownloadHandler(ClientDownloadHandler.PYTHON_CLIENT)::get);
 
         // Admin API: bearer token with scope admin, aud = issuer, live state checked
         // (admin.guard: a disabled or demoted admin's token stops at once). No answer is cached,
