@@ -688,7 +688,9 @@ def discover(url, *, servers, method="GET", timeout=10.0):
         raise DiscoveryError("%s takes tokens from %s, none of the servers this agent may send its secret to (%s)"
                              % (resource, ", ".join(named) or "no server", ", ".join(trusted)))
     server_doc, server_where = _first_document(_well_known(chosen, "oauth-authorization-server")[:1], timeout)
-    if server_doc.get("issuer") != chosen:  # RFC 8414 §3.3: else it is not that server's metadata
+    issuer = server_doc.get("issuer")
+    # RFC 8414 §3.3 (else it is not that server's metadata), a trailing slash apart: URL libraries add one
+    if not isinstance(issuer, str) or _normalized(issuer) != _normalized(chosen):
         raise DiscoveryError("the metadata at %s names another issuer than %s" % (server_where, chosen))
     asked = _CHALLENGE_SCOPE.findall(challenges)
     supported = doc.get("scopes_supported")
