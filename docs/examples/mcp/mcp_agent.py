@@ -4,7 +4,7 @@ It asks the MCP server without a token, learns from the 401 which auth server is
 tokens and under which resource identifier (RFC 9728), gets a token for that server alone
 (RFC 8707) and calls its `whoami` tool. It needs agent_auth.py beside it or on PYTHONPATH:
 
-    curl -O http://127.0.0.1:8080/clients/python/agent_auth.py   # the client of that server
+    curl -O http://127.0.0.1:8080/clients/python/agent_auth.py   # the client of that server, beside this file
     AGENT_AUTH_SERVER=http://127.0.0.1:8080 AGENT_AUTH_USERNAME=agent-1 \
     AGENT_AUTH_PASSWORD='its secret' MCP_URL=http://127.0.0.1:8081/mcp python3 mcp_agent.py
 """
