@@ -11,6 +11,7 @@ cd "$(dirname "$0")"
 BUILD=build
 JAR=agent-auth.jar
 JAVAC_OPTS=(--release 17 -encoding UTF-8 -Xlint:all,-serial,-processing -Werror)
+PYTHON_CLIENT=clients/python/agent_auth.py
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
@@ -87,7 +88,7 @@ package() {
     "$(git describe --tags --always --dirty 2>/dev/null || echo 0.0.0-dev)" \
     "$(git rev-parse HEAD 2>/dev/null || echo unknown)")
   if [ -f $JAR ] && [ "$version" = "$(cat $BUILD/version.properties 2>/dev/null)" ] \
-      && ! newer_than $JAR $BUILD/classes.stamp $BUILD/deps.stamp $(ls -d web 2>/dev/null); then
+      && ! newer_than $JAR $BUILD/classes.stamp $BUILD/deps.stamp $(ls -d web 2>/dev/null) $PYTHON_CLIENT; then
     return 0
   fi
   printf '%s\n' "$version" >$BUILD/version.properties
@@ -97,6 +98,9 @@ package() {
   cp -r $BUILD/classes/. $stage/
   mkdir -p $stage/web && if [ -d web ]; then cp -r web/. $stage/web/; fi
   cp $BUILD/version.properties $stage/agentauth/version.properties
+  # the server hands agents the Python client that matches it (GET /clients/python/agent_auth.py);
+  # clients/python is its only source
+  mkdir -p $stage/clients/python && cp $PYTHON_CLIENT $stage/clients/python/
   cat >$BUILD/MANIFEST.MF <<'EOF'
 Main-Class: agentauth.Main
 Multi-Release: true

@@ -34,7 +34,7 @@ except ImportError:
     ec = None
 
 __all__ = ["AgentAuthClient", "Response", "AgentAuthError", "BadCredentials",
-           "ServerUnavailable", "ProtocolError"]
+           "ServerUnavailable", "ProtocolError", "discover", "Discovery", "DiscoveryError"]
 
 DEFAULT_SECRET_ENV = "AGENT_AUTH_PASSWORD"
 
@@ -77,6 +77,11 @@ class ServerUnavailable(AgentAuthError):
 
 class ProtocolError(AgentAuthError):
     """The server answered something this client does not understand (is the URL right?)."""
+
+
+class DiscoveryError(AgentAuthError):
+    """:func:`discover` found no usable answer: the service is not a protected resource, its
+    metadata is invalid, or it names none of the servers this agent holds credentials for."""
 
 
 # --- Small pieces -----------------------------------------------------------------------------
@@ -624,6 +629,121 @@ class AgentAuthClient:
         log.info("logged in to %s as %s (%s token, valid %.0f s)", self._server.base, self._username,
                  tokens.scheme, tokens.expires_at - time.monotonic())
         return tokens
+
+
+# --- Discovery (RFC 9728, RFC 8414) ----------------------------------------------------------
+
+_RESOURCE_METADATA = re.compile(r'(?:^|[\s,])resource_metadata\s*=\s*"([^"]*)"', re.I)
+_CHALLENGE_SCOPE = re.compile(r'(?:^|[\s,])scope\s*=\s*"([^"]*)"', re.I)
+
+
+class Discovery(collections.namedtuple("Discovery", "server resource scopes")):
+    """What :func:`discover` found.
+
+    ``server``: the agent-auth server (one of those given) that issues tokens for the service;
+    ``resource``: the service's resource identifier, to pass as ``resource=`` (RFC 8707);
+    ``scopes``: the scopes the service asks for (its 401's ``scope``, else its
+    ``scopes_supported``), maybe empty.
+    """
+    __slots__ = ()
+
+
+def discover(url, *, servers, method="GET", timeout=10.0):
+    """Finds which of ``servers`` issues tokens for the protected service at ``url``, as an MCP
+    client does: no secret is sent anywhere.
+
+    Sends ``method url`` without a token and reads the 401's ``WWW-Authenticate: Bearer
+    resource_metadata="..."`` (RFC 9728 §5.1), or when it has none, the service's well-known
+    metadata URLs (§3.1, with the path, then without). The metadata's ``resource`` must be
+    ``url`` or a prefix of it on the same origin. Of its ``authorization_servers``, the first that
+    is in ``servers`` is chosen, and its RFC 8414 metadata must name it as ``issuer``.
+
+    ``servers``: the server URL, or a list of them, this agent holds credentials for. A service
+    may name any server, and the agent's secret must only go to one it was given (credentials
+    belong to one authorization server), so one the agent does not know is never chosen.
+
+    Raises DiscoveryError (see there), ServerUnavailable on network errors and 5xx, ValueError
+    for a bad argument.
+    """
+    trusted = [_base_url(s) for s in ([servers] if isinstance(servers, str) else list(servers))]
+    _require(trusted, "servers must name at least one server")
+    parts = urllib.parse.urlsplit(url) if isinstance(url, str) else None
+    _require(parts is not None and parts.scheme in ("http", "https") and parts.netloc,
+             "url must be an absolute http or https URL")
+    status, headers, _ = _discovery_get(url, timeout, method)
+    if status != 401:
+        raise DiscoveryError("%s %s answered %d without a token, not 401: is it protected?" % (method, url, status),
+                             status=status)
+    challenges = ", ".join(headers.get_all("WWW-Authenticate") or [])
+    linked = _RESOURCE_METADATA.findall(challenges)
+    doc, where = _first_document(linked[:1] or _well_known(url, "oauth-protected-resource"), timeout)
+    resource = doc.get("resource")
+    if not isinstance(resource, str) or not _covers(resource, url):
+        raise DiscoveryError("the metadata at %s is for %r, not for %s (RFC 9728 §3.3)" % (where, resource, url))
+    named = doc.get("authorization_servers")
+    if not isinstance(named, list) or not all(isinstance(n, str) for n in named):
+        raise DiscoveryError("the metadata at %s lists no authorization_servers" % where)
+    chosen = next((n for n in named if _normalized(n) in trusted), None)
+    if chosen is None:
+        raise DiscoveryError("%s takes tokens from %s, none of the servers this agent may send its secret to (%s)"
+                             % (resource, ", ".join(named) or "no server", ", ".join(trusted)))
+    server_doc, server_where = _first_document(_well_known(chosen, "oauth-authorization-server")[:1], timeout)
+    issuer = server_doc.get("issuer")
+    # RFC 8414 §3.3 (else it is not that server's metadata), a trailing slash apart: URL libraries add one
+    if not isinstance(issuer, str) or _normalized(issuer) != _normalized(chosen):
+        raise DiscoveryError("the metadata at %s names another issuer than %s" % (server_where, chosen))
+    asked = _CHALLENGE_SCOPE.findall(challenges)
+    supported = doc.get("scopes_supported")
+    scopes = asked[0].split() if asked else [x for x in supported or [] if isinstance(x, str)]
+    return Discovery(_normalized(chosen), resource, scopes)
+
+
+def _discovery_get(url, timeout, method="GET"):
+    try:
+        status, headers, body = _http(method, url, None, {"Accept": "application/json"}, timeout)
+    except _NETWORK_ERRORS as e:
+        raise ServerUnavailable("cannot reach %s: %s" % (url, getattr(e, "reason", e)))
+    if status >= 500:
+        raise ServerUnavailable("%s answered %d" % (url, status), status=status,
+                                retry_after=_retry_after(headers.get("Retry-After")))
+    return status, headers, body
+
+
+def _first_document(urls, timeout):
+    """The JSON object at the first of ``urls`` that answers 200, and that URL."""
+    for url in urls:
+        status, _, body = _discovery_get(url, timeout)
+        if status == 200:
+            try:
+                doc = json.loads(body)
+            except ValueError:
+                doc = None
+            if not isinstance(doc, dict):
+                raise DiscoveryError("%s is not a JSON object" % url)
+            return doc, url
+    raise DiscoveryError("no metadata at %s" % " or ".join(urls))
+
+
+def _well_known(url, name):
+    """RFC 8414 §3.1 / RFC 9728 §3.1: /.well-known/<name> between the host and the path; for a
+    URL with a path, also the form without it (where MCP clients look next)."""
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path.rstrip("/")
+    root = "%s://%s/.well-known/%s" % (parts.scheme, parts.netloc, name)
+    return [root + path, root] if path else [root]
+
+
+def _normalized(url):
+    return url.rstrip("/")
+
+
+def _covers(resource, url):
+    """The resource is the URL or a prefix of its path on the same origin."""
+    r, u = urllib.parse.urlsplit(resource), urllib.parse.urlsplit(url)
+    if _origin(resource) != _origin(url) or r.query or r.fragment:
+        return False
+    prefix, path = r.path.rstrip("/"), u.path.rstrip("/")
+    return path == prefix or path.startswith(prefix + "/")
 
 
 # --- Configuration checks ---------------------------------------------------------------------

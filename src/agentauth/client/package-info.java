@@ -31,7 +31,8 @@
  * {@link agentauth.client.TokenVerifier} (with its {@code StalePolicy}) and
  * {@link agentauth.client.TokenVerifierBuilder}, {@link agentauth.client.TokenClaims},
  * {@link agentauth.client.DpopReplayCache} (for a replay store shared by a service's replicas),
- * and the exceptions under
+ * {@link agentauth.client.ProtectedResource} (an agent's RFC 9728 discovery of a service's auth
+ * server, as MCP clients do it), and the exceptions under
  * {@link agentauth.client.AgentAuthException}: {@link agentauth.client.BadCredentialsException},
  * {@link agentauth.client.ServerUnavailableException},
  * {@link agentauth.client.AuthProtocolException}, {@link agentauth.client.InvalidTokenException}

@@ -8,17 +8,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** The public, unauthenticated documents: JWKS, RFC 8414 metadata, health (readiness and liveness). */
 final class DiscoveryHandler {
     private final KeyRotation keys;
     private final BooleanSupplier storageHealthy;
-    private final byte[] metadata;
+    private final String issuer;
+    private final Supplier<List<String>> resources; // a shared setting: may change while running
+    private volatile Metadata metadata;
 
-    DiscoveryHandler(KeyRotation keys, BooleanSupplier storageHealthy, String issuer) {
+    private record Metadata(List<String> resources, byte[] body) {}
+
+    DiscoveryHandler(KeyRotation keys, BooleanSupplier storageHealthy, String issuer, Supplier<List<String>> resources) {
         this.keys = keys;
         this.storageHealthy = storageHealthy;
-        this.metadata = metadata(issuer);
+        this.issuer = issuer;
+        this.resources = resources;
     }
 
     /**
@@ -37,8 +43,11 @@ final class DiscoveryHandler {
     }
 
     void metadata(Context ctx) {
+        List<String> now = resources.get();
+        Metadata m = metadata;
+        if (m == null || !m.resources().equals(now)) metadata = m = new Metadata(now, metadata(issuer, now));
         ctx.header("Cache-Control", "public, max-age=300");
-        ctx.contentType("application/json").result(metadata);
+        ctx.contentType("application/json").result(m.body());
     }
 
     /**
@@ -60,8 +69,14 @@ final class DiscoveryHandler {
         Json.write(ctx, 200, Map.of("status", "ok"));
     }
 
-    /** RFC 8414 §2: machine clients only, so no authorization endpoint and no response types. */
-    private static byte[] metadata(String issuer) {
+    /**
+     * RFC 8414 §2: machine clients only, so no authorization endpoint, no response types, no
+     * PKCE methods and no registration endpoint (clients are provisioned). No scopes_supported:
+     * a scope means what a resource says it means, and each resource names its own in its RFC 9728
+     * metadata (MCP clients read them there); listing every scope some agent holds would tell
+     * them to anyone.
+     */
+    private static byte[] metadata(String issuer, List<String> resources) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer);
         m.put("token_endpoint", issuer + "/oauth/token");
@@ -75,6 +90,8 @@ final class DiscoveryHandler {
         m.put("token_endpoint_auth_methods_supported", auth);
         m.put("revocation_endpoint_auth_methods_supported", auth);
         m.put("introspection_endpoint_auth_methods_supported", auth);
+        // RFC 9728 §4: the services tokens may be issued for (RFC 8707 resource), as now set
+        if (!resources.isEmpty()) m.put("protected_resources", resources);
         return Json.bytes(m);
     }
 }

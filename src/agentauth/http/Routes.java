@@ -3,6 +3,7 @@ package agentauth.http;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.staticfiles.Location;
+import java.net.URI;
 import java.util.Map;
 
 /** The route table: every path, its handler and who may call it. */
@@ -17,7 +18,7 @@ public final class Routes {
         var login = new LoginHandler(s.authenticator(), s.entitlements(), s.sessions(), s.clientAddress());
         var refresh = new RefreshHandler(s.sessions(), s.clientAddress());
         var me = new MeHandler(s.accessTokens());
-        var discovery = new DiscoveryHandler(s.keyRotation(), s.storageHealthy(), s.issuer());
+        var discovery = new DiscoveryHandler(s.keyRotation(), s.storageHealthy(), s.issuer(), s.entitlements()::resources);
 
         // First: every log line of a request carries its id, even one refused by the next hook.
         RequestTracking.install(config, s.clientAddress());
@@ -52,10 +53,18 @@ public final class Routes {
         // Public documents for verifiers and OAuth clients.
         getAndHead(config, "/.well-known/jwks.json", discovery::jwks);
         getAndHead(config, "/.well-known/oauth-authorization-server", discovery::metadata);
+        // RFC 8414 §3.1: for an issuer with a path (a proxy's prefix), clients ask at
+        // /.well-known/oauth-authorization-server/<path>; a proxy may pass that on as it is
+        String issuerPath = URI.create(s.issuer()).getRawPath();
+        if (issuerPath != null && issuerPath.matches("(/[A-Za-z0-9._~-]+)+"))
+            getAndHead(config, "/.well-known/oauth-authorization-server" + issuerPath, discovery::metadata);
         getAndHead(config, "/health", discovery::health);          // readiness: the database answers
         getAndHead(config, "/health/live", discovery::live);       // liveness: the process serves
         // The kill switch for offline verifiers: what no longer counts though signed and unexpired.
         getAndHead(config, "/revocations", new RevocationsHandler(s.revocations())::get);
+        // The Python client that matches this server, for agents to fetch (from the jar).
+        getAndHead(config, ClientDownloadHandler.PYTHON_CLIENT,
+            new ClientDownloadHandler(ClientDownloadHandler.PYTHON_CLIENT)::get);
 
         // Admin API: bearer token with scope admin, aud = issuer, live state checked
         // (admin.guard: a disabled or demoted admin's token stops at once). No answer is cached,

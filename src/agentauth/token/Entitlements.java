@@ -21,6 +21,11 @@ public final class Entitlements {
         this.resources = List.copyOf(resources);
     }
 
+    /** The resources besides the issuer that tokens may be issued for (--resource), as now set. */
+    public List<String> resources() {
+        return resources;
+    }
+
     /** The audience for a {@code resource} parameter (null: the issuer itself). */
     public String audience(String resource) {
         if (resource == null || resource.isEmpty() || resource.equals(issuer)) return issuer;
