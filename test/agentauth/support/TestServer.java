@@ -23,6 +23,11 @@ import java.util.stream.Stream;
 public final class TestServer implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "admin-password-for-tests";
 
+    /** The secret tests give a user they create: derived from its name, so any test can log it in. */
+    public static String secret(String username) {
+        return username + "-secret-123";
+    }
+
     static {
         Logging.configure();
     }
