@@ -12,7 +12,7 @@ import agentauth.support.Http;
 import agentauth.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -27,28 +27,21 @@ import org.junit.jupiter.params.provider.FieldSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileTokensTest {
-    TestServer server;
-    Http http;
+    @AutoClose
+    final TestServer server = TestServer.start();
+    final Http http = new Http(server.url());
+    @AutoClose
+    final TokenVerifier verifier = TokenVerifier.forIssuer(server.url()).audience(server.url()).build(); // keys fetched on first use
     TokenForge forge;
-    TokenVerifier verifier;
 
     @BeforeAll
-    void start() {
-        server = TestServer.start();
+    void makeForge() {
         server.createUser("agent", TestServer.secret("agent"), "read");
-        http = new Http(server.url());
         // A second published key (the next one), so that a token can name a kid that exists but did not sign.
         String next = server.app().keyRotation().rotate(false, "test", null).kid();
         String current = server.app().signingKeys().current().kid();
         forge = new TokenForge(server.url(), server.app().signingKeys().current(), next, publishedJwk(current),
             server.app().users().get("agent"));
-        verifier = TokenVerifier.forIssuer(server.url()).audience(server.url()).build();
-    }
-
-    @AfterAll
-    void stop() {
-        if (verifier != null) verifier.close();
-        if (server != null) server.close();
     }
 
     private String publishedJwk(String kid) {
