@@ -20,6 +20,7 @@ import agentauth.store.UserStore;
 import agentauth.store.sqlite.SqliteDatabase;
 import agentauth.throttle.FailureThrottle;
 import agentauth.throttle.Throttle;
+import agentauth.throttle.Throttling;
 import agentauth.revocation.RevocationList;
 import agentauth.settings.SharedSettings;
 import agentauth.token.AccessTokens;
@@ -215,7 +216,7 @@ public final class App implements AutoCloseable {
             int[] pruned = db.write(c -> {
                 if (!db.tryLockAcrossInstances(c, "prune")) return new int[2];
                 revocations.prune(c, clock.instant());
-                Config.Throttling t = config.throttling();
+                Throttling t = config.throttling();
                 long keep = Math.max(t.window().toMillis(), t.maxDelay().toMillis());
                 new ThrottleStore(db).prune(c, clock.millis(), keep, Duration.ofDays(1).toMillis());
                 return new int[] {api.sessions().prune(Duration.ofDays(1)), audit.prune(clock.instant().minus(config.auditRetention()))};

@@ -2,6 +2,8 @@ package agentauth;
 
 import agentauth.net.Cidr;
 import agentauth.store.postgres.PostgresUrl;
+import agentauth.throttle.Throttling;
+import agentauth.user.Hashing;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,10 +38,6 @@ public record Config(
         Map<String, List<String>> given, // the server flags given on the command line or in the environment, as given
         Observability observability) {
 
-    public record Throttling(int nameAddressFailures, int nameFailures, Duration window,
-                             int addressFailures, int addressNames, Duration addressWindow,
-                             Duration delay, Duration maxDelay) {}
-
     public enum LogFormat { TEXT, JSON }
 
     /**
@@ -47,9 +45,6 @@ public record Config(
      * port); {@code accessLog} adds a line per request.
      */
     public record Observability(Integer metricsPort, String metricsHost, LogFormat logFormat, boolean accessLog) {}
-
-    /** Argon2id cost per hash, and how many hashes may run and wait at once. */
-    public record Hashing(int memoryKib, int iterations, int parallelism, int concurrency, int queue) {}
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?");
 

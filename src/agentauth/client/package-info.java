@@ -14,7 +14,11 @@
  * ({@code JwksKeys}) and a cache of tokens already verified ({@code VerifiedTokenCache}). The
  * checks are the ones RFC 8725 and RFC 9068 ask for (see {@link agentauth.client.TokenVerifier});
  * the package imports nothing else of agent-auth, and {@code ./build.sh} compiles it on its own
- * against the JDK alone, so an import of anything else fails the build.
+ * against the JDK alone, so an import of anything else fails the build. Two verifiers can drift
+ * apart: the test suite runs both against one table of hostile tokens on a real server
+ * ({@code test/agentauth/security/HostileTokens.java}), and only rows that need the server's
+ * live state (a user that no longer exists, a token without {@code uid} or {@code gen}) may be
+ * refused by the server alone.
  *
  * <h2>ES256 and Bouncy Castle</h2>
  * Signatures are checked by the JDK ({@code JdkEs256}) unless the application has Bouncy Castle

@@ -1,6 +1,5 @@
 package agentauth.throttle;
 
-import agentauth.Config;
 import agentauth.error.AuthError;
 import agentauth.metrics.Events;
 import agentauth.store.AuditLog;
@@ -56,12 +55,12 @@ public final class FailureThrottle implements Throttle {
     }
 
     /** The server's throttle: names keyed under {@code nameKey} (from the master key), counted in the database. */
-    public static FailureThrottle shared(Config.Throttling t, ThrottleStore store, byte[] nameKey, AuditLog audit, Clock clock) {
+    public static FailureThrottle shared(Throttling t, ThrottleStore store, byte[] nameKey, AuditLog audit, Clock clock) {
         return shared(t, store, nameKey, audit, clock, Events.NONE);
     }
 
     /** As {@link #shared}, telling {@code events} of every attempt held back, with the counter that held it. */
-    public static FailureThrottle shared(Config.Throttling t, ThrottleStore store, byte[] nameKey, AuditLog audit, Clock clock,
+    public static FailureThrottle shared(Throttling t, ThrottleStore store, byte[] nameKey, AuditLog audit, Clock clock,
                                          Events events) {
         return new FailureThrottle(new Keys(HmacSha256.of(nameKey)), new SharedCounters(store, pairRule(t), PAIRS),
             new SharedCounters(store, nameRule(t), NAMES), new CounterTable(ADDRESS_BUCKETS, addressRule(t)),
@@ -69,32 +68,32 @@ public final class FailureThrottle implements Throttle {
     }
 
     /** Everything in this process's memory, under a key made here: one process's view (tests of the tables). */
-    public static FailureThrottle inMemory(Config.Throttling t, AuditLog audit, Clock clock) {
+    public static FailureThrottle inMemory(Throttling t, AuditLog audit, Clock clock) {
         return new FailureThrottle(new Keys(HmacSha256.ephemeral()), new CounterTable(PAIR_BUCKETS, pairRule(t)),
             new CounterTable(NAME_BUCKETS, nameRule(t)), new CounterTable(ADDRESS_BUCKETS, addressRule(t)),
             new SuccessTable(SUCCESS_BUCKETS), audit, clock, Events.NONE);
     }
 
     /** A shared setting changed: the thresholds and delays from now on. */
-    public void rules(Config.Throttling t) {
+    public void rules(Throttling t) {
         pairs.rule(pairRule(t));
         names.rule(nameRule(t));
         addresses.rule(addressRule(t));
     }
 
-    private static Rule pairRule(Config.Throttling t) {
+    private static Rule pairRule(Throttling t) {
         return new Rule(t.nameAddressFailures(), 0, t.window().toMillis(), t.delay().toMillis(), maxDelay(t));
     }
 
-    private static Rule nameRule(Config.Throttling t) {
+    private static Rule nameRule(Throttling t) {
         return new Rule(t.nameFailures(), 0, t.window().toMillis(), t.delay().toMillis(), maxDelay(t));
     }
 
-    private static Rule addressRule(Config.Throttling t) {
+    private static Rule addressRule(Throttling t) {
         return new Rule(t.addressFailures(), t.addressNames(), t.addressWindow().toMillis(), t.delay().toMillis(), maxDelay(t));
     }
 
-    private static long maxDelay(Config.Throttling t) {
+    private static long maxDelay(Throttling t) {
         return Math.max(t.delay().toMillis(), t.maxDelay().toMillis());
     }
 

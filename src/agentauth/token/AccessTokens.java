@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * Verifies access tokens for the server's own endpoints: the signature by kid (ES256 only),
- * typ, iss, aud, exp and iat, then the live state the contract requires: the user the token
+ * typ, no crit, iss, aud, exp, iat and nbf, then the live state the contract requires: the user the token
  * names by {@code uid} exists, is enabled, is still at the token's generation {@code gen} (no
  * credential change since: compared exactly, with no clock), still holds the scope, and the
  * family is not revoked.
@@ -82,7 +82,8 @@ public final class AccessTokens {
         } catch (JWTDecodeException e) {
             throw new AuthError.InvalidToken("The access token is malformed.");
         }
-        if (!"ES256".equals(jwt.getAlgorithm()) || !"at+jwt".equals(jwt.getType()))
+        // RFC 7515 §4.1.11: a crit header names extensions that must be understood; this server understands none.
+        if (!"ES256".equals(jwt.getAlgorithm()) || !"at+jwt".equals(jwt.getType()) || !jwt.getHeaderClaim("crit").isMissing())
             throw new AuthError.InvalidToken("The access token is not an ES256 at+jwt token from this server.");
         KeySet.Key key = keys.verificationKey(jwt.getKeyId());
         if (key == null) throw new AuthError.InvalidToken("The access token's signing key is unknown or revoked.");
@@ -96,6 +97,9 @@ public final class AccessTokens {
         if (exp == null || !now.isBefore(exp)) throw new AuthError.InvalidToken("The access token has expired.");
         if (iat == null || iat.isAfter(now.plusSeconds(IAT_SKEW_SECONDS)))
             throw new AuthError.InvalidToken("The access token's issue time is invalid.");
+        Instant nbf = jwt.getNotBeforeAsInstant(); // RFC 7519 §4.1.5; this server writes none, the client library checks it
+        if (nbf != null && nbf.isAfter(now.plusSeconds(IAT_SKEW_SECONDS)))
+            throw new AuthError.InvalidToken("The access token is not valid yet.");
         String subject = jwt.getSubject();
         if (subject == null || jwt.getAudience() == null) throw new AuthError.InvalidToken("The access token lacks claims.");
         String scope = jwt.getClaim("scope").asString();

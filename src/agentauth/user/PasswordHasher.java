@@ -1,6 +1,5 @@
 package agentauth.user;
 
-import agentauth.Config;
 import agentauth.error.AuthError;
 import agentauth.metrics.Events;
 import de.mkammerer.argon2.Argon2;
@@ -33,7 +32,7 @@ import java.util.function.Supplier;
 public final class PasswordHasher implements AutoCloseable {
     private static final byte[] DUMMY_SECRET = "agent-auth dummy secret".getBytes(StandardCharsets.UTF_8);
     private final Argon2 argon2;
-    private volatile Config.Hashing params;
+    private volatile Hashing params;
     private final CheckCost cost;
     private final HashGate gate;
     private final ExecutorService workers;
@@ -41,12 +40,12 @@ public final class PasswordHasher implements AutoCloseable {
     private final List<Thread> threads = new CopyOnWriteArrayList<>(); // the workers started, for tests
     private final Events events;
 
-    public PasswordHasher(Config.Hashing params) {
+    public PasswordHasher(Hashing params) {
         this(params, Events.NONE);
     }
 
     /** @param events told of each hash that runs (and its time) or is refused */
-    public PasswordHasher(Config.Hashing params, Events events) {
+    public PasswordHasher(Hashing params, Events events) {
         this.events = events;
         NativeArgon2.useBundled();
         this.argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
@@ -123,7 +122,7 @@ public final class PasswordHasher implements AutoCloseable {
      * A shared setting changed: new hashes use these Argon2 parameters (stored hashes are
      * upgraded at their next login); stronger ones also set the cost of failures from now on.
      */
-    public void parameters(Config.Hashing changed) {
+    public void parameters(Hashing changed) {
         this.params = changed;
         notice(new HashParameters(changed.memoryKib(), changed.iterations(), changed.parallelism()));
     }
@@ -159,7 +158,7 @@ public final class PasswordHasher implements AutoCloseable {
     /** True when {@code encoded} was made with weaker parameters than the configured ones. */
     public boolean needsRehash(String encoded) {
         HashParameters p = HashParameters.of(encoded);
-        Config.Hashing h = params;
+        Hashing h = params;
         return p == null || p.below(new HashParameters(h.memoryKib(), h.iterations(), h.parallelism()));
     }
 

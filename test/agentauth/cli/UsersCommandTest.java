@@ -8,8 +8,7 @@ import agentauth.support.Http;
 import agentauth.support.TestServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** {@code users ...} run as the jar, beside a running server on the same database file. */
@@ -17,19 +16,9 @@ class UsersCommandTest {
     private static final String VARIABLE_SECRET = "variable-secret-0001";
     private static final String PIPED_SECRET = "piped-secret-000002";
 
-    private TestServer server;
-    private Http http;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-        http = new Http(server.url());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    private final TestServer server = TestServer.start();
+    private final Http http = new Http(server.url());
 
     private Cli.Result users(Map<String, String> env, String stdin, String... args) {
         List<String> all = new java.util.ArrayList<>(List.of("users"));

@@ -9,24 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.support.TestServer;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@link AgentAuthClient#clientCredentialsToken()} against a real server. */
 class ClientCredentialsTokenTest {
     private static final String SECRET = "client-credentials-secret:%+ &";
-    private static TestServer server;
+    @AutoClose
+    private static final TestServer server = TestServer.start();
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    static void createUsers() {
         server.createUser("cc-agent", SECRET, "read", "write");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static AgentAuthClientBuilder client(String secret) {

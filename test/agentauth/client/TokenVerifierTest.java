@@ -9,19 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.client.InvalidTokenException.Reason;
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The verifier against a JWKS served over real HTTP, with time moved by a test clock. */
+/**
+ * The verifier against a JWKS served over real HTTP, with time moved by a test clock: key
+ * fetching, caching and the clock skew. Hostile tokens are in the table both verifiers share
+ * ({@code agentauth.security.HostileTokensTest}).
+ */
 class TokenVerifierTest {
     private static final String AUDIENCE = "https://api.example";
 
@@ -102,39 +103,10 @@ class TokenVerifierTest {
     }
 
     @Test
-    void a_token_signed_by_another_key_under_a_published_kid_is_rejected() {
-        TestKey forger = TestKey.generate("key-1");
-        rejects(forger.sign(forger.header(), claims()), Reason.BAD_SIGNATURE);
-    }
-
-    @Test
-    void a_tampered_payload_is_rejected() {
-        String[] parts = token().split("\\.");
-        Map<String, Object> c = claims();
-        c.put("scope", "read write admin");
-        String other = key.sign(key.header(), c).split("\\.")[1];
-        rejects(parts[0] + "." + other + "." + parts[2], Reason.BAD_SIGNATURE);
-    }
-
-    @Test
-    void a_token_for_another_audience_is_rejected() {
-        Map<String, Object> c = claims();
-        c.put("aud", List.of("https://other.example", jwks.url()));
-        rejects(key.sign(key.header(), c), Reason.WRONG_AUDIENCE);
-    }
-
-    @Test
     void an_audience_list_containing_ours_is_accepted() {
         Map<String, Object> c = claims();
         c.put("aud", List.of("https://other.example", AUDIENCE));
         assertEquals(List.of("https://other.example", AUDIENCE), verifier.verify(key.sign(key.header(), c)).audience());
-    }
-
-    @Test
-    void a_token_from_another_issuer_is_rejected() {
-        Map<String, Object> c = claims();
-        c.put("iss", jwks.url() + "/evil");
-        rejects(key.sign(key.header(), c), Reason.WRONG_ISSUER);
     }
 
     @Test
@@ -164,64 +136,6 @@ class TokenVerifierTest {
         c.put("iat", clock.instant().getEpochSecond());
         c.put("nbf", clock.instant().getEpochSecond() + 31);
         rejects(key.sign(key.header(), c), Reason.NOT_YET_VALID);
-    }
-
-    @Test
-    void alg_none_is_rejected() {
-        Map<String, Object> h = key.header();
-        h.put("alg", "none");
-        String unsigned = key.sign(h, claims());
-        rejects(unsigned.substring(0, unsigned.lastIndexOf('.') + 1), Reason.WRONG_ALGORITHM);
-    }
-
-    @Test
-    void hs256_signed_with_the_public_key_is_rejected() throws Exception {
-        Map<String, Object> h = key.header();
-        h.put("alg", "HS256");
-        String input = key.sign(h, claims());
-        input = input.substring(0, input.lastIndexOf('.'));
-        // the key confusion attack: the public key, in each form a naive verifier might use, as the HMAC secret
-        for (byte[] secret : List.of(key.publicKey().getEncoded(),
-                TestKey.JSON.writeValueAsBytes(key.jwk()))) {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            rejects(input + "." + TestKey.b64(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII))),
-                    Reason.WRONG_ALGORITHM);
-        }
-    }
-
-    @Test
-    void a_token_that_is_not_an_access_token_is_rejected() {
-        Map<String, Object> h = key.header();
-        h.put("typ", "JWT");
-        rejects(key.sign(h, claims()), Reason.WRONG_TYPE);
-        h.remove("typ");
-        rejects(key.sign(h, claims()), Reason.WRONG_TYPE);
-        h.put("typ", "at+jwt");
-        h.put("crit", List.of("exp"));
-        rejects(key.sign(h, claims()), Reason.WRONG_TYPE);
-    }
-
-    @Test
-    void malformed_tokens_are_rejected() {
-        rejects("", Reason.MALFORMED);
-        rejects("abc", Reason.MALFORMED);
-        rejects(token() + ".extra", Reason.MALFORMED);
-        rejects("%%%.%%%.%%%", Reason.MALFORMED);
-        Map<String, Object> c = claims();
-        c.remove("sub");
-        rejects(key.sign(key.header(), c), Reason.MALFORMED);
-        c = claims();
-        c.put("exp", "tomorrow");
-        rejects(key.sign(key.header(), c), Reason.MALFORMED);
-    }
-
-    @Test
-    void duplicate_claims_are_rejected_rather_than_guessed() throws Exception {
-        String header = TestKey.JSON.writeValueAsString(key.header());
-        String payload = TestKey.JSON.writeValueAsString(claims());
-        String twoAudiences = payload.substring(0, payload.length() - 1) + ",\"aud\":\"https://other.example\"}";
-        rejects(key.signRaw(header, twoAudiences), Reason.MALFORMED);
     }
 
     @Test

@@ -14,9 +14,12 @@ import java.security.spec.ECPoint;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 
-/** JDK-made EC keys and JOSE/DER signature conversions written independently of P256. */
-final class TestKeys {
-    static final BigInteger N = new BigInteger(
+/**
+ * JDK-made EC keys and JOSE/DER signature conversions written independently of P256 (public: the
+ * hostile-token table in security/ forges signatures with them too).
+ */
+public final class TestKeys {
+    public static final BigInteger N = new BigInteger(
         "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
     private TestKeys() {}
@@ -31,15 +34,15 @@ final class TestKeys {
         }
     }
 
-    static KeyPair p256() {
+    public static KeyPair p256() {
         return generate("secp256r1");
     }
 
-    static ECPublicKey pub(KeyPair pair) {
+    public static ECPublicKey pub(KeyPair pair) {
         return (ECPublicKey) pair.getPublic();
     }
 
-    static ECPrivateKey priv(KeyPair pair) {
+    public static ECPrivateKey priv(KeyPair pair) {
         return (ECPrivateKey) pair.getPrivate();
     }
 
@@ -59,16 +62,16 @@ final class TestKeys {
         return params.getParameterSpec(ECParameterSpec.class);
     }
 
-    static BigInteger r(byte[] jose) {
+    public static BigInteger r(byte[] jose) {
         return new BigInteger(1, java.util.Arrays.copyOfRange(jose, 0, 32));
     }
 
-    static BigInteger s(byte[] jose) {
+    public static BigInteger s(byte[] jose) {
         return new BigInteger(1, java.util.Arrays.copyOfRange(jose, 32, 64));
     }
 
     /** R||S from two non-negative integers below 2^256. */
-    static byte[] jose(BigInteger r, BigInteger s) {
+    public static byte[] jose(BigInteger r, BigInteger s) {
         byte[] out = new byte[64];
         put(r, out, 0);
         put(s, out, 32);
@@ -82,7 +85,7 @@ final class TestKeys {
     }
 
     /** ASN.1 DER SEQUENCE { INTEGER r, INTEGER s }, as java.security.Signature expects. */
-    static byte[] der(byte[] jose) {
+    public static byte[] der(byte[] jose) {
         byte[] r = r(jose).toByteArray();
         byte[] s = s(jose).toByteArray();
         int bodyLength = 2 + r.length + 2 + s.length; // at most 70, so one length byte

@@ -10,26 +10,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** GET /admin/api/audit: newest first, paged by a cursor, filtered by user and type. */
 class AdminAuditTest {
-    static TestServer server;
-    static Http http;
+    @AutoClose
+    static final TestServer server = TestServer.start();
+    static final Http http = new Http(server.url());
     static AdminApi admin;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        http = new Http(server.url());
+    static void signInAsAdmin() {
         admin = AdminApi.login(http, "admin", TestServer.ADMIN_PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     /** Writes {@code n} cheap events about {@code name} (an unthrottle each). */

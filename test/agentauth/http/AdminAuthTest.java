@@ -9,15 +9,17 @@ import agentauth.support.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Who may call the admin API: a live admin token for this server, checked on every request. */
 class AdminAuthTest {
     static final MutableClock clock = new MutableClock();
-    static TestServer server;
-    static Http http;
+    @AutoClose
+    static final TestServer server = TestServer.startWith(clock, "--admin-session-ttl", "10m", "--refresh-ttl", "1h",
+        "--resource", "https://api.example.test");
+    static final Http http = new Http(server.url());
     static AdminApi admin;
 
     /** Every admin route, as method and path. */
@@ -35,16 +37,8 @@ class AdminAuthTest {
         new String[] {"POST", "/admin/api/keys/some-kid/revoke"});
 
     @BeforeAll
-    static void start() {
-        server = TestServer.startWith(clock, "--admin-session-ttl", "10m", "--refresh-ttl", "1h",
-            "--resource", "https://api.example.test");
-        http = new Http(server.url());
+    static void signInAsAdmin() {
         admin = AdminApi.login(http, "admin", TestServer.ADMIN_PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static Http.Response call(String method, String path, String... headers) {

@@ -1,5 +1,6 @@
 package agentauth.http;
 
+import static agentauth.support.TestServer.secret;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,7 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,31 +23,25 @@ import org.junit.jupiter.api.Test;
 class AdminUsersTest {
     static final MutableClock clock = new MutableClock();
     static final String ISO_SECONDS = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z";
-    static TestServer server;
-    static Http http;
+    @AutoClose
+    static final TestServer server = TestServer.startWith(clock);
+    static final Http http = new Http(server.url());
     static AdminApi admin;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.startWith(clock);
-        http = new Http(server.url());
+    static void signInAsAdmin() {
         admin = AdminApi.login(http, "admin", TestServer.ADMIN_PASSWORD);
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     static Http.Response create(String name, String... scopes) {
-        return admin.post("/admin/api/users", Http.json("username", name, "password", name + "-secret-123",
+        return admin.post("/admin/api/users", Http.json("username", name, "password", secret(name),
             "scopes", List.of(scopes)));
     }
 
     /** Creates {@code name} and returns the refresh token of a fresh login. */
     static String loggedIn(String name, String... scopes) {
         assertEquals(201, create(name, scopes).status());
-        return http.login(name, name + "-secret-123").text("refresh_token");
+        return http.login(name, secret(name)).text("refresh_token");
     }
 
     static Http.Response refresh(String token) {
@@ -171,7 +166,7 @@ class AdminUsersTest {
         assertNotEquals(created, r.text("updated_at"));
         assertEquals(r.body(), admin.get("/admin/api/users/patched").body(), "the change was stored");
         assertTrue(admin.patch("/admin/api/users/patched", "{\"enabled\":true}").json().get("enabled").asBoolean());
-        assertEquals(200, http.login("patched", "patched-secret-123").status());
+        assertEquals(200, http.login("patched", secret("patched")).status());
     }
 
     @Test
@@ -204,7 +199,7 @@ class AdminUsersTest {
         clock.advance(Duration.ofSeconds(2));
         assertEquals(200, admin.patch("/admin/api/users/re-secret", Http.json("password", "the-new-secret-456")).status());
         assertError(401, "invalid_grant", refresh(session));
-        assertEquals(401, http.login("re-secret", "re-secret-secret-123").status());
+        assertEquals(401, http.login("re-secret", secret("re-secret")).status());
         clock.advance(Duration.ofSeconds(1));
         assertEquals(200, http.login("re-secret", "the-new-secret-456").status());
         AuditLog.Event changed = server.app().audit().list(1, null, "re-secret", "user_updated").events().get(0);
@@ -217,7 +212,7 @@ class AdminUsersTest {
         String session = loggedIn("to-disable", "read");
         assertEquals(200, admin.patch("/admin/api/users/to-disable", "{\"enabled\":false}").status());
         assertError(401, "invalid_grant", refresh(session));
-        assertEquals(401, http.login("to-disable", "to-disable-secret-123").status());
+        assertEquals(401, http.login("to-disable", secret("to-disable")).status());
     }
 
     @Test
@@ -235,14 +230,14 @@ class AdminUsersTest {
     @Test
     void revoke_ends_every_session_and_counts_them() {
         String first = loggedIn("revoked", "read");
-        String second = http.login("revoked", "revoked-secret-123").text("refresh_token");
+        String second = http.login("revoked", secret("revoked")).text("refresh_token");
         Http.Response r = admin.post("/admin/api/users/revoked/revoke");
         assertEquals(200, r.status());
         assertEquals("{\"revoked\":2}", r.body());
         assertError(401, "invalid_grant", refresh(first));
         assertError(401, "invalid_grant", refresh(second));
         assertEquals("{\"revoked\":0}", admin.post("/admin/api/users/revoked/revoke").body());
-        assertEquals(200, http.login("revoked", "revoked-secret-123").status(), "the user itself stays");
+        assertEquals(200, http.login("revoked", secret("revoked")).status(), "the user itself stays");
         assertError(404, "not_found", admin.post("/admin/api/users/nobody-here/revoke"));
     }
 
@@ -262,7 +257,7 @@ class AdminUsersTest {
     @Test
     void every_change_is_audited_with_the_acting_admin_and_address() {
         assertEquals(201, create("ops-actor", "admin").status());
-        AdminApi ops = AdminApi.login(http, "ops-actor", "ops-actor-secret-123");
+        AdminApi ops = AdminApi.login(http, "ops-actor", secret("ops-actor"));
         assertEquals(201, ops.post("/admin/api/users", Http.json("username", "acted-on", "password", "acted-on-secret")).status());
         assertEquals("user_created", lastEvent("acted-on").type());
         assertEquals(200, ops.patch("/admin/api/users/acted-on", "{\"scopes\":[\"read\"]}").status());

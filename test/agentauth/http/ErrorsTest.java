@@ -8,27 +8,16 @@ import agentauth.support.Http;
 import agentauth.support.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every error status of the contract, with its JSON body and nothing leaked. */
 class ErrorsTest {
-    static TestServer server;
-    static Http http;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        http = new Http(server.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    static final TestServer server = TestServer.start();
+    static final Http http = new Http(server.url());
 
     static Stream<Arguments> cases() {
         String big = "{\"username\":\"" + "a".repeat(20_000) + "\"}";

@@ -9,27 +9,21 @@ import agentauth.support.TestServer;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class LoginTest {
-    static TestServer server;
-    static Http http;
+    @AutoClose
+    static final TestServer server = TestServer.start("--resource", "https://api.example.test");
+    static final Http http = new Http(server.url());
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start("--resource", "https://api.example.test");
+    static void createUsers() {
         server.createUser("Agent-One", "agent-one-secret", "read", "write");
         server.createUser("sleeper", "sleeper-secret-1", "read");
         server.app().users().update("sleeper", new agentauth.user.Users.Patch(null, null, false),
             new agentauth.user.Users.Actor("test", null), false);
-        http = new Http(server.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package agentauth.http;
 
+import static agentauth.support.TestServer.secret;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,30 +14,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class MeTest {
     static final MutableClock clock = new MutableClock();
     static final Users.Actor ACTOR = new Users.Actor("test", null);
-    static TestServer server;
-    static Http http;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.startWith(clock);
-        http = new Http(server.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    static final TestServer server = TestServer.startWith(clock);
+    static final Http http = new Http(server.url());
 
     static String tokenFor(String name) {
-        server.createUser(name, name + "-secret-123", "read");
-        return http.login(name, name + "-secret-123").text("access_token");
+        server.createUser(name, secret(name), "read");
+        return http.login(name, secret(name)).text("access_token");
     }
 
     static Http.Response me(String token) {
@@ -123,7 +113,7 @@ class MeTest {
         String token = tokenFor("me-recreated");
         server.app().users().delete("me-recreated", ACTOR, false);
         clock.advance(Duration.ofSeconds(2));
-        server.createUser("me-recreated", "me-recreated-secret-123", "read");
+        server.createUser("me-recreated", secret("me-recreated"), "read");
         assertRefused(me(token));
     }
 
@@ -139,8 +129,8 @@ class MeTest {
 
     @Test
     void a_token_of_a_logged_out_family_is_refused() {
-        server.createUser("me-logout", "me-logout-secret-123", "read");
-        Http.Response login = http.login("me-logout", "me-logout-secret-123");
+        server.createUser("me-logout", secret("me-logout"), "read");
+        Http.Response login = http.login("me-logout", secret("me-logout"));
         assertEquals(204, http.postJson("/logout", Http.json("refresh_token", login.text("refresh_token"))).status());
         assertRefused(me(login.text("access_token")));
     }

@@ -1,6 +1,7 @@
 package agentauth.http;
 
 import static agentauth.http.OAuthTokenTest.basic;
+import static agentauth.support.TestServer.secret;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,7 @@ import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,24 +25,14 @@ class OAuthIntrospectTest {
     static final String RS_SECRET = "resource-server-1";
     static final Users.Actor ACTOR = new Users.Actor("test", null);
     static final MutableClock clock = new MutableClock();
-    static TestServer server;
-    static Http http;
+    @AutoClose
+    static final TestServer server = TestServer.startWith(clock, "--resource", API);
+    static final Http http = new Http(server.url());
 
     @BeforeAll
-    static void start() {
-        server = TestServer.startWith(clock, "--resource", API);
+    static void createUsers() {
         server.createUser("rs", RS_SECRET, "introspect");
-        server.createUser("nosy", "nosy-secret-123", "read");
-        http = new Http(server.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    static String secret(String name) {
-        return name + "-secret-123";
+        server.createUser("nosy", secret("nosy"), "read");
     }
 
     static Http.Response login(String name, String... scopes) {
@@ -163,7 +154,7 @@ class OAuthIntrospectTest {
     @Test
     void a_caller_without_introspect_or_admin_is_refused() {
         String access = login("private", "read").text("access_token");
-        Http.Response r = http.postForm("/oauth/introspect", Http.form("token", access), "Authorization", basic("nosy", "nosy-secret-123"));
+        Http.Response r = http.postForm("/oauth/introspect", Http.form("token", access), "Authorization", basic("nosy", secret("nosy")));
         assertEquals(403, r.status());
         assertEquals("insufficient_scope", r.error());
     }

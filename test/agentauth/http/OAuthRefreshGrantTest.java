@@ -1,36 +1,22 @@
 package agentauth.http;
 
 import static agentauth.http.OAuthTokenTest.basic;
+import static agentauth.support.TestServer.secret;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import agentauth.support.Http;
 import agentauth.support.TestServer;
 import com.auth0.jwt.JWT;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** POST /oauth/token with grant_type=refresh_token over the native families (RFC 6749 §6). */
 class OAuthRefreshGrantTest {
     static final String API = "https://api.example.test";
-    static TestServer server;
-    static Http http;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("--resource", API);
-        http = new Http(server.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    static String secret(String name) {
-        return name + "-secret-123";
-    }
+    @AutoClose
+    static final TestServer server = TestServer.start("--resource", API);
+    static final Http http = new Http(server.url());
 
     /** A new agent and the refresh token of its first family, from the native /login. */
     static String loginAs(String name, String... scopes) {

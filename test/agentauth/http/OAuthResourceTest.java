@@ -8,7 +8,7 @@ import agentauth.support.TestServer;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,19 +17,13 @@ class OAuthResourceTest {
     static final String API = "https://api.example.test";
     static final String REPORTS = "https://reports.example.test/v1";
     static final String SECRET = "operator-secret-1";
-    static TestServer server;
-    static Http http;
+    @AutoClose
+    static final TestServer server = TestServer.start("--resource", API, "--resource", REPORTS);
+    static final Http http = new Http(server.url());
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start("--resource", API, "--resource", REPORTS);
+    static void createUsers() {
         server.createUser("operator", SECRET, "read", "admin", "introspect");
-        http = new Http(server.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static Http.Response clientCredentials(String secret, String... extra) {

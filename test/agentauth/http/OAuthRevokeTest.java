@@ -1,34 +1,20 @@
 package agentauth.http;
 
 import static agentauth.http.OAuthTokenTest.basic;
+import static agentauth.support.TestServer.secret;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import agentauth.support.Http;
 import agentauth.support.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** POST /oauth/revoke (RFC 7009). */
 class OAuthRevokeTest {
-    static TestServer server;
-    static Http http;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        http = new Http(server.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    static String secret(String name) {
-        return name + "-secret-123";
-    }
+    @AutoClose
+    static final TestServer server = TestServer.start();
+    static final Http http = new Http(server.url());
 
     static Http.Response login(String name) {
         server.createUser(name, secret(name), "read");

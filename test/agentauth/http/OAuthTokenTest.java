@@ -15,7 +15,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,22 +24,16 @@ class OAuthTokenTest {
     static final String SECRET = "worker-secret-1";
     /** Needs RFC 6749 §2.3.1 form-encoding inside Basic: '+', '%', ':' and non-ASCII. */
     static final String ODD_SECRET = "p+ss:w%rd ünï-42";
-    static TestServer server;
-    static Http http;
+    @AutoClose
+    static final TestServer server = TestServer.start();
+    static final Http http = new Http(server.url());
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    static void createUsers() {
         server.createUser("worker", SECRET, "read", "write");
         server.createUser("odd@agent", ODD_SECRET, "read");
         server.createUser("dormant", "dormant-secret-1", "read");
         server.app().users().update("dormant", new Users.Patch(null, null, false), new Users.Actor("test", null), false);
-        http = new Http(server.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     /** RFC 6749 §2.3.1: base64 of urlencode(id) ":" urlencode(secret). */

@@ -1,5 +1,6 @@
 package agentauth.http;
 
+import static agentauth.support.TestServer.secret;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,29 +16,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class RefreshTest {
     static final MutableClock clock = new MutableClock();
-    static TestServer server;
-    static Http http;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.startWith(clock, "--refresh-ttl", "1h", "--admin-session-ttl", "10m");
-        http = new Http(server.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    static final TestServer server = TestServer.startWith(clock, "--refresh-ttl", "1h", "--admin-session-ttl", "10m");
+    static final Http http = new Http(server.url());
 
     static String newAgent(String name, String... scopes) {
-        server.createUser(name, name + "-secret-123", scopes);
-        return http.login(name, name + "-secret-123").text("refresh_token");
+        server.createUser(name, secret(name), scopes);
+        return http.login(name, secret(name)).text("refresh_token");
     }
 
     static Http.Response refresh(String token) {
@@ -90,8 +80,8 @@ class RefreshTest {
     /** Issue 14 item 5: anyone who saw an access token (every service it went to) must not end the session. */
     @Test
     void logout_with_an_access_token_is_invalid_request_and_the_session_lives_on() {
-        server.createUser("keeper", "keeper-secret-123", "read");
-        Http.Response login = http.login("keeper", "keeper-secret-123");
+        server.createUser("keeper", secret("keeper"), "read");
+        Http.Response login = http.login("keeper", secret("keeper"));
         Http.Response r = http.postJson("/logout", Http.json("refresh_token", login.text("access_token")));
         assertEquals(400, r.status(), r.body());
         assertEquals("invalid_request", r.error());

@@ -53,7 +53,7 @@ import com.nimbusds.oauth2.sdk.token.Tokens;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -68,20 +68,15 @@ class NimbusOAuthInteropTest {
     static final String SECRET = "nimbus+secret:42";
     static final String RS = "nimbus-rs";
     static final String RS_SECRET = "nimbus-rs-secret";
-    static TestServer server;
+    @AutoClose
+    static final TestServer server = TestServer.start();
     static AuthorizationServerMetadata metadata;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
+    static void createUsersAndDiscover() throws Exception {
         server.createUser(AGENT, SECRET, "read", "write");
         server.createUser(RS, RS_SECRET, "introspect");
         metadata = AuthorizationServerMetadata.resolve(new Issuer(server.url()));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static ClientAuthentication basic(String id, String secret) {

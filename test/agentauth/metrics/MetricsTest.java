@@ -7,26 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import agentauth.support.Http;
 import agentauth.support.TestServer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** GET /metrics on its own listener, against a real server: the contract's families, counted as things happen. */
 class MetricsTest {
-    static TestServer server;
-    static Http http;
+    @AutoClose
+    static final TestServer server = TestServer.start("--metrics-port", "0", "--throttle-failures", "3",
+        "--refresh-retry-window", "5s");
+    static final Http http = new Http(server.url());
     static Scraper metrics;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start("--metrics-port", "0", "--throttle-failures", "3", "--refresh-retry-window", "5s");
-        http = new Http(server.url());
+    static void connectScraper() {
         metrics = new Scraper(server.app().metricsPort());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

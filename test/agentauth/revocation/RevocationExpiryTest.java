@@ -10,7 +10,7 @@ import agentauth.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,18 +27,13 @@ class RevocationExpiryTest {
     private static final Duration ACCESS_TTL = Duration.ofMinutes(15);
 
     private final MutableClock clock = new MutableClock();
-    private TestServer server;
+    @AutoClose
+    private final TestServer server = TestServer.startWith(clock);
     private Admin admin;
 
     @BeforeEach
-    void start() {
-        server = TestServer.startWith(clock);
+    void signInAsAdmin() {
         admin = new Admin(new Http(server.url()));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test

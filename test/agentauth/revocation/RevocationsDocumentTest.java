@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,18 +26,13 @@ import org.junit.jupiter.api.Test;
  */
 class RevocationsDocumentTest {
     private final MutableClock clock = new MutableClock();
-    private TestServer server;
+    @AutoClose
+    private final TestServer server = TestServer.startWith(clock);
     private Admin admin;
 
     @BeforeEach
-    void start() {
-        server = TestServer.startWith(clock);
+    void signInAsAdmin() {
         admin = new Admin(new Http(server.url()));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     /** The list after a change: the server reads it from the database at most once a second by its clock. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import agentauth.support.Http;
 import agentauth.support.MutableClock;
 import agentauth.support.TestServer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,20 +16,15 @@ import org.junit.jupiter.api.Test;
  * of a deleted user's name never inherits a token.
  */
 class CredentialGenerationTest {
-    static TestServer server;
-    static Http http;
+    // one instant for all: same-second changes are the hard case
+    @AutoClose
+    static final TestServer server = TestServer.startWith(new MutableClock());
+    static final Http http = new Http(server.url());
     static String admin;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.startWith(new MutableClock()); // one instant for all: same-second changes are the hard case
-        http = new Http(server.url());
+    static void signInAsAdmin() {
         admin = Http.bearer(http.login("admin", TestServer.ADMIN_PASSWORD).text("access_token"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static Http.Response patch(String name, String json) {

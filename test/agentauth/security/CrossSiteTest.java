@@ -10,7 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,20 +25,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CrossSiteTest {
     static final String SECRET = "cross-site-agent-secret";
-    static TestServer server;
-    static Http http;
+    @AutoClose
+    static final TestServer server = TestServer.start();
+    static final Http http = new Http(server.url());
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    static void createUsers() {
         server.createUser("agent", SECRET, "introspect");
         server.createUser("victim", SECRET);
-        http = new Http(server.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static Stream<Arguments> refused() {

@@ -11,7 +11,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,17 +22,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * body too large to accept is told 413 at once, not invited to send it.
  */
 class ExpectContinueTest {
-    static TestServer server;
+    @AutoClose
+    static final TestServer server = TestServer.start();
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    static void createUser() {
         server.createUser("agent", "expect-agent-secret");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @ParameterizedTest(name = "POST {0}, Content-Length {1}, Expect: 100-continue -> {2} {3}")

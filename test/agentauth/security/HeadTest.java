@@ -7,7 +7,7 @@ import agentauth.support.Http;
 import agentauth.support.RawRequest;
 import agentauth.support.TestServer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,20 +20,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a token that it exists, and the redirects of / and /admin were 200s.
  */
 class HeadTest {
-    static TestServer server;
-    static Http http;
+    @AutoClose
+    static final TestServer server = TestServer.start();
+    static final Http http = new Http(server.url());
     static String adminToken;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        http = new Http(server.url());
+    static void signInAsAdmin() {
         adminToken = Http.bearer(http.login("admin", TestServer.ADMIN_PASSWORD).text("access_token"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static Stream<Arguments> paths() {

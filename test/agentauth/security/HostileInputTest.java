@@ -9,11 +9,9 @@ import agentauth.support.Http;
 import agentauth.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -40,7 +38,6 @@ class HostileInputTest {
     Backend backend;
     TestServer server;
     Http http;
-    HostileTokens tokens;
     String refreshToken;
 
     @BeforeParameterizedClassInvocation(injectArguments = false)
@@ -51,7 +48,6 @@ class HostileInputTest {
         server.createUser("agent", SECRET, "read");
         http = new Http(server.url());
         refreshToken = http.login("agent", SECRET).text("refresh_token");
-        tokens = new HostileTokens(server.url(), server.app().users().get("admin"), server.app().signingKeys().current());
     }
 
     @AfterParameterizedClassInvocation(injectArguments = false)
@@ -176,13 +172,9 @@ class HostileInputTest {
         row("DELETE", "/.well-known/oauth-authorization-server", null, null, 405, "method_not_allowed");
         row("PATCH", "/health", JSON, "{}", 405, "method_not_allowed");
         row("GET", "/login/../me", null, null, 404, "not_found");
-        // Bearer tokens
+        // Bearer headers (the tokens themselves: HostileTokensTest)
         row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer");
         row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Basic YWRtaW46YWRtaW4=");
-        row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer a.b.c");
-        row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer ....");
-        row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer " + "A".repeat(6000));
-        row("GET", "/me", null, null, 401, "invalid_token", "Authorization", "Bearer " + HostileTokens.b64("{\"alg\":\"ES256\"}") + "." + HostileTokens.b64("[]") + ".x");
         // The second outside probe (issue 13) and a new user's mistakes (issue 14)
         String login = "{\"username\":\"agent\"," + pw + "}";
         row("POST", "/login", JSON, login, 400, "invalid_request", "Origin", "https://evil.example");
@@ -197,35 +189,6 @@ class HostileInputTest {
         row("POST", "/login", JSON, login, 401, "invalid_client", "X-Forwarded-For", "10.0.0.01, [2001:DB8:0::1], ::ffff:8.8.8.8");
         row("POST", "/login", FORM, login, 400, "invalid_request");
         row("POST", "/logout", JSON, "{\"refresh_token\":\"eyJ.eyJ.sig\"}", 400, "invalid_request");
-    }
-
-    /** Token rows need the running server's key, so they are made after start. */
-    List<Case> tokenCases() {
-        List<Case> t = new ArrayList<>();
-        Instant now = Instant.now();
-        Map<String, String> forged = new java.util.LinkedHashMap<>();
-        forged.put("alg none", tokens.algNone());
-        forged.put("HS256 keyed with the public key", tokens.hs256Confusion());
-        forged.put("unknown kid", tokens.signedByAttacker(Map.of()));
-        forged.put("jku to the attacker's keys", tokens.signedByAttacker(Map.of("jku", "http://127.0.0.1:9/jwks.json")));
-        forged.put("x5u to the attacker's cert", tokens.signedByAttacker(Map.of("x5u", "http://127.0.0.1:9/cert.pem")));
-        forged.put("jwk embedded in the header", tokens.signedByAttacker(Map.of("jwk", Map.of("kty", "EC", "crv", "P-256"))));
-        forged.put("the real kid with the attacker's signature", tokens.signedByAttacker(Map.of("kid", server.app().signingKeys().current().kid())));
-        forged.put("payload swapped under a real signature", tokens.swappedPayload());
-        forged.put("no sub", tokens.signedByServer(Map.of(), b -> b.withSubject(null)));
-        forged.put("no exp", tokens.signedByServer(Map.of(), b -> b.withExpiresAt((Instant) null)));
-        forged.put("no iat", tokens.signedByServer(Map.of(), b -> b.withIssuedAt((Instant) null)));
-        forged.put("no aud", tokens.signedByServer(Map.of(), b -> b.withAudience((String[]) null)));
-        forged.put("iat an hour ahead", tokens.signedByServer(Map.of(), b -> b.withIssuedAt(now.plusSeconds(3600))));
-        forged.put("expired", tokens.signedByServer(Map.of(), b -> b.withIssuedAt(now.minusSeconds(1200)).withExpiresAt(now.minusSeconds(300))));
-        forged.put("another issuer", tokens.signedByServer(Map.of(), b -> b.withIssuer("https://evil.example")));
-        forged.put("another audience", tokens.signedByServer(Map.of(), b -> b.withAudience("https://api.example")));
-        forged.put("typ JWT", tokens.signedByServer(Map.of("typ", "JWT"), b -> {}));
-        forged.put("a user that does not exist", tokens.signedByServer(Map.of(), b -> b.withSubject("ghost")));
-        for (Map.Entry<String, String> e : forged.entrySet())
-            t.add(new Case("with a token: " + e.getKey(), "GET", "/me", null, null,
-                List.of("Authorization", "Bearer " + e.getValue()), 401, "invalid_token"));
-        return t;
     }
 
     /** The standard OAuth endpoints: only RFC 6749 §5.2 codes, even for bodies they cannot read. */
@@ -282,7 +245,6 @@ class HostileInputTest {
 
     Stream<Arguments> cases() {
         List<Case> all = new ArrayList<>(CASES);
-        all.addAll(tokenCases());
         all.addAll(oauthCases());
         all.addAll(adminCases());
         return all.stream().map(Arguments::of);
@@ -360,9 +322,8 @@ class HostileInputTest {
     }
 
     @org.junit.jupiter.api.Test
-    void the_suite_has_at_least_60_hostile_inputs_and_its_control_token_works() {
-        assertTrue(CASES.size() + tokenCases().size() + rawCases().count() >= 60);
-        assertEquals(200, http.get("/me", "Authorization", "Bearer " + tokens.good()).status(), "the forged rows fail for their flaw alone");
+    void the_suite_has_at_least_60_hostile_inputs_and_its_control_refresh_works() {
+        assertTrue(CASES.size() + rawCases().count() >= 60);
         assertEquals(200, http.postJson("/refresh", Http.json("refresh_token", refreshToken)).status());
     }
 }

@@ -8,7 +8,7 @@ import agentauth.support.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,20 +21,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * first while a proxy may check the last.
  */
 class RefusedHeadersTest {
-    static TestServer server;
-    static Http http;
+    @AutoClose
+    static final TestServer server = TestServer.start();
+    static final Http http = new Http(server.url());
     static String adminToken;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        http = new Http(server.url());
+    static void signInAsAdmin() {
         adminToken = http.login("admin", TestServer.ADMIN_PASSWORD).text("access_token");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static Stream<Arguments> cases() {

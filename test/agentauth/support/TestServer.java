@@ -19,9 +19,18 @@ import java.util.stream.Stream;
  * A real agent-auth server in this JVM: App on 127.0.0.1 and a free port, with a fresh SQLite
  * file in a temp folder. Flags are the command line's. Closing it stops the server and deletes
  * the folder.
+ *
+ * <p>A test class that shares one server for all its tests declares it as a field JUnit closes
+ * after the last one: {@code @AutoClose static final TestServer server = TestServer.start(...)}
+ * (an instance field instead gives each test a server of its own).
  */
 public final class TestServer implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+    /** The secret tests give a user they create: derived from its name, so any test can log it in. */
+    public static String secret(String username) {
+        return username + "-secret-123";
+    }
 
     static {
         Logging.configure();

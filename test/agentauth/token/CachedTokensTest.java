@@ -8,8 +8,7 @@ import agentauth.support.TestServer;
 import agentauth.user.Users;
 import com.auth0.jwt.JWT;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,19 +19,9 @@ import org.junit.jupiter.api.Test;
 class CachedTokensTest {
     static final Users.Actor ACTOR = new Users.Actor("test", null);
     final MutableClock clock = new MutableClock();
-    TestServer server;
-    Http http;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.startWith(clock, "--access-ttl", "5m");
-        http = new Http(server.url());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    final TestServer server = TestServer.startWith(clock, "--access-ttl", "5m");
+    final Http http = new Http(server.url());
 
     Http.Response loginAs(String name) {
         server.createUser(name, name + "-secret-123", "read");

@@ -13,8 +13,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,19 +23,9 @@ import org.junit.jupiter.api.Test;
 class CachedSecretsTest {
     static final MutableClock clock = new MutableClock();
     static final Users.Actor ACTOR = new Users.Actor("test", null);
-    static TestServer server;
-    static Http http;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.startWith(clock);
-        http = new Http(server.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    static final TestServer server = TestServer.startWith(clock);
+    static final Http http = new Http(server.url());
 
     /** Creates the user and logs in twice, so its secret is remembered. */
     static void loggedInTwice(String name, String secret) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import agentauth.Config;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +34,7 @@ class CheckCostTest {
     }
 
     static PasswordHasher hasher(HashParameters p) {
-        return new PasswordHasher(new Config.Hashing(p.memoryKib(), p.iterations(), p.parallelism(), 2, 8));
+        return new PasswordHasher(new Hashing(p.memoryKib(), p.iterations(), p.parallelism(), 2, 8));
     }
 
     static byte[] utf8(String s) {

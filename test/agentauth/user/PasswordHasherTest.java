@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import agentauth.Config;
 import agentauth.error.AuthError;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PasswordHasherTest {
-    static final Config.Hashing OWASP = new Config.Hashing(19456, 2, 1, 2, 8);
+    static final Hashing OWASP = new Hashing(19456, 2, 1, 2, 8);
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -42,7 +41,7 @@ class PasswordHasherTest {
 
     @Test
     void the_hashing_threads_stay_until_close_and_then_end() throws Exception {
-        PasswordHasher hasher = new PasswordHasher(new Config.Hashing(1024, 1, 1, 2, 8));
+        PasswordHasher hasher = new PasswordHasher(new Hashing(1024, 1, 1, 2, 8));
         for (int i = 0; i < 4; i++) hasher.hash(utf8("a secret to hash " + i));
         List<Thread> threads = hasher.threads();
         assertTrue(threads.size() >= 1 && threads.size() <= 2, threads + ": at most one per hash allowed to run at once");
@@ -64,7 +63,7 @@ class PasswordHasherTest {
 
     @Test
     void weaker_stored_parameters_need_a_rehash_and_equal_or_stronger_do_not() {
-        PasswordHasher weak = new PasswordHasher(new Config.Hashing(1024, 1, 1, 1, 1));
+        PasswordHasher weak = new PasswordHasher(new Hashing(1024, 1, 1, 1, 1));
         PasswordHasher strong = new PasswordHasher(OWASP);
         assertTrue(strong.needsRehash(weak.hash(utf8("some secret value"))));
         assertFalse(strong.needsRehash(strong.hash(utf8("some secret value"))));
@@ -74,7 +73,7 @@ class PasswordHasherTest {
 
     @Test
     void beyond_the_running_and_queued_hashes_callers_get_503_with_retry_after() throws Exception {
-        PasswordHasher tiny = new PasswordHasher(new Config.Hashing(65536, 3, 1, 1, 0)); // one at a time, no queue
+        PasswordHasher tiny = new PasswordHasher(new Hashing(65536, 3, 1, 1, 0)); // one at a time, no queue
         ExecutorService pool = Executors.newFixedThreadPool(6);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<String>> results = new ArrayList<>();
