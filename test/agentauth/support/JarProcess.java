@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  */
 public final class JarProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("agent-auth listening on [^ ]+:(\\d+) ");
+    /** How long a start may take: at a load average of 40 on 2 cores, a minute was not enough. */
+    private static final long START_SECONDS = 180;
 
     private final Process process;
     private final Path log;
@@ -104,9 +106,9 @@ public final class JarProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Waits until a server started with {@code launch} listens (at most a minute). */
+    /** Waits until a server started with {@code launch} listens (generous: CI machines are loaded). */
     public void awaitListening() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(log());
             if (m.find()) {
@@ -117,7 +119,7 @@ public final class JarProcess implements AutoCloseable {
             pause(50);
         }
         process.destroyForcibly();
-        throw new IllegalStateException("the server did not start in 60 s:\n" + log());
+        throw new IllegalStateException("the server did not start in " + START_SECONDS + " s:\n" + log());
     }
 
     public String url() {
