@@ -102,7 +102,8 @@ public final class Report {
             check("TokenVerifier, seen tokens", Math.round(seen) + "/s on one thread", ">= 100000/s", seen >= 100_000);
             lines.add(String.format("%-26s %-36s", "TokenVerifier, first seen", Math.round(first) + "/s on one thread (reported)"));
         }
-        lines.add("cpu ms/r: server CPU time (user + system) per request; cores: server CPU time / wall time (wrk shares the cores)");
+        lines.add("cpu ms/r: server CPU time (user + system) per request; cores: server CPU time / wall time (wrk shares the cores);"
+            + " db ms/r: PostgreSQL's CPU time per request");
         if (hashMs != null)
             lines.add("Argon2id: " + fmt(hashMs) + " ms per hash on one thread -> ceiling " + Math.round(ceiling) + " logins/s on " + cores + " cores");
     }
@@ -124,6 +125,7 @@ public final class Report {
         JsonNode lat = wrk.get("latency_us");
         double p50 = lat.get("p50").asDouble() / 1000, p90 = lat.get("p90").asDouble() / 1000, p99 = lat.get("p99").asDouble() / 1000;
         Double cpu = number("cpu-" + name + ".txt");
+        Double dbCpu = number("cpu-db-" + name + ".txt");
         Target t = switch (store) {
             case "sqlite" -> target(name, rps, p99, errors, ceiling);
             case "postgres" -> postgresTarget(name, rps, p99, errors);
@@ -148,7 +150,9 @@ public final class Report {
         s.put("met", t.met);
         lines.add(String.format("%-19s %9d %8s %8s %8s %7d %8s %6s  %-26s %s", name, Math.round(rps), fmt(p50), fmt(p90),
             fmt(p99), errors, cpuPerRequest == null ? "-" : String.format("%.3f", cpuPerRequest),
-            cpu == null ? "-" : String.format("%.2f", cpu / seconds), t.text, t.met ? "yes" : "NO"));
+            cpu == null ? "-" : String.format("%.2f", cpu / seconds), t.text, t.met ? "yes" : "NO")
+            + (dbCpu == null ? "" : String.format("  db %.3f ms/r", dbCpu * 1000 / Math.max(1, wrk.get("requests").asDouble()))));
+        if (dbCpu != null) s.put("database_cpu_ms_per_request", dbCpu * 1000 / Math.max(1, wrk.get("requests").asDouble()));
     }
 
     private record Target(String text, boolean met) {}

@@ -145,11 +145,16 @@ scenario() {
   shift 3
   echo "bench: $name ($CONNECTIONS connections, $DURATION) ..."
   [ -n "$SERVER_PID" ] && before=$(cpu_seconds $SERVER_PID ${SECOND_PID:-})
+  local db_before=0
+  [ -z "${PG_PID:-}" ] || db_before=$(cpu_seconds $(pg_processes))
   env "$@" BENCH_AGENTS="$input" BENCH_TOKENS="$input" BENCH_RESULT="$OUT/parts/scenario-$name.json" \
     "${NICE[@]}" wrk -t"$BENCH_THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s -s "bench/lua/$script.lua" "$BASE_URL" \
     >"$WORK/wrk-$name.txt"
   if [ -n "$SERVER_PID" ]; then
     echo "$(cpu_seconds $SERVER_PID ${SECOND_PID:-}) $before" | awk '{printf "%.2f\n", $1 - $2}' >"$OUT/parts/cpu-$name.txt"
+  fi
+  if [ -n "${PG_PID:-}" ]; then # PostgreSQL's own CPU time: where the rest of a request's time goes
+    echo "$(cpu_seconds $(pg_processes)) $db_before" | awk '{printf "%.2f\n", $1 - $2}' >"$OUT/parts/cpu-db-$name.txt"
   fi
 }
 

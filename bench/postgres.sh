@@ -38,6 +38,10 @@ CREATE DATABASE bench OWNER agent_auth;
 SQL
 }
 
+# The postmaster and its children (backends, writers): their CPU time is the database's share.
+# A backend that ended within a scenario takes its time with it; the pools keep theirs open.
+pg_processes() { echo "$PG_PID" $(ps -o pid= --ppid "$PG_PID"); }
+
 pg_stop() {
   [ -n "$PG_PID" ] || return 0
   # postgres runs under setpriv, which execs it: the PID is the server's own; SIGINT is its fast shutdown
