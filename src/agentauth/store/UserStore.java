@@ -73,12 +73,15 @@ public final class UserStore {
         });
     }
 
-    /** Enabled users issued no token since {@code cutoff} (never used: created before it). */
+    /**
+     * Enabled users issued no token since {@code cutoff}, and neither created nor changed since
+     * (an admin who re-enables an agent gives it a whole period to be used again).
+     */
     public List<User> unusedSince(Connection c, Instant cutoff) throws SQLException {
         List<User> users = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE enabled = 1 "
-            + "AND COALESCE(last_used_at, created_at) < ? ORDER BY username_key")) {
-            s.setLong(1, cutoff.toEpochMilli());
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE enabled = 1 AND created_at < ? "
+            + "AND updated_at < ? AND (last_used_at IS NULL OR last_used_at < ?) ORDER BY username_key")) {
+            for (int i = 1; i <= 3; i++) s.setLong(i, cutoff.toEpochMilli());
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) users.add(row(r));
             }

@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * {@code --disable-inactive-after} (contract C): disables agents that were issued no token for
- * that long (never used: counted from their creation), as a disable by an admin would (sessions
+ * that long (never used: counted from their creation; an admin's change to the agent, such as
+ * enabling it again, starts the period anew), as a disable by an admin would (sessions
  * ended, live tokens killed), audited {@code user_inactive_disabled} by {@code system}. Holders
  * of {@code admin} are exempt: locking every admin out of an idle server would need the CLI to
  * undo. Runs on one instance at a time.
