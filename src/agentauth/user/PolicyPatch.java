@@ -28,6 +28,21 @@ public record PolicyPatch(Optional<Duration> accessTtl, Optional<Duration> refre
             pick(description, old.description()), pick(quota, old.quota()));
     }
 
+    /**
+     * {@code old} with the fields this patch names taken from {@code checked} (this patch's own
+     * values as the rules normalized them): a field it does not name is kept as stored, even one
+     * a lowered server maximum would refuse now.
+     */
+    public AgentPolicy merge(AgentPolicy old, AgentPolicy checked) {
+        return new AgentPolicy(accessTtl == null ? old.accessTtl() : checked.accessTtl(),
+            refreshTtl == null ? old.refreshTtl() : checked.refreshTtl(),
+            resources == null ? old.resources() : checked.resources(),
+            expiresAt == null ? old.expiresAt() : checked.expiresAt(),
+            owner == null ? old.owner() : checked.owner(),
+            description == null ? old.description() : checked.description(),
+            quota == null ? old.quota() : checked.quota());
+    }
+
     private static <T> T pick(Optional<T> change, T old) {
         return change == null ? old : change.orElse(null);
     }

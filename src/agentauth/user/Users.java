@@ -118,12 +118,14 @@ public final class Users {
     public Account update(String name, Patch patch, Actor actor, boolean force) {
         List<String> scopes = patch.scopes() == null ? null : Rules.scopes(patch.scopes());
         PolicyPatch policyPatch = patch.policy() == null ? PolicyPatch.NONE : patch.policy();
-        validPolicyPatch(policyPatch); // before the slow hash: a bad field is refused at once
+        // only the patch's own values are checked (before the slow hash): a stored value a lowered
+        // maximum would refuse now must not block disabling the agent, say
+        AgentPolicy patchValues = rules.check(policyPatch.applyTo(AgentPolicy.NONE));
         String hash = patch.password() == null ? null : hasher.hash(Rules.password(patch.password()));
         Instant now = clock.instant();
         return db.write(c -> {
             User old = store.find(c, name).orElseThrow(() -> notFound(name));
-            AgentPolicy policy = rules.check(policyPatch.applyTo(old.policy()));
+            AgentPolicy policy = policyPatch.merge(old.policy(), patchValues);
             if (policyPatch.owner() != null) rules.ownerRequired(policy);
             boolean newSecret = hash != null;
             boolean disabling = Boolean.FALSE.equals(patch.enabled()) && old.enabled();
@@ -212,11 +214,6 @@ public final class Users {
             audit.record(c, now, "user_updated", user, actor.name(), actor.address(), "throttle cleared");
             return null;
         });
-    }
-
-    /** A patch's own values are checked before anything else happens (the merged policy is checked again). */
-    private void validPolicyPatch(PolicyPatch p) {
-        if (!p.isEmpty()) rules.check(p.applyTo(AgentPolicy.NONE));
     }
 
     private void guardLastAdmin(Connection c, boolean force) throws SQLException {

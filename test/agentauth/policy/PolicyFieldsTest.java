@@ -114,6 +114,20 @@ class PolicyFieldsTest {
     }
 
     @Test
+    void a_lowered_maximum_caps_a_stored_ttl_at_issuance_and_never_blocks_another_change() {
+        start("--max-access-ttl", "1h");
+        agents.created("long-ttl", "\"access_ttl\": 3000");
+        server.restartWith("--max-access-ttl", "30m");
+        agents = new Agents(server);
+        Http.Response login = agents.login("long-ttl");
+        assertEquals(1800, Agents.lifetime(login), "capped at the maximum in force");
+        assertEquals("1800", login.text("expires_in"));
+        Http.Response disabled = agents.patch("long-ttl", "\"enabled\": false, \"owner\": \"ops\"");
+        assertEquals(200, disabled.status(), "the stored 3000 s is not checked again: " + disabled.body());
+        assertEquals(3000, disabled.json().get("access_ttl").asLong());
+    }
+
+    @Test
     void under_require_owner_an_agent_needs_an_owner_and_keeps_one() {
         start("--require-owner");
         for (String fields : new String[] {"", "\"owner\": null", "\"owner\": \"   \""}) {
