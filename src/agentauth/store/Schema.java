@@ -260,26 +260,7 @@ final class Schema {
         // the same tokens; last_used_at starts from the last login, the best evidence of use so far.
         // TTLs are seconds; resources space-separated; quota_enforce null means enforced;
         // quota_audited_at is the last quota_exceeded event (one a window).
-        new Step("""
-        ALTER TABLE users ADD COLUMN access_ttl BIGINT;
-        ALTER TABLE users ADD COLUMN refresh_ttl BIGINT;
-        ALTER TABLE users ADD COLUMN resources TEXT;
-        ALTER TABLE users ADD COLUMN expires_at BIGINT;
-        ALTER TABLE users ADD COLUMN owner TEXT;
-        ALTER TABLE users ADD COLUMN description TEXT;
-        ALTER TABLE users ADD COLUMN quota_per_hour BIGINT;
-        ALTER TABLE users ADD COLUMN quota_per_day BIGINT;
-        ALTER TABLE users ADD COLUMN quota_enforce INTEGER;
-        ALTER TABLE users ADD COLUMN quota_audited_at BIGINT;
-        ALTER TABLE users ADD COLUMN last_used_at BIGINT;
-        UPDATE users SET last_used_at = last_login_at;
-        CREATE TABLE token_issuances (
-          user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-          at BIGINT NOT NULL
-        );
-        CREATE INDEX token_issuances_by_user ON token_issuances(user_id, at);
-        CREATE INDEX token_issuances_by_time ON token_issuances(at);
-        """, """
+        same("""
         ALTER TABLE users ADD COLUMN access_ttl BIGINT;
         ALTER TABLE users ADD COLUMN refresh_ttl BIGINT;
         ALTER TABLE users ADD COLUMN resources TEXT;
