@@ -7,6 +7,7 @@ import agentauth.support.Backend;
 import agentauth.support.Http;
 import agentauth.support.MutableClock;
 import agentauth.support.TestServer;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -114,6 +115,19 @@ class PolicyTokensTest {
         assertEquals("300", refreshed.text("refresh_expires_in"));
         assertEquals(end.getEpochSecond(), Agents.claims(agents.clientCredentials("ending", Agents.SECRET)
             .text("access_token")).get("exp").asLong());
+    }
+
+    @Test
+    void ending_an_identity_now_kills_its_live_access_tokens_at_offline_verifiers_too() {
+        agents.created("ended-now", "");
+        String access = agents.login("ended-now").text("access_token");
+        JsonNode claims = Agents.claims(access);
+        assertEquals(200, agents.http.get("/me", "Authorization", Http.bearer(access)).status());
+        assertEquals(200, agents.patch("ended-now", "\"expires_at\": \"" + clock.instant().minusSeconds(1) + "\"").status());
+        assertEquals(401, agents.http.get("/me", "Authorization", Http.bearer(access)).status());
+        clock.advance(Duration.ofSeconds(1)); // the list is read again at most once a second (server clock)
+        JsonNode subjects = agents.http.get("/revocations").json().get("subjects");
+        assertEquals(claims.get("gen").asLong() + 1, subjects.get(claims.get("uid").asText()).asLong(), subjects.toString());
     }
 
     @Test
