@@ -47,6 +47,20 @@ class PolicyTokensTest {
     }
 
     @Test
+    void last_used_at_follows_issuance_to_the_minute_so_refreshes_cost_no_write_each() {
+        agents.created("in-use", "");
+        Instant login = clock.instant();
+        String refresh = agents.login("in-use").text("refresh_token");
+        assertEquals(login.toString(), agents.user("in-use").get("last_used_at").asText(), "a login is a use");
+        clock.advance(Duration.ofSeconds(59));
+        refresh = agents.refresh(refresh).text("refresh_token");
+        assertEquals(login.toString(), agents.user("in-use").get("last_used_at").asText(), "within the minute: not written");
+        clock.advance(Duration.ofSeconds(2));
+        agents.refresh(refresh);
+        assertEquals(clock.instant().toString(), agents.user("in-use").get("last_used_at").asText(), "a minute on: written");
+    }
+
+    @Test
     void an_agents_own_ttls_set_exp_expires_in_and_refresh_expires_in_of_every_grant() {
         agents.created("short-lived", "\"access_ttl\": 120, \"refresh_ttl\": 3600");
         agents.created("by-default", "");
