@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * An agent's token quota (contract C): the access tokens issued to it in a rolling hour and day,
- * counted in the database inside the transaction that issues, so every instance counts the same
+ * An agent's token quota (contract C): the access tokens issued to it in a rolling hour and day
+ * (to the minute), counted in the database inside the transaction that issues, so every instance counts the same
  * tokens. Over an enforced quota the issuing transaction fails with 429 and rolls back whole:
  * nothing is consumed (no session started, no refresh token used). Unenforced, the token is
  * served and the overrun audited once a window. Concurrent requests on several instances may
@@ -49,15 +49,11 @@ final class Quota {
         issuances.record(c, user.id(), now);
     }
 
-    /** Seconds until the oldest issuance of each exceeded window leaves it: then a token may be issued again. */
+    /** Seconds until the oldest minute of each exceeded window leaves it: then a token may be issued again. */
     private static long retryAfter(IssuanceStore.Counts n, boolean overDay, boolean overHour, Instant now) {
         Instant free = now;
-        if (overHour && n.oldestInHour() != null) free = later(free, n.oldestInHour().plus(IssuanceStore.HOUR));
-        if (overDay && n.oldestInDay() != null) free = later(free, n.oldestInDay().plus(IssuanceStore.DAY));
+        if (overHour && n.hourFrees() != null && n.hourFrees().isAfter(free)) free = n.hourFrees();
+        if (overDay && n.dayFrees() != null && n.dayFrees().isAfter(free)) free = n.dayFrees();
         return Math.max(1, (Duration.between(now, free).toMillis() + 999) / 1000);
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
     }
 }

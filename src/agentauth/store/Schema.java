@@ -256,8 +256,9 @@ final class Schema {
         CREATE TABLE throttle_successes (key BYTEA PRIMARY KEY, at BIGINT NOT NULL);
         """),
         // 12: per-agent policy (contract C): each column null means the server's default. The
-        // issuances of agents with a quota are counted in the database, so every instance counts
-        // the same tokens; last_used_at starts from the last login, the best evidence of use so far.
+        // issuances of agents with a quota are counted in the database, per minute (so a count
+        // reads at most a day's 1,440 rows however busy the agent), and every instance counts the
+        // same tokens; last_used_at starts from the last login, the best evidence of use so far.
         // TTLs are seconds; resources space-separated; quota_enforce null means enforced;
         // quota_audited_at is the last quota_exceeded event (one a window).
         same("""
@@ -275,10 +276,11 @@ final class Schema {
         UPDATE users SET last_used_at = last_login_at;
         CREATE TABLE token_issuances (
           user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-          at BIGINT NOT NULL
+          minute BIGINT NOT NULL,
+          tokens INTEGER NOT NULL,
+          PRIMARY KEY (user_id, minute)
         );
-        CREATE INDEX token_issuances_by_user ON token_issuances(user_id, at);
-        CREATE INDEX token_issuances_by_time ON token_issuances(at);
+        CREATE INDEX token_issuances_by_minute ON token_issuances(minute);
         """));
 
     private Schema() {}

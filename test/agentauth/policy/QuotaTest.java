@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class QuotaTest {
     @Parameter
     Backend backend;
-    final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES)); // quotas count whole minutes
     TestServer server;
     Agents agents;
 
