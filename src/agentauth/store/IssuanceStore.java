@@ -59,11 +59,7 @@ public final class IssuanceStore {
     }
 
     public void markAudited(Connection c, long userId, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE users SET quota_audited_at = ? WHERE id = ?")) {
-            s.setLong(1, now.toEpochMilli());
-            s.setLong(2, userId);
-            s.executeUpdate();
-        }
+        UserStore.setTime(c, userId, "quota_audited_at", now);
     }
 
     /** Deletes the minutes no window counts any more. */

@@ -165,8 +165,13 @@ public final class UserStore {
      * than a minute old, so a busy agent's refreshes do not each cost a write.
      */
     public void touchLastUsed(Connection c, long id, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE users SET last_used_at = ? WHERE id = ?")) {
-            s.setLong(1, now.toEpochMilli());
+        setTime(c, id, "last_used_at", now);
+    }
+
+    /** Sets one time column of a user's row; {@code column} is a constant of the caller's, never input. */
+    static void setTime(Connection c, long id, String column, Instant t) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE users SET " + column + " = ? WHERE id = ?")) {
+            s.setLong(1, t.toEpochMilli());
             s.setLong(2, id);
             s.executeUpdate();
         }
