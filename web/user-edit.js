@@ -1,11 +1,12 @@
-// The "Manage user" dialog: scopes and enabled, a new secret, revoke sessions, clear the
-// throttle, the kill switch, delete. Each action reports next to its own controls.
+// The "Manage user" dialog: scopes and enabled, the agent's policy, a new secret, revoke
+// sessions, clear the throttle, the kill switch, delete. Each action reports next to its own controls.
 
 import { admin, seg } from './api.js';
 import { $, say, time, busy, parseScopes, checkSecret } from './dom.js';
 import { describe } from './messages.js';
 import { copyFrom, resetSecretField } from './secret.js';
 import { confirmAction } from './confirm.js';
+import { expiry, lastUse, showPolicy, policyChange } from './policy.js';
 
 const LAST_ADMIN = 'agent-auth keeps at least one enabled admin: this change would leave none.';
 let user = null;
@@ -18,6 +19,9 @@ function show(u) {
   $('edit-created').replaceChildren(time(u.created_at, 'unknown'));
   $('edit-updated').replaceChildren(time(u.updated_at, 'unknown'));
   $('edit-last-login').replaceChildren(time(u.last_login_at));
+  $('edit-last-used').replaceChildren(lastUse(u));
+  $('edit-expiry').replaceChildren(expiry(u));
+  showPolicy(u);
   $('edit-scopes').value = (u.scopes || []).join(' ');
   $('edit-enabled').checked = !!u.enabled;
 }
@@ -27,7 +31,7 @@ const gone = (name) => `No user named ${name} any more: someone deleted it. Clos
 export function openEditor(u, handlers) {
   onChange = handlers.onChange;
   onClose = handlers.onClose;
-  for (const id of ['edit-error', 'edit-status', 'secret-error', 'secret-status', 'sessions-error',
+  for (const id of ['edit-error', 'edit-status', 'policy-error', 'policy-status', 'secret-error', 'secret-status', 'sessions-error',
     'sessions-status', 'kill-error', 'kill-status', 'delete-error']) say($(id), '');
   resetSecretField($('secret-password'));
   $('secret-once').hidden = true;
@@ -63,6 +67,33 @@ async function save(event) {
       say($('edit-status'), `Saved at ${new Date().toLocaleTimeString()}.`);
     } catch (err) {
       say($('edit-error'), describe(err, 'save the changes', { 409: LAST_ADMIN, 404: gone(name) }));
+    }
+  });
+}
+
+async function savePolicy(event) {
+  event.preventDefault();
+  say($('policy-error'), '');
+  say($('policy-status'), '');
+  const { change, error } = policyChange(user);
+  if (error) {
+    say($('policy-error'), error);
+    return;
+  }
+  if (Object.keys(change).length === 0) {
+    say($('policy-status'), 'Nothing changed.');
+    return;
+  }
+  const name = user.username;
+  await busy(event.currentTarget.querySelector('[type=submit]'), async () => {
+    try {
+      const updated = await admin('PATCH', `users/${seg(name)}`, change);
+      show(updated);
+      onChange(name, updated);
+      say($('policy-status'), `Policy saved at ${new Date().toLocaleTimeString()}.`);
+    } catch (err) {
+      // the server names the field it refuses (400 invalid_request)
+      say($('policy-error'), describe(err, 'save the policy', { 404: gone(name) }));
     }
   });
 }
@@ -186,6 +217,7 @@ async function remove(event) {
 
 export function wireEditor() {
   $('edit-form').addEventListener('submit', save);
+  $('policy-form').addEventListener('submit', savePolicy);
   $('secret-form').addEventListener('submit', setSecret);
   $('edit-revoke').addEventListener('click', revoke);
   $('edit-unthrottle').addEventListener('click', unthrottle);

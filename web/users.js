@@ -1,11 +1,12 @@
 // The users table, its name filter, and the "New user" dialog.
 
 import { admin, ApiError } from './api.js';
-import { $, el, say, time, cell, scopeList, busy, parseScopes, checkUsername, checkSecret } from './dom.js';
+import { $, el, say, cell, scopeList, busy, parseScopes, checkUsername, checkSecret } from './dom.js';
 import { describe } from './messages.js';
 import { copyFrom, resetSecretField } from './secret.js';
 import { openEditor } from './user-edit.js';
 import { latestOnly } from './view-load.js';
+import { expiry, lastUse, matchesStale } from './policy.js';
 
 let users = [];
 let load = null; // made in wireUsers, once the page exists
@@ -31,16 +32,18 @@ export function replaceUser(name, user) {
 
 function render() {
   const filter = $('user-filter').value.trim().toLowerCase();
+  const stale = $('user-stale').value;
   const shown = users
-    .filter((u) => u.username.toLowerCase().includes(filter))
+    .filter((u) => u.username.toLowerCase().includes(filter) && matchesStale(u, stale))
     .sort((a, b) => a.username.localeCompare(b.username, 'en', { sensitivity: 'base' }));
   const body = $('users-table').tBodies[0];
   body.replaceChildren(...shown.map(row));
   if (shown.length === 0) {
-    const text = users.length === 0 ? 'No users yet.' : 'No user name matches the filter.';
-    body.append(el('tr', { className: 'empty' }, el('td', { colSpan: 6 }, text)));
+    const text = users.length === 0 ? 'No users yet.'
+      : stale ? 'No user matches the filters.' : 'No user name matches the filter.';
+    body.append(el('tr', { className: 'empty' }, el('td', { colSpan: 7 }, text)));
   }
-  $('user-count').textContent = filter
+  $('user-count').textContent = filter || stale
     ? `${shown.length} of ${users.length} users`
     : `${users.length} ${users.length === 1 ? 'user' : 'users'}`;
 }
@@ -54,8 +57,9 @@ function row(user) {
     cell('Enabled', user.enabled
       ? el('span', { className: 'badge ok' }, 'enabled')
       : el('span', { className: 'badge off' }, 'disabled')),
-    cell('Created', time(user.created_at, 'unknown')),
-    cell('Last login', time(user.last_login_at)),
+    cell('Owner', user.owner ? el('span', { className: 'owner' }, user.owner) : el('span', { className: 'muted' }, 'none')),
+    cell('Expires', expiry(user)),
+    cell('Last used', lastUse(user)),
     cell('Actions', manage));
 }
 
@@ -86,6 +90,7 @@ async function create(event) {
   const username = $('create-username').value.trim();
   const password = $('create-password').value;
   const parsed = parseScopes($('create-scopes').value);
+  const owner = $('create-owner').value.trim();
   const problem = checkUsername(username) || parsed.error || checkSecret(password);
   if (problem) {
     say(error, problem);
@@ -95,7 +100,7 @@ async function create(event) {
   await busy(form.querySelector('[type=submit]'), async () => {
     try {
       const user = await admin('POST', 'users', {
-        username, password, scopes: parsed.scopes, enabled: $('create-enabled').checked,
+        username, password, scopes: parsed.scopes, enabled: $('create-enabled').checked, ...(owner ? { owner } : {}),
       });
       replaceUser(user.username, user);
       $('create-dialog').close();
@@ -121,6 +126,7 @@ function openCreate() {
 export function wireUsers() {
   load = latestOnly($('users-view'));
   $('user-filter').addEventListener('input', render);
+  $('user-stale').addEventListener('change', render);
   $('users-reload').addEventListener('click', (e) => busy(e.currentTarget, loadUsers));
   $('new-user').addEventListener('click', openCreate);
   $('create-form').addEventListener('submit', create);
@@ -137,5 +143,6 @@ export function resetUsers() {
   hideCreatedSecret();
   $('users-table').tBodies[0].replaceChildren();
   $('user-filter').value = '';
+  $('user-stale').value = '';
   $('user-count').textContent = '';
 }

@@ -11,6 +11,7 @@ import agentauth.metrics.ServerMetrics;
 import agentauth.session.Sessions;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
+import agentauth.store.IssuanceStore;
 import agentauth.store.RevocationStore;
 import agentauth.store.SessionStore;
 import agentauth.store.SettingsStore;
@@ -29,7 +30,9 @@ import agentauth.token.Entitlements;
 import agentauth.token.SigningKeys;
 import agentauth.token.TokenIssuer;
 import agentauth.user.Authenticator;
+import agentauth.user.InactiveAgents;
 import agentauth.user.PasswordHasher;
+import agentauth.user.PolicyRules;
 import agentauth.user.Users;
 import io.javalin.Javalin;
 import java.nio.channels.ServerSocketChannel;
@@ -123,7 +126,8 @@ public final class App implements AutoCloseable {
         RevocationStore revocationStore = new RevocationStore(db);
         SigningKeys signingKeys = new SigningKeys(db, keyStore, revocationStore, audit, masterKey, clock, config.accessTtl());
         KeyRotation keyRotation = new KeyRotation(signingKeys, config.keyRotation(), config.keyPublishAhead());
-        Users users = new Users(db, userStore, sessionStore, audit, revocationStore, hasher, clock, events);
+        PolicyRules policyRules = new PolicyRules(policyLimits(config, issuer));
+        Users users = new Users(db, userStore, sessionStore, audit, revocationStore, hasher, policyRules, clock, events);
         // Once, however many instances start together: the master key check, the first admin, the first key.
         SettingsStore settings = new SettingsStore(db);
         db.write(c -> {
@@ -137,9 +141,10 @@ public final class App implements AutoCloseable {
         FailureThrottle throttle = FailureThrottle.shared(config.throttling(), new ThrottleStore(db), masterKey.derive("throttle keys v1"),
             audit, clock, events);
         Authenticator authenticator = new Authenticator(db, userStore, hasher, throttle, audit, clock);
-        TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), clock);
+        TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, config.accessTtl(), policyRules, clock);
         Sessions sessions = new Sessions(db, sessionStore, userStore, tokenIssuer, audit, revocationStore,
-            new Sessions.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), clock, events);
+            new Sessions.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), policyRules,
+            clock, events);
         AccessTokens accessTokens = new AccessTokens(signingKeys, userStore, sessionStore, issuer, clock);
         Entitlements entitlements = new Entitlements(issuer, config.resources());
         shared.onChange(c -> { // a change made by `agent-auth settings set` (or another instance's start on SQLite)
@@ -150,12 +155,19 @@ public final class App implements AutoCloseable {
             entitlements.resources(c.resources());
             hasher.parameters(c.hashing());
             throttle.rules(c.throttling());
+            policyRules.limits(policyRules.limits().with(c.resources(), c.policy().maxAccessTtl(), c.policy().maxRefreshTtl()));
         });
         Api api = new Api(issuer, users, authenticator, throttle, keyRotation, entitlements,
             sessions, accessTokens, new AuditTrail(audit), new RevocationList(revocationStore, clock),
             new ClientAddress(config.trustedProxies()), db::healthy);
         if (metrics != null) ServerGauges.register(metrics, api, db, clock);
         return new App(config, clock, db, hasher, audit, revocationStore, shared, api, metrics);
+    }
+
+    /** What an agent's own policy may say on this server (contract C). */
+    static PolicyRules.Limits policyLimits(Config config, String issuer) {
+        return new PolicyRules.Limits(issuer, config.resources(), config.policy().maxAccessTtl(), config.policy().maxRefreshTtl(),
+            config.policy().requireOwner());
     }
 
     /** The metrics listener (--metrics-port), before the API serves: a port taken fails the start. */
@@ -197,6 +209,7 @@ public final class App implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> quietly("reading the shared settings", shared::reload), 5, 5, TimeUnit.SECONDS);
         if (db instanceof SqliteDatabase sqlite)
             housekeeping.scheduleWithFixedDelay(sqlite::checkpoint, 100, 100, TimeUnit.MILLISECONDS);
+        scheduleInactiveAgents();
         if (!config.refreshRetryWindow().isZero()) // retry copies go when their window ends, even when idle
             housekeeping.scheduleWithFixedDelay(this::dropRetryCopies, 10, 10, TimeUnit.SECONDS);
         String issuer = api.issuer();
@@ -219,12 +232,28 @@ public final class App implements AutoCloseable {
                 Throttling t = config.throttling();
                 long keep = Math.max(t.window().toMillis(), t.maxDelay().toMillis());
                 new ThrottleStore(db).prune(c, clock.millis(), keep, Duration.ofDays(1).toMillis());
+                new IssuanceStore().prune(c, clock.instant());
                 return new int[] {api.sessions().prune(Duration.ofDays(1)), audit.prune(clock.instant().minus(config.auditRetention()))};
             });
             if (pruned[0] + pruned[1] > 0) log.info("pruned {} ended sessions and {} old audit events", pruned[0], pruned[1]);
         } catch (RuntimeException e) {
             log.warn("pruning failed: {}", e.getMessage());
         }
+    }
+
+    /**
+     * --disable-inactive-after: checked a hundred times per period, between once a second and
+     * once a minute, so an agent is disabled within about 1% of the period after it is due.
+     */
+    private void scheduleInactiveAgents() {
+        Duration after = config.policy().disableInactiveAfter();
+        if (after == null) return;
+        InactiveAgents inactive = new InactiveAgents(db, new UserStore(db), new SessionStore(db), audit, revocations, clock);
+        long every = Math.max(1_000, Math.min(60_000, after.toMillis() / 100));
+        housekeeping.scheduleWithFixedDelay(() -> quietly("disabling inactive agents", () -> {
+            java.util.List<String> names = inactive.disable(after);
+            if (!names.isEmpty()) log.info("disabled {} agent(s) unused for {}: {}", names.size(), after, String.join(", ", names));
+        }), every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Scheduled work must not stop at a storage fault (the database answers again later): one line instead. */

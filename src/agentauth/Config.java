@@ -36,7 +36,14 @@ public record Config(
         int dbPoolSize,
         String instanceId,
         Map<String, List<String>> given, // the server flags given on the command line or in the environment, as given
-        Observability observability) {
+        Observability observability,
+        Policy policy) {
+
+    /**
+     * Per-agent policy (contract C): the most an agent's own TTLs may be, whether every agent
+     * needs an owner, and after how long unused agents are disabled (null: never).
+     */
+    public record Policy(Duration maxAccessTtl, Duration maxRefreshTtl, boolean requireOwner, Duration disableInactiveAfter) {}
 
     public enum LogFormat { TEXT, JSON }
 
@@ -95,7 +102,17 @@ public record Config(
                 r.integer("hash-queue", 0, 100_000)),
             r.positive("audit-retention"), r.bool("durable"), r.bool("reset-signing-keys"),
             keyRotation(r), r.positive("key-publish-ahead"), postgres, r.integer("db-pool-size", 1, 1000),
-            instanceId(r.optional("instance-id")), r.given(), observability(r));
+            instanceId(r.optional("instance-id")), r.given(), observability(r), policy(r));
+    }
+
+    private static Policy policy(Reader r) {
+        Duration maxAccess = r.positive("max-access-ttl"), maxRefresh = r.positive("max-refresh-ttl");
+        for (String flag : List.of("max-access-ttl", "max-refresh-ttl"))
+            if (r.positive(flag).compareTo(agentauth.user.PolicyRules.MIN_TTL) < 0)
+                throw new ConfigException(r.source(flag) + " must be at least 60s (the least TTL an agent may be given)");
+        String inactive = r.optional("disable-inactive-after");
+        Duration after = inactive == null || inactive.equals("off") ? null : r.positive("disable-inactive-after");
+        return new Policy(maxAccess, maxRefresh, r.bool("require-owner"), after);
     }
 
     private static Observability observability(Reader r) {
@@ -130,7 +147,7 @@ public record Config(
         return new Config(c.host, c.port, c.db, c.issuer, c.accessTtl, c.refreshTtl, c.adminSessionTtl, c.refreshRetryWindow,
             c.resources, c.trustedProxies, c.throttling, c.hashing, c.auditRetention, c.durable, c.resetSigningKeys,
             c.keyRotation, c.keyPublishAhead, c.postgres, c.dbPoolSize, instanceId, given, // given: what the operator gave
-            observability);
+            observability, c.policy);
     }
 
     /** The default instance id: the host's name and this process's id. */
@@ -162,7 +179,8 @@ public record Config(
         return "http://" + h + ":" + boundPort;
     }
 
-    static Duration parseDuration(String s) {
+    /** A duration like 500ms, 90s, 15m, 12h or 30d (a bare number: seconds). */
+    public static Duration parseDuration(String s) {
         Matcher m = DURATION.matcher(s.trim());
         if (!m.matches()) throw new IllegalArgumentException("'" + s + "' is not a duration like 500ms, 90s, 15m, 12h or 30d");
         long n = Long.parseLong(m.group(1));

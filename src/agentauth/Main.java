@@ -121,12 +121,16 @@ public final class Main {
 
             Usage:
               java -jar agent-auth.jar [serve] [flags]      run the server
-              java -jar agent-auth.jar users add NAME [--scope S]... [--disabled]
-              java -jar agent-auth.jar users list | passwd NAME | disable NAME | enable NAME | remove NAME
+              java -jar agent-auth.jar users add NAME [--scope S]... [--disabled] [POLICY]
+              java -jar agent-auth.jar users update NAME [--scope S]... [POLICY]
+              java -jar agent-auth.jar users list | show NAME | passwd NAME | disable NAME | enable NAME | remove NAME
               java -jar agent-auth.jar users unthrottle NAME
                                                             manage users without the server (--db FILE;
                                                             --force lets disable/remove take the last admin;
                                                             unthrottle clears a running server's counters)
+                POLICY: --access-ttl D --refresh-ttl D --resource URL... --expires-at TIME|D|never
+                        --owner TEXT --description TEXT --quota-per-hour N --quota-per-day N
+                        --quota-enforce true|false   (default, never or none: back to the server's default)
               java -jar agent-auth.jar token --server URL --username NAME [--scope S]... [--resource URL]
                                                             print an access token (client_credentials)
               java -jar agent-auth.jar settings [show] | settings set NAME VALUE...

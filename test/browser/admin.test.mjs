@@ -12,6 +12,7 @@ import { dialogsFit, keysFit } from './dialogs.mjs';
 import { keysShowStates, publishNextKey, rotateNow, revokeWordsFollowTheState, revokeCurrentKey,
   revokeRetiringKey } from './keys.mjs';
 import { killAsksFirst, killStopsTheAgent, enabledAgainWorks, lastAdminCannotBeKilled } from './kill.mjs';
+import { tableShowsPolicy, staleFilter, editPolicy } from './policy.mjs';
 
 const AGENT = 'agent-one';
 const XSS_SCOPE = '<img/src/onerror=alert(1)>';
@@ -235,6 +236,12 @@ test('Kill now disables the agent, ends its sessions, and its tokens are refused
 test('a killed agent enabled again gets tokens that work', enabledAgainWorks);
 
 test('the last admin cannot be killed, and the page says why', lastAdminCannotBeKilled);
+
+test('the users table shows each agent\'s owner, expiry and last use', tableShowsPolicy);
+
+test('the stale filter shows the expired agents, and those unused for 7 or 30 days', staleFilter);
+
+test('the policy form saves the fields, shows a refused field, and empties go back to the defaults', editPolicy);
 
 test('the audit log lists events newest first and pages with the cursor', async ({ page }) => {
   for (let i = 0; i < 26; i++) assert.equal((await login(AGENT, state.secret)).status, 200);

@@ -8,38 +8,48 @@ import agentauth.throttle.FailureThrottle;
 import agentauth.ConfigException;
 import agentauth.Flags;
 import agentauth.error.AuthError;
+import agentauth.settings.SharedSettings;
+import agentauth.store.AgentPolicy;
 import agentauth.store.AuditLog;
+import agentauth.store.SettingsStore;
 import agentauth.store.Database;
 import agentauth.store.SessionStore;
 import agentauth.user.Account;
 import agentauth.store.UserStore;
 import agentauth.user.PasswordHasher;
+import agentauth.user.PolicyPatch;
+import agentauth.user.PolicyRules;
 import agentauth.user.Rules;
 import agentauth.user.Users;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code users add|list|passwd|disable|enable|remove|unthrottle}: the same service as the admin
+ * {@code users add|list|show|update|passwd|disable|enable|remove|unthrottle}: the same service as the admin
  * API, on the database file directly (safe beside a running server: SQLite locks, and the server
  * reads user state from the file on every request). Audit events name the actor "cli".
  * {@code unthrottle} clears the name's counters in the database, which every running server
  * reads on each check. A missing database is an error: only the server creates one.
  */
 public final class UsersCommand {
-    private static final List<Flags.Flag> OPTIONS = Flags.withServerFlags(
-        Flags.Flag.option("scope", true), Flags.Flag.toggle("force"), Flags.Flag.toggle("disabled"));
-    private static final List<String> ACTIONS = List.of("add", "list", "passwd", "disable", "enable", "remove", "unthrottle");
+    private static final List<Flags.Flag> OWN = own();
+    private static final List<Flags.Flag> OPTIONS = Flags.withServerFlags(OWN.toArray(Flags.Flag[]::new));
+    private static final List<String> ACTIONS = List.of("add", "list", "show", "update", "passwd", "disable", "enable", "remove",
+        "unthrottle");
 
     private UsersCommand() {}
 
     public static int run(List<String> args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         if (args.isEmpty() || args.contains("--help")) {
-            err.println("usage: users add NAME [--scope S]... [--disabled] | list | passwd NAME | disable NAME | enable NAME"
-                + " | remove NAME [--force] | unthrottle NAME  (--db FILE)");
+            err.println("usage: users add NAME [--scope S]... [--disabled] [POLICY] | list | show NAME | update NAME [--scope S]..."
+                + " [POLICY] | passwd NAME | disable NAME | enable NAME | remove NAME [--force] | unthrottle NAME  (--db FILE)");
+            err.println("POLICY: " + PolicyOptions.USAGE + "  (D: a duration such as 15m or 30d; default, never or none"
+                + " resets a field)");
             return args.isEmpty() ? 2 : 0;
         }
         String action = args.get(0);
@@ -49,20 +59,33 @@ public final class UsersCommand {
         String name = parsed.word();
         List<String> scopes = parsed.all("scope");
         boolean force = parsed.on("force"), disabled = parsed.on("disabled");
-        Config config = Config.from(parsed, env);
+        // The agent's own --access-ttl, --refresh-ttl, --resource are not the server's: kept out of its config
+        Config config = Config.from(withoutOwn(parsed), env);
         if (!action.equals("list") && name == null) throw new ConfigException("users " + action + " needs a NAME");
         // only the process's own standard input can be a terminal; a stream a caller made cannot
         Terminal terminal = in == System.in ? Terminal.detect() : Terminal.NONE;
         try (Database db = Databases.openExisting(config, env);
              PasswordHasher hasher = new PasswordHasher(config.hashing())) {
+            Clock clock = Clock.systemUTC();
             Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db, "cli"),
-                new agentauth.store.RevocationStore(db), hasher, Clock.systemUTC());
+                new agentauth.store.RevocationStore(db), hasher, new PolicyRules(limits(db, config)), clock,
+                agentauth.metrics.Events.NONE);
             switch (action) {
-                case "list" -> list(users, out);
+                case "list" -> UserListing.list(users.list(), out);
+                case "show" -> UserListing.show(users.get(name), out);
                 case "add" -> {
                     Rules.username(name); // before anyone types a secret for it
-                    Account u = users.create(name, SecretInput.read(name, env, in, terminal), scopes, !disabled, Users.Actor.CLI);
+                    AgentPolicy policy = PolicyOptions.patch(parsed, AgentPolicy.NONE, clock).applyTo(AgentPolicy.NONE);
+                    Account u = users.create(name, SecretInput.read(name, env, in, terminal), scopes, !disabled, policy,
+                        Users.Actor.CLI);
                     out.println("created " + u.username() + " [" + String.join(" ", u.scopes()) + "]");
+                }
+                case "update" -> {
+                    PolicyPatch policy = PolicyOptions.patch(parsed, users.get(name).policy(), clock);
+                    Users.Patch patch = new Users.Patch(null, scopes.isEmpty() ? null : scopes, null, policy);
+                    if (patch.isEmpty()) throw new ConfigException("users update " + name + " needs an option to change (see --help)");
+                    Account u = users.update(name, patch, Users.Actor.CLI, force);
+                    out.println("updated " + u.username());
                 }
                 case "passwd" -> {
                     users.get(name); // one that does not exist is said before anyone types a secret for it
@@ -97,10 +120,26 @@ public final class UsersCommand {
         }
     }
 
-    private static void list(Users users, PrintStream out) {
-        out.printf("%-32s %-8s %-20s %s%n", "NAME", "ENABLED", "LAST LOGIN", "SCOPES");
-        for (Account u : users.list())
-            out.printf("%-32s %-8s %-20s %s%n", u.username(), u.enabled(),
-                u.lastLoginAt() == null ? "-" : u.lastLoginAt().toString().substring(0, 19) + "Z", String.join(" ", u.scopes()));
+    private static List<Flags.Flag> own() {
+        List<Flags.Flag> own = new ArrayList<>(List.of(Flags.Flag.option("scope", true), Flags.Flag.toggle("force"),
+            Flags.Flag.toggle("disabled")));
+        own.addAll(PolicyOptions.FLAGS);
+        return List.copyOf(own);
+    }
+
+    private static Flags.Parsed withoutOwn(Flags.Parsed parsed) {
+        Map<String, List<String>> server = new LinkedHashMap<>(parsed.values());
+        for (Flags.Flag f : OWN) server.remove(f.name());
+        return new Flags.Parsed(parsed.words(), server);
+    }
+
+    /**
+     * What a policy may say, as the servers on this database see it: their shared settings
+     * (resources, TTL maxima), and the issuer these flags name (an agent may list it).
+     */
+    private static PolicyRules.Limits limits(Database db, Config config) {
+        Config shared = SharedSettings.applied(new SettingsStore(db), config);
+        return new PolicyRules.Limits(config.issuerFor(config.port()), shared.resources(), shared.policy().maxAccessTtl(),
+            shared.policy().maxRefreshTtl(), shared.policy().requireOwner());
     }
 }

@@ -38,9 +38,11 @@ public abstract class AuthError extends RuntimeException {
     /** 401 at /login and with HTTP Basic; RFC 6749 §5.2 also allows 400 ({@link #asBadRequest}). */
     public static final class InvalidClient extends AuthError {
         private static final long serialVersionUID = 1L;
-        public InvalidClient() { this(401); }
-        private InvalidClient(int status) { super(status, "invalid_client", "The name or secret is wrong."); }
-        public InvalidClient asBadRequest() { return new InvalidClient(400); }
+        public InvalidClient() { this(401, "The name or secret is wrong."); }
+        /** A right secret refused all the same (an expired identity): only its holder reads why. */
+        public InvalidClient(String description) { this(401, description); }
+        private InvalidClient(int status, String description) { super(status, "invalid_client", description); }
+        public InvalidClient asBadRequest() { return new InvalidClient(400, description()); }
     }
 
     /** 401 at the native /refresh; RFC 6749 §5.2 answers it with 400 at /oauth/token. */
@@ -120,7 +122,11 @@ public abstract class AuthError extends RuntimeException {
     public static final class TooManyRequests extends AuthError {
         private static final long serialVersionUID = 1L;
         public TooManyRequests(long retryAfterSeconds) {
-            super(429, "too_many_requests", "Too many failed attempts; try again later.", retryAfterSeconds, null);
+            this(retryAfterSeconds, "Too many failed attempts; try again later.");
+        }
+
+        public TooManyRequests(long retryAfterSeconds, String description) {
+            super(429, "too_many_requests", description, retryAfterSeconds, null);
         }
     }
 

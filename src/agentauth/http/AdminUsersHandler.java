@@ -1,6 +1,7 @@
 package agentauth.http;
 
 import agentauth.error.AuthError;
+import agentauth.store.AgentPolicy;
 import agentauth.user.Account;
 import agentauth.user.Rules;
 import agentauth.throttle.Throttle;
@@ -34,7 +35,8 @@ final class AdminUsersHandler {
         String password = body.string("password");
         List<String> scopes = body.optionalStringList("scopes");
         Boolean enabled = body.optionalBoolean("enabled");
-        Account u = users.create(username, password, scopes == null ? List.of() : scopes, enabled == null || enabled, actor);
+        AgentPolicy policy = PolicyJson.patch(body).applyTo(AgentPolicy.NONE);
+        Account u = users.create(username, password, scopes == null ? List.of() : scopes, enabled == null || enabled, policy, actor);
         Json.write(ctx, 201, AdminJson.user(u));
     }
 
@@ -42,15 +44,17 @@ final class AdminUsersHandler {
         Json.write(ctx, 200, AdminJson.user(users.get(name(ctx))));
     }
 
-    /** An empty patch (no field, or only nulls) is a no-op that answers the user unchanged and audits nothing. */
+    /**
+     * An empty patch (no field, or only nulls for password, scopes and enabled) is a no-op that
+     * answers the user unchanged and audits nothing; a policy field set to null goes back to the
+     * server's default.
+     */
     void patch(Context ctx, Users.Actor actor) {
         String name = name(ctx);
         Body body = Body.json(ctx);
         Users.Patch patch = new Users.Patch(body.optionalString("password"), body.optionalStringList("scopes"),
-            body.optionalBoolean("enabled"));
-        Account u = patch.password() == null && patch.scopes() == null && patch.enabled() == null
-            ? users.get(name)
-            : users.update(name, patch, actor, false);
+            body.optionalBoolean("enabled"), PolicyJson.patch(body));
+        Account u = patch.isEmpty() ? users.get(name) : users.update(name, patch, actor, false);
         Json.write(ctx, 200, AdminJson.user(u));
     }
 

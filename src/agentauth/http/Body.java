@@ -191,6 +191,15 @@ public final class Body {
         return out;
     }
 
+    /**
+     * A JSON field as it came, where null and absent differ (a patch resets a field with null):
+     * null when absent, a NullNode when null.
+     */
+    JsonNode node(String field) {
+        if (form != null) throw new AuthError.InvalidRequest(field + " must be sent in a JSON body.");
+        return json.get(field);
+    }
+
     /** A JSON boolean, or null when absent. */
     public Boolean optionalBoolean(String field) {
         if (form != null) throw new AuthError.InvalidRequest(field + " must be a JSON boolean.");

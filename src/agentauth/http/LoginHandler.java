@@ -31,7 +31,7 @@ final class LoginHandler {
         String address = clientAddress.of(ctx);
         Account user = authenticator.authenticate(username, password, address);
         // invalid_scope and invalid_target only now, after the secret was checked
-        String audience = entitlements.audience(resource);
+        String audience = entitlements.audience(user, resource);
         List<String> scope = entitlements.scope(user, requested, audience);
         TokenResponses.write(ctx, sessions.startFamily(user, scope, audience, address));
     }

@@ -23,7 +23,7 @@ final class OAuthClientCredentialsGrant implements OAuthTokenHandler.Grant {
     @Override
     public TokenResponse issue(Account client, Body form, String address) {
         List<String> requested = OAuthTokenHandler.requestedScope(form);
-        String audience = entitlements.audience(form.optionalString("resource")); // RFC 8707 §2
+        String audience = entitlements.audience(client, form.optionalString("resource")); // RFC 8707 §2
         return tokens.accessOnly(client, entitlements.scope(client, requested, audience), audience, address);
     }
 }

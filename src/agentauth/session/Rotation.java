@@ -45,8 +45,11 @@ final class Rotation {
     private volatile Duration retryWindow;
     private final Events events;
 
+    private final Quota quota;
+
     Rotation(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit,
-             RevocationStore revocations, Duration retryWindow, Events events) {
+             RevocationStore revocations, Duration retryWindow, Quota quota, Events events) {
+        this.quota = quota;
         this.events = events;
         this.db = db;
         this.store = store;
@@ -81,6 +84,11 @@ final class Rotation {
             throws SQLException {
         if (owner.isEmpty() || !owner.get().enabled())
             return end(c, family, now, "The refresh token's user is disabled or gone.");
+        // Contract C: refused, not ended (this rolls back): an admin who extends the identity revives the session
+        if (owner.get().policy().expired(now)) throw refused("This identity has expired.");
+        List<String> allowed = owner.get().policy().resources();
+        if (allowed != null && !allowed.contains(family.audience()))
+            return end(c, family, now, "The session's resource is no longer allowed to this agent.");
         List<String> scope = new ArrayList<>(family.scope());
         scope.retainAll(owner.get().scopes());
         if (scope.isEmpty() && !family.scope().isEmpty()) return end(c, family, now, "None of the session's scopes is granted any more.");
@@ -90,15 +98,20 @@ final class Rotation {
             throw new AuthError.InvalidScope("The scope requested exceeds the scope of the session.");
         if (scope.size() < family.scope().size()) store.narrowScope(c, family.id(), scope);
         List<String> granted = r.requested() != null ? List.copyOf(r.requested()) : scope;
+        Account account = Account.of(owner.get());
+        quota.take(c, account, now, r.address()); // over quota: 429, and the claim rolls back with it
+        Instant lastUse = account.lastUsedAt();
+        if (lastUse == null || lastUse.isBefore(now.minus(Sessions.LOGIN_RECORD_INTERVAL))) // not a write per refresh
+            users.touchLastUsed(c, account.id(), now);
+        Instant sessionEnd = account.policy().cap(family.expiresAt());
         String next = OpaqueTokens.newToken();
         store.insertToken(c, OpaqueTokens.hash(next), family.id(), hash, now);
         store.recordRefresh(c, family.id(), now);
-        Account account = Account.of(owner.get());
         Duration window = retryWindow; // one value for the whole rotation, whatever a settings change does meanwhile
         if (window.isZero()) {
             // Signing is most of the work done under the write lock (bench/, JFR profile of the
             // refresh scenario): with no retry copy to seal, it happens after the commit instead.
-            return Outcome.after(() -> Sessions.answer(issue(account, granted, family), next, family, granted, now));
+            return Outcome.after(() -> Sessions.answer(issue(account, granted, family), next, sessionEnd, granted, now));
         }
         TokenIssuer.AccessToken access = issue(account, granted, family);
         byte[] copy = RetryCopy.seal(r.token(), family.id(), new RetryCopy.Answer(access.value(), access.expiresAt(), next, granted));
@@ -107,7 +120,7 @@ final class Rotation {
         // never be served again, so it goes; expired copies go with every rotation too.
         store.dropRetryCopyOfParent(c, hash);
         store.dropExpiredRetryCopies(c, now);
-        return Outcome.ok(Sessions.answer(access, next, family, granted, now));
+        return Outcome.ok(Sessions.answer(access, next, sessionEnd, granted, now));
     }
 
     /**
@@ -123,7 +136,7 @@ final class Rotation {
                 db.afterCommit(events::retryWindowHit);
                 return Outcome.ok(new TokenResponse(a.accessToken(),
                     new TokenIssuer.AccessToken(a.accessToken(), null, a.accessExpiresAt()).expiresIn(now),
-                    a.refreshToken(), Sessions.seconds(now, family.expiresAt()), a.scope()));
+                    a.refreshToken(), Sessions.seconds(now, owner.get().policy().cap(family.expiresAt())), a.scope()));
             }
         }
         store.revokeFamily(c, family.id(), now);

@@ -3,12 +3,14 @@ package agentauth.session;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
 import agentauth.store.Family;
+import agentauth.store.IssuanceStore;
 import agentauth.store.RevocationStore;
 import agentauth.store.SessionStore;
 import agentauth.store.User;
 import agentauth.store.UserStore;
 import agentauth.token.TokenIssuer;
 import agentauth.user.Account;
+import agentauth.user.PolicyRules;
 import agentauth.user.ServerScopes;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,7 +28,8 @@ import java.util.Optional;
  */
 public final class Sessions {
     public static final int MAX_LIVE_FAMILIES = 100;
-    private static final Duration LOGIN_RECORD_INTERVAL = Duration.ofMinutes(1);
+    /** Logins without a session, and the last use of any agent, are recorded at most this often. */
+    static final Duration LOGIN_RECORD_INTERVAL = Duration.ofMinutes(1);
 
     /** Session lifetimes: refresh TTL, the cap for admin sessions, and the lost-answer retry window. */
     public record Lifetimes(Duration refreshTtl, Duration adminSessionTtl, Duration retryWindow) {}
@@ -39,15 +42,16 @@ public final class Sessions {
     private volatile Lifetimes lifetimes;
     private final Clock clock;
     private final Rotation rotation;
+    private final PolicyRules rules;
+    private final Quota quota;
 
+    /**
+     * @param rules  the agents' own refresh TTLs, capped at the server's maximum
+     * @param events told of reuse detected and retry-window answers, once committed
+     */
     public Sessions(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit,
-                    RevocationStore revocations, Lifetimes lifetimes, Clock clock) {
-        this(db, store, users, issuer, audit, revocations, lifetimes, clock, agentauth.metrics.Events.NONE);
-    }
-
-    /** @param events told of reuse detected and retry-window answers, once committed */
-    public Sessions(Database db, SessionStore store, UserStore users, TokenIssuer issuer, AuditLog audit,
-                    RevocationStore revocations, Lifetimes lifetimes, Clock clock, agentauth.metrics.Events events) {
+                    RevocationStore revocations, Lifetimes lifetimes, PolicyRules rules, Clock clock,
+                    agentauth.metrics.Events events) {
         this.db = db;
         this.store = store;
         this.users = users;
@@ -55,7 +59,9 @@ public final class Sessions {
         this.audit = audit;
         this.lifetimes = lifetimes;
         this.clock = clock;
-        this.rotation = new Rotation(db, store, users, issuer, audit, revocations, lifetimes.retryWindow(), events);
+        this.rules = rules;
+        this.quota = new Quota(new IssuanceStore(), audit);
+        this.rotation = new Rotation(db, store, users, issuer, audit, revocations, lifetimes.retryWindow(), quota, events);
     }
 
     /** A shared setting changed: sessions started and rotated from now on follow these lifetimes. */
@@ -67,12 +73,16 @@ public final class Sessions {
     /** Starts a session for an authenticated user: an access token and the first refresh token. */
     public TokenResponse startFamily(Account user, List<String> scope, String audience, String address) {
         Instant now = clock.instant();
-        Duration ttl = scope.contains(ServerScopes.ADMIN) && lifetimes.adminSessionTtl().compareTo(lifetimes.refreshTtl()) < 0
-            ? lifetimes.adminSessionTtl() : lifetimes.refreshTtl();
-        Family family = new Family(OpaqueTokens.newSessionId(), user.id(), scope, audience, now, now.plus(ttl), null);
+        Duration refreshTtl = rules.refreshTtl(user.policy(), lifetimes.refreshTtl());
+        Duration ttl = scope.contains(ServerScopes.ADMIN) && lifetimes.adminSessionTtl().compareTo(refreshTtl) < 0
+            ? lifetimes.adminSessionTtl() : refreshTtl;
+        // Contract C: a session never outlives the identity (expires_at)
+        Family family = new Family(OpaqueTokens.newSessionId(), user.id(), scope, audience, now,
+            user.policy().cap(now.plus(ttl)), null);
         String refresh = OpaqueTokens.newToken();
         db.write(c -> {
             recordLogin(c, user, now, address, "session " + family.id()); // the user's row first: one lock order
+            quota.take(c, user, now, address); // over quota: 429, and this transaction leaves nothing behind
             for (String oldest : store.liveFamiliesBeyond(c, user.id(), now, MAX_LIVE_FAMILIES - 1)) {
                 store.revokeFamily(c, oldest, now);
                 audit.record(c, now, "family_evicted", user.username(), null, address,
@@ -83,7 +93,7 @@ public final class Sessions {
             return null;
         });
         TokenIssuer.AccessToken access = issuer.issue(user, scope, audience, family.id(), family.expiresAt());
-        return answer(access, refresh, family, scope, now);
+        return answer(access, refresh, family.expiresAt(), scope, now);
     }
 
     /** An access token without a session (client_credentials, RFC 6749 §4.4.3: no refresh token). */
@@ -91,9 +101,11 @@ public final class Sessions {
         Instant now = clock.instant();
         // Agents may take a token per job: record the login at most once a minute per user,
         // so neither the audit table nor the write load grows with that traffic.
-        if (user.lastLoginAt() == null || user.lastLoginAt().isBefore(now.minus(LOGIN_RECORD_INTERVAL))) {
+        boolean record = user.lastLoginAt() == null || user.lastLoginAt().isBefore(now.minus(LOGIN_RECORD_INTERVAL));
+        if (record || user.policy().quota() != null) { // a quota counts every token in the database
             db.write(c -> {
-                recordLogin(c, user, now, address, "client_credentials");
+                if (record) recordLogin(c, user, now, address, "client_credentials");
+                quota.take(c, user, now, address);
                 return null;
             });
         }
@@ -161,12 +173,14 @@ public final class Sessions {
     /** A login: the user's last login time and the audit event, in the caller's transaction. */
     private void recordLogin(Connection c, Account user, Instant now, String address, String detail) throws SQLException {
         users.touchLastLogin(c, user.id(), now);
+        users.touchLastUsed(c, user.id(), now);
         audit.record(c, now, "login", user.username(), null, address, detail);
     }
 
-    static TokenResponse answer(TokenIssuer.AccessToken access, String refresh, Family family, List<String> scope,
+    /** @param sessionEnd the family's end, or the identity's when that comes first */
+    static TokenResponse answer(TokenIssuer.AccessToken access, String refresh, Instant sessionEnd, List<String> scope,
                                 Instant now) {
-        return new TokenResponse(access.value(), access.expiresIn(now), refresh, seconds(now, family.expiresAt()), scope);
+        return new TokenResponse(access.value(), access.expiresIn(now), refresh, seconds(now, sessionEnd), scope);
     }
 
     static long seconds(Instant now, Instant until) {

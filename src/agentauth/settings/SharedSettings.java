@@ -51,6 +51,8 @@ public final class SharedSettings {
         m.put("access-ttl", Config::accessTtl);
         m.put("refresh-ttl", Config::refreshTtl);
         m.put("admin-session-ttl", Config::adminSessionTtl);
+        m.put("max-access-ttl", c -> c.policy().maxAccessTtl());
+        m.put("max-refresh-ttl", c -> c.policy().maxRefreshTtl());
         m.put("refresh-retry-window", Config::refreshRetryWindow);
         m.put("resource", c -> java.util.Set.copyOf(c.resources()));
         m.put("key-rotation", c -> Objects.toString(c.keyRotation()));
@@ -106,13 +108,7 @@ public final class SharedSettings {
 
     /** Reads the settings again; applies and reports a change another instance or the CLI made. */
     public void reload() {
-        Map<String, String> stored = store.all();
-        Map<String, List<String>> values = new LinkedHashMap<>();
-        for (String name : SETTINGS.keySet()) {
-            String v = stored.get(PREFIX + name);
-            if (v != null) values.put(name, split(v));
-        }
-        Config now = current, next = now.with(values);
+        Config now = current, next = applied(store, now);
         List<String> changed = new ArrayList<>();
         for (var e : SETTINGS.entrySet())
             if (!Objects.equals(e.getValue().apply(now), e.getValue().apply(next))) changed.add(e.getKey());
@@ -133,6 +129,17 @@ public final class SharedSettings {
             audit.record(c, clock.instant(), "settings_changed", null, "cli", null, name + " = " + text(values));
             return null;
         });
+    }
+
+    /** {@code config} with the shared settings the database holds (for a command beside the servers). */
+    public static Config applied(SettingsStore store, Config config) {
+        Map<String, String> stored = store.all();
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (String name : SETTINGS.keySet()) {
+            String v = stored.get(PREFIX + name);
+            if (v != null) values.put(name, split(v));
+        }
+        return config.with(values);
     }
 
     /** Every shared setting as the database holds it (absent: not stored yet). */

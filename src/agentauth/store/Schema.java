@@ -254,6 +254,33 @@ final class Schema {
         );
         CREATE INDEX throttle_counters_by_owner ON throttle_counters(owner);
         CREATE TABLE throttle_successes (key BYTEA PRIMARY KEY, at BIGINT NOT NULL);
+        """),
+        // 12: per-agent policy (contract C): each column null means the server's default. The
+        // issuances of agents with a quota are counted in the database, per minute (so a count
+        // reads at most a day's 1,440 rows however busy the agent), and every instance counts the
+        // same tokens; last_used_at starts from the last login, the best evidence of use so far.
+        // TTLs are seconds; resources space-separated; quota_enforce null means enforced;
+        // quota_audited_at is the last quota_exceeded event (one a window).
+        same("""
+        ALTER TABLE users ADD COLUMN access_ttl BIGINT;
+        ALTER TABLE users ADD COLUMN refresh_ttl BIGINT;
+        ALTER TABLE users ADD COLUMN resources TEXT;
+        ALTER TABLE users ADD COLUMN expires_at BIGINT;
+        ALTER TABLE users ADD COLUMN owner TEXT;
+        ALTER TABLE users ADD COLUMN description TEXT;
+        ALTER TABLE users ADD COLUMN quota_per_hour BIGINT;
+        ALTER TABLE users ADD COLUMN quota_per_day BIGINT;
+        ALTER TABLE users ADD COLUMN quota_enforce INTEGER;
+        ALTER TABLE users ADD COLUMN quota_audited_at BIGINT;
+        ALTER TABLE users ADD COLUMN last_used_at BIGINT;
+        UPDATE users SET last_used_at = last_login_at;
+        CREATE TABLE token_issuances (
+          user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          minute BIGINT NOT NULL,
+          tokens INTEGER NOT NULL,
+          PRIMARY KEY (user_id, minute)
+        );
+        CREATE INDEX token_issuances_by_minute ON token_issuances(minute);
         """));
 
     private Schema() {}

@@ -3,7 +3,10 @@ package agentauth.store;
 import java.time.Instant;
 import java.util.List;
 
-/** A user row: an agent or an admin. The password hash never leaves the server. */
+/**
+ * A user row: an agent or an admin. The password hash never leaves the server.
+ * {@code lastUsedAt}: the last issuance of an access token (to the minute, see {@code touchLastUsed}).
+ */
 public record User(
         long id,
         String uid,
@@ -16,12 +19,21 @@ public record User(
         Instant updatedAt,
         Instant lastLoginAt,
         Instant credentialsChangedAt,
-        long credentialVersion) {
+        long credentialVersion,
+        AgentPolicy policy,
+        Instant lastUsedAt) {
+
+    /** A user with no policy of its own, never used. */
+    public User(long id, String uid, long gen, String username, String passwordHash, List<String> scopes, boolean enabled,
+                Instant createdAt, Instant updatedAt, Instant lastLoginAt, Instant credentialsChangedAt, long credentialVersion) {
+        this(id, uid, gen, username, passwordHash, scopes, enabled, createdAt, updatedAt, lastLoginAt, credentialsChangedAt,
+            credentialVersion, AgentPolicy.NONE, null);
+    }
 
     /** The same user with its generation bumped: its live access tokens die. */
     public User nextGen() {
         return new User(id, uid, gen + 1, username, passwordHash, scopes, enabled, createdAt, updatedAt, lastLoginAt,
-            credentialsChangedAt, credentialVersion);
+            credentialsChangedAt, credentialVersion, policy, lastUsedAt);
     }
 
     public boolean hasScope(String scope) {

@@ -15,7 +15,7 @@ import java.util.Optional;
 /** The users table. Names are unique ignoring ASCII case; rows keep the spelling given. */
 public final class UserStore {
     private static final String COLUMNS = "id, uid, gen, username, password_hash, scopes, enabled, created_at, "
-        + "updated_at, last_login_at, credentials_changed_at, credential_version";
+        + "updated_at, last_login_at, credentials_changed_at, credential_version, " + PolicyColumns.NAMES;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Database db;
@@ -71,6 +71,22 @@ public final class UserStore {
             }
             return users;
         });
+    }
+
+    /**
+     * Enabled users issued no token since {@code cutoff}, and neither created nor changed since
+     * (an admin who re-enables an agent gives it a whole period to be used again).
+     */
+    public List<User> unusedSince(Connection c, Instant cutoff) throws SQLException {
+        List<User> users = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE enabled = 1 AND created_at < ? "
+            + "AND updated_at < ? AND (last_used_at IS NULL OR last_used_at < ?) ORDER BY username_key")) {
+            for (int i = 1; i <= 3; i++) s.setLong(i, cutoff.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) users.add(row(r));
+            }
+        }
+        return users;
     }
 
     public boolean isEmpty() {
@@ -139,6 +155,28 @@ public final class UserStore {
         }
     }
 
+    /** Writes the user's whole policy (contract C); the caller validated it. */
+    public void updatePolicy(Connection c, long id, AgentPolicy policy) throws SQLException {
+        PolicyColumns.write(c, id, policy);
+    }
+
+    /**
+     * Records an issuance as the user's last use. Callers skip it while the recorded use is less
+     * than a minute old, so a busy agent's refreshes do not each cost a write.
+     */
+    public void touchLastUsed(Connection c, long id, Instant now) throws SQLException {
+        setTime(c, id, "last_used_at", now);
+    }
+
+    /** Sets one time column of a user's row; {@code column} is a constant of the caller's, never input. */
+    static void setTime(Connection c, long id, String column, Instant t) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE users SET " + column + " = ? WHERE id = ?")) {
+            s.setLong(1, t.toEpochMilli());
+            s.setLong(2, id);
+            s.executeUpdate();
+        }
+    }
+
     public void delete(Connection c, long id) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM users WHERE id = ?")) {
             s.setLong(1, id);
@@ -167,7 +205,7 @@ public final class UserStore {
     private static User row(ResultSet r) throws SQLException {
         return new User(r.getLong(1), r.getString(2), r.getLong(3), r.getString(4), r.getString(5),
             splitScopes(r.getString(6)), r.getInt(7) == 1, instant(r, 8), instant(r, 9), instant(r, 10), instant(r, 11),
-            r.getLong(12));
+            r.getLong(12), PolicyColumns.read(r, 13), PolicyColumns.lastUsed(r, 13));
     }
 
     /** 128 random bits in hex: not derived from the name, never reused. */

@@ -135,6 +135,7 @@ public final class AccessTokens {
             .filter(u -> u.username().equals(claims.subject())) // names are never renamed: both must agree
             .orElseThrow(() -> new AuthError.InvalidToken("The access token's user no longer exists."));
         if (!user.enabled()) throw new AuthError.InvalidToken("The access token's user is disabled.");
+        if (user.policy().expired(clock.instant())) throw new AuthError.InvalidToken("The access token's user has expired.");
         if (user.gen() != claims.gen()) throw new AuthError.InvalidToken("The access token predates a credential change.");
         if (claims.sid() != null) {
             Optional<Family> f = families.family(claims.sid());

@@ -35,6 +35,18 @@ public final class Entitlements {
     }
 
     /**
+     * The audience for {@code user}: one the server serves and, when the agent has its own list
+     * ({@code resources}, contract C), one on that list (the issuer too only when listed).
+     */
+    public String audience(Account user, String resource) {
+        String audience = audience(resource);
+        List<String> allowed = user.policy().resources();
+        if (allowed != null && !allowed.contains(audience))
+            throw new AuthError.InvalidTarget("This agent may not ask for tokens for that resource.");
+        return audience;
+    }
+
+    /**
      * The scope to grant: the requested subset of the user's scopes, or all of them when none was
      * requested; for another resource without the server's own scopes.
      */

@@ -1,6 +1,7 @@
 package agentauth.token;
 
 import agentauth.user.Account;
+import agentauth.user.PolicyRules;
 import com.auth0.jwt.JWT;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -29,11 +30,18 @@ public final class TokenIssuer {
     private final String issuer;
     private volatile Duration ttl;
     private final Clock clock;
+    private final PolicyRules rules; // null: agents' own TTLs are taken as they are
 
     public TokenIssuer(SigningKeys keys, String issuer, Duration ttl, Clock clock) {
+        this(keys, issuer, ttl, null, clock);
+    }
+
+    /** @param rules caps an agent's own access TTL at the server's maximum in force */
+    public TokenIssuer(SigningKeys keys, String issuer, Duration ttl, PolicyRules rules, Clock clock) {
         this.keys = keys;
         this.issuer = issuer;
         this.ttl = ttl;
+        this.rules = rules;
         this.clock = clock;
     }
 
@@ -47,14 +55,20 @@ public final class TokenIssuer {
      * generation {@code gen} (contract B: the live checks and the revocation list compare those).
      *
      * @param sid      the family id, or null for a token with no refresh family (client_credentials)
+     * Its lifetime is the agent's own access TTL or the server's, and it never outlives {@code
+     * notAfter} nor the agent's {@code expires_at} (contract C).
+     *
      * @param notAfter when the token must be expired at the latest (its family's end, so an admin
      *                 session cap holds for access tokens too), or null
      */
     public AccessToken issue(Account user, List<String> scope, String audience, String sid, Instant notAfter) {
         String username = user.username();
         Instant iat = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant exp = iat.plus(ttl);
-        if (notAfter != null && notAfter.isBefore(exp)) exp = notAfter.truncatedTo(ChronoUnit.SECONDS);
+        Duration lifetime = user.policy().accessTtl() == null ? ttl
+            : rules == null ? user.policy().accessTtl() : rules.accessTtl(user.policy(), ttl);
+        Instant exp = iat.plus(lifetime);
+        Instant end = user.policy().cap(notAfter);
+        if (end != null && end.isBefore(exp)) exp = end.truncatedTo(ChronoUnit.SECONDS);
         KeySet.Key key = keys.current();
         var builder = JWT.create()
             .withHeader(HEADER)

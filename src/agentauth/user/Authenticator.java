@@ -79,8 +79,13 @@ public final class Authenticator {
                 if (check != null) check.topUp(); // a weaker hash fails as slowly as the strongest
                 throw new AuthError.InvalidClient();
             }
-            throttle.succeeded(name, address);
             User user = found.get();
+            if (user.policy().expired(now)) { // contract C: told only to the secret's holder, after the check
+                throttle.failed(name, address);
+                audit.record(now, "login_failed", user.username(), null, address, "identity expired");
+                throw new AuthError.InvalidClient("This identity has expired (expires_at); an admin can extend it.");
+            }
+            throttle.succeeded(name, address);
             org.slf4j.MDC.put("sub", user.username()); // the request's log lines and access line name it
             if (check != null) verified.remember(user, bytes);
             if (hasher.needsRehash(user.passwordHash())) upgrade(user, bytes);

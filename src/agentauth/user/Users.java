@@ -1,6 +1,7 @@
 package agentauth.user;
 
 import agentauth.error.AuthError;
+import agentauth.store.AgentPolicy;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
 import agentauth.store.RevocationStore;
@@ -22,7 +23,16 @@ import java.util.Optional;
  */
 public final class Users {
     /** A partial update; null fields stay as they are. */
-    public record Patch(String password, List<String> scopes, Boolean enabled) {}
+    public record Patch(String password, List<String> scopes, Boolean enabled, PolicyPatch policy) {
+        public Patch(String password, List<String> scopes, Boolean enabled) {
+            this(password, scopes, enabled, PolicyPatch.NONE);
+        }
+
+        /** True when the patch changes nothing. */
+        public boolean isEmpty() {
+            return password == null && scopes == null && enabled == null && (policy == null || policy.isEmpty());
+        }
+    }
 
     /** Who asks for a change, for the audit log: an admin's name or "cli", and the client address. */
     public record Actor(String name, String address) {
@@ -37,15 +47,15 @@ public final class Users {
     private final PasswordHasher hasher;
     private final Clock clock;
     private final agentauth.metrics.Events events;
+    private final PolicyRules rules;
 
+    /**
+     * @param rules  what an agent's policy may say on this server
+     * @param events told of every kill, once it committed
+     */
     public Users(Database db, UserStore store, SessionStore families, AuditLog audit, RevocationStore revocations,
-                 PasswordHasher hasher, Clock clock) {
-        this(db, store, families, audit, revocations, hasher, clock, agentauth.metrics.Events.NONE);
-    }
-
-    /** @param events told of every kill, once it committed */
-    public Users(Database db, UserStore store, SessionStore families, AuditLog audit, RevocationStore revocations,
-                 PasswordHasher hasher, Clock clock, agentauth.metrics.Events events) {
+                 PasswordHasher hasher, PolicyRules rules, Clock clock, agentauth.metrics.Events events) {
+        this.rules = rules;
         this.events = events;
         this.db = db;
         this.store = store;
@@ -73,17 +83,31 @@ public final class Users {
         return store.find(name).map(Account::of);
     }
 
+    /** A user with the server's default policy and no owner (the first admin, made by the server itself). */
     public Account create(String name, String password, List<String> scopes, boolean enabled, Actor actor) {
+        return create(name, password, scopes, enabled, AgentPolicy.NONE, false, actor);
+    }
+
+    /** A user with its own policy (contract C): an owner is needed under {@code --require-owner}. */
+    public Account create(String name, String password, List<String> scopes, boolean enabled, AgentPolicy policy, Actor actor) {
+        return create(name, password, scopes, enabled, policy, true, actor);
+    }
+
+    private Account create(String name, String password, List<String> scopes, boolean enabled, AgentPolicy policy,
+                           boolean ownerRequired, Actor actor) {
         Rules.username(name);
         List<String> validScopes = Rules.scopes(scopes);
+        AgentPolicy validPolicy = rules.check(policy);
+        if (ownerRequired) rules.ownerRequired(validPolicy);
         String hash = hasher.hash(Rules.password(password)); // hash outside the write lock: it is slow
         Instant now = clock.instant();
         return db.write(c -> {
             User u = store.insert(c, name, hash, validScopes, enabled, now)
                 .orElseThrow(() -> new AuthError.Conflict("A user named '" + name + "' already exists (names ignore case)."));
+            if (!validPolicy.equals(AgentPolicy.NONE)) store.updatePolicy(c, u.id(), validPolicy);
             audit.record(c, now, "user_created", u.username(), actor.name(), actor.address(),
-                "scopes=" + String.join(" ", validScopes) + " enabled=" + enabled);
-            return Account.of(u);
+                String.join(", ", created(validScopes, enabled, validPolicy)));
+            return Account.of(store.findById(c, u.id()).orElseThrow());
         });
     }
 
@@ -93,27 +117,37 @@ public final class Users {
      */
     public Account update(String name, Patch patch, Actor actor, boolean force) {
         List<String> scopes = patch.scopes() == null ? null : Rules.scopes(patch.scopes());
+        PolicyPatch policyPatch = patch.policy() == null ? PolicyPatch.NONE : patch.policy();
+        // only the patch's own values are checked (before the slow hash): a stored value a lowered
+        // maximum would refuse now must not block disabling the agent, say
+        AgentPolicy patchValues = rules.check(policyPatch.applyTo(AgentPolicy.NONE));
         String hash = patch.password() == null ? null : hasher.hash(Rules.password(patch.password()));
         Instant now = clock.instant();
         return db.write(c -> {
             User old = store.find(c, name).orElseThrow(() -> notFound(name));
+            AgentPolicy policy = policyPatch.merge(old.policy(), patchValues);
+            if (policyPatch.owner() != null) rules.ownerRequired(policy);
             boolean newSecret = hash != null;
             boolean disabling = Boolean.FALSE.equals(patch.enabled()) && old.enabled();
             boolean credentialChange = newSecret || disabling;
-            boolean narrowed = scopes != null && !scopes.containsAll(old.scopes());
+            boolean narrowed = scopes != null && !scopes.containsAll(old.scopes())
+                || PolicyAudit.resourcesNarrowed(old.policy(), policy)
+                || policy.expired(now) && !old.policy().expired(now); // ended now: its tokens end too
             // Contract B: a generation bump kills the live access tokens, exactly and with no clock.
             long gen = old.gen() + (credentialChange || narrowed ? 1 : 0);
             User updated = new User(old.id(), old.uid(), gen, old.username(), newSecret ? hash : old.passwordHash(),
                 scopes != null ? scopes : old.scopes(), patch.enabled() != null ? patch.enabled() : old.enabled(),
                 old.createdAt(), now, old.lastLoginAt(), credentialChange ? now : old.credentialsChangedAt(),
-                old.credentialVersion() + (credentialChange || scopes != null || patch.enabled() != null ? 1 : 0));
+                old.credentialVersion() + (credentialChange || scopes != null || patch.enabled() != null ? 1 : 0),
+                policy, old.lastUsedAt());
             store.update(c, updated);
+            if (!policy.equals(old.policy())) store.updatePolicy(c, old.id(), policy);
             guardLastAdmin(c, force);
             if (gen != old.gen()) listKilled(c, updated, now);
             int ended = credentialChange ? families.revokeAllForUser(c, old.id(), now) : 0;
             audit.record(c, now, "user_updated", old.username(), actor.name(), actor.address(),
                 describe(old, updated, newSecret, ended));
-            return Account.of(updated);
+            return Account.of(store.findById(c, old.id()).orElseThrow());
         });
     }
 
@@ -152,7 +186,7 @@ public final class Users {
             User u = store.find(c, name).orElseThrow(() -> notFound(name));
             User killed = u.nextGen();
             store.update(c, new User(u.id(), u.uid(), killed.gen(), u.username(), u.passwordHash(), u.scopes(), false,
-                u.createdAt(), now, u.lastLoginAt(), now, u.credentialVersion() + 1));
+                u.createdAt(), now, u.lastLoginAt(), now, u.credentialVersion() + 1, u.policy(), u.lastUsedAt()));
             guardLastAdmin(c, false);
             int n = families.revokeAllForUser(c, u.id(), now);
             listKilled(c, killed, now);
@@ -191,9 +225,16 @@ public final class Users {
         List<String> parts = new ArrayList<>();
         if (!old.scopes().equals(now.scopes())) parts.add("scopes=" + String.join(" ", now.scopes()));
         if (old.enabled() != now.enabled()) parts.add("enabled=" + now.enabled());
+        parts.addAll(PolicyAudit.changes(old.policy(), now.policy()));
         if (newSecret) parts.add("password changed");
         if (ended > 0) parts.add("sessions ended: " + ended);
         return parts.isEmpty() ? "no change" : String.join(", ", parts);
+    }
+
+    private static List<String> created(List<String> scopes, boolean enabled, AgentPolicy policy) {
+        List<String> parts = new ArrayList<>(List.of("scopes=" + String.join(" ", scopes) + " enabled=" + enabled));
+        parts.addAll(PolicyAudit.changes(AgentPolicy.NONE, policy));
+        return parts;
     }
 
     private static AuthError notFound(String name) {

@@ -51,7 +51,7 @@ class UsersCommandTest {
         for (String[] args : new String[][] {{"frobnicate"}, {"frobnicate", "bob"}}) {
             Cli.Result r = users(Map.of(), "", args);
             assertEquals(2, r.code(), r.toString());
-            assertEquals(List.of("agent-auth: unknown users action 'frobnicate' (one of: add, list, passwd, disable, enable,"
+            assertEquals(List.of("agent-auth: unknown users action 'frobnicate' (one of: add, list, show, update, passwd, disable, enable,"
                 + " remove, unthrottle)"), r.errLines());
         }
     }

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 /** /admin/api/users: every route, its validation, and what a change does to the user's sessions. */
 class AdminUsersTest {
     static final MutableClock clock = new MutableClock();
+    /** The contract's user, then the per-agent policy (Round 2 C). */
+    static final List<String> USER_FIELDS = List.of("username", "scopes", "enabled", "created_at", "updated_at", "last_login_at",
+        "access_ttl", "refresh_ttl", "resources", "expires_at", "owner", "description", "token_quota", "last_used_at");
     static final String ISO_SECONDS = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z";
     @AutoClose
     static final TestServer server = TestServer.startWith(clock);
@@ -70,7 +73,7 @@ class AdminUsersTest {
             "created-agent-secret", "scopes", List.of("read", "write"), "enabled", true, "color", "ignored"));
         assertEquals(201, r.status(), r.body());
         JsonNode u = r.json();
-        assertEquals(List.of("username", "scopes", "enabled", "created_at", "updated_at", "last_login_at"), fieldNames(u));
+        assertEquals(USER_FIELDS, fieldNames(u));
         assertEquals("Created.Agent", u.get("username").asText());
         assertEquals("[\"read\",\"write\"]", u.get("scopes").toString());
         assertTrue(u.get("enabled").asBoolean());
@@ -137,7 +140,7 @@ class AdminUsersTest {
         List<String> names = new ArrayList<>();
         for (JsonNode u : users) {
             names.add(u.get("username").asText());
-            assertEquals(List.of("username", "scopes", "enabled", "created_at", "updated_at", "last_login_at"), fieldNames(u));
+            assertEquals(USER_FIELDS, fieldNames(u));
         }
         assertTrue(names.contains("admin") && names.contains("listed-one"), names.toString());
         assertFalse(admin.get("/admin/api/users").body().contains("argon2"));
