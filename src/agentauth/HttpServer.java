@@ -31,7 +31,13 @@ final class HttpServer {
             // A connection with no traffic for 30 s is closed. That alone does not stop a slow
             // upload (the timeout restarts with every byte): BodyBuffer holds bodies to a rate
             // and a deadline.
-            c.jetty.modifyHttpConfiguration(h -> h.setIdleTimeout(30_000));
+            // Jetty reuses a header it saw earlier on the connection when a later one matches it
+            // ignoring case: a token differing from an earlier one in the case of a letter would
+            // be read as the earlier token. Credentials are case-sensitive: so is the cache.
+            c.jetty.modifyHttpConfiguration(h -> {
+                h.setIdleTimeout(30_000);
+                h.setHeaderCacheCaseSensitive(true);
+            });
             // Requests Jetty rejects itself still get the contract's JSON error.
             c.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
             // Graceful stop: on close the connector stops accepting, and requests in flight
