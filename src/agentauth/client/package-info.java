@@ -31,6 +31,7 @@
  * {@link agentauth.client.TokenVerifier} (with its {@code StalePolicy}) and
  * {@link agentauth.client.TokenVerifierBuilder}, {@link agentauth.client.TokenClaims},
  * {@link agentauth.client.DpopReplayCache} (for a replay store shared by a service's replicas),
+ * {@link agentauth.client.DpopProofCheck} (the DPoP proof checks alone, which the server shares),
  * and the exceptions under
  * {@link agentauth.client.AgentAuthException}: {@link agentauth.client.BadCredentialsException},
  * {@link agentauth.client.ServerUnavailableException},

@@ -1,5 +1,7 @@
 package agentauth.http;
 
+import agentauth.Config;
+import agentauth.dpop.DpopProofs;
 import agentauth.error.AuthError;
 import agentauth.token.Jwks;
 import agentauth.token.KeyRotation;
@@ -13,12 +15,16 @@ import java.util.function.BooleanSupplier;
 final class DiscoveryHandler {
     private final KeyRotation keys;
     private final BooleanSupplier storageHealthy;
+    private final DpopProofs dpop;
     private final byte[] metadata;
+    private final byte[] metadataWithoutDpop;
 
-    DiscoveryHandler(KeyRotation keys, BooleanSupplier storageHealthy, String issuer) {
+    DiscoveryHandler(KeyRotation keys, BooleanSupplier storageHealthy, String issuer, DpopProofs dpop) {
         this.keys = keys;
         this.storageHealthy = storageHealthy;
-        this.metadata = metadata(issuer);
+        this.dpop = dpop;
+        this.metadata = metadata(issuer, true);
+        this.metadataWithoutDpop = metadata(issuer, false);
     }
 
     /**
@@ -38,7 +44,7 @@ final class DiscoveryHandler {
 
     void metadata(Context ctx) {
         ctx.header("Cache-Control", "public, max-age=300");
-        ctx.contentType("application/json").result(metadata);
+        ctx.contentType("application/json").result(dpop.mode() == Config.DpopMode.OFF ? metadataWithoutDpop : metadata);
     }
 
     /**
@@ -61,7 +67,7 @@ final class DiscoveryHandler {
     }
 
     /** RFC 8414 §2: machine clients only, so no authorization endpoint and no response types. */
-    private static byte[] metadata(String issuer) {
+    private static byte[] metadata(String issuer, boolean withDpop) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer);
         m.put("token_endpoint", issuer + "/oauth/token");
@@ -75,6 +81,7 @@ final class DiscoveryHandler {
         m.put("token_endpoint_auth_methods_supported", auth);
         m.put("revocation_endpoint_auth_methods_supported", auth);
         m.put("introspection_endpoint_auth_methods_supported", auth);
+        if (withDpop) m.put("dpop_signing_alg_values_supported", List.of("ES256")); // RFC 9449 §5.1
         return Json.bytes(m);
     }
 }

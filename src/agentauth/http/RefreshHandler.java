@@ -1,22 +1,35 @@
 package agentauth.http;
 
+import agentauth.Config;
+import agentauth.dpop.DpopProofs;
 import agentauth.error.AuthError;
 import agentauth.session.Sessions;
+import agentauth.session.TokenResponse;
 import io.javalin.http.Context;
 
 /** POST /refresh rotates a refresh token; POST /logout ends its family. */
 final class RefreshHandler {
     private final Sessions sessions;
     private final ClientAddress clientAddress;
+    private final DpopProofs dpop;
 
-    RefreshHandler(Sessions sessions, ClientAddress clientAddress) {
+    RefreshHandler(Sessions sessions, ClientAddress clientAddress, DpopProofs dpop) {
+        this.dpop = dpop;
         this.sessions = sessions;
         this.clientAddress = clientAddress;
     }
 
     void refresh(Context ctx) {
         String token = Body.jsonOrForm(ctx).string("refresh_token");
-        TokenResponses.write(ctx, sessions.refresh(token, null, clientAddress.of(ctx)));
+        Sessions.Proof proof = proof(ctx, dpop);
+        TokenResponse answer = sessions.refresh(token, null, null, null, clientAddress.of(ctx), proof);
+        DpopHeaders.nonce(ctx, dpop);
+        TokenResponses.write(ctx, answer);
+    }
+
+    /** The DPoP proof of a refresh, here and at the OAuth refresh_token grant. */
+    static Sessions.Proof proof(Context ctx, DpopProofs dpop) {
+        return new Sessions.Proof(DpopHeaders.atTokenEndpoint(ctx, dpop), dpop.mode() == Config.DpopMode.REQUIRED);
     }
 
     /**
@@ -28,7 +41,7 @@ final class RefreshHandler {
         String token = Body.jsonOrForm(ctx).string("refresh_token");
         if (isAccessToken(token))
             throw new AuthError.InvalidRequest("This is an access token: /logout takes the session's refresh token.");
-        sessions.logout(token, null, clientAddress.of(ctx));
+        sessions.logout(token, null, clientAddress.of(ctx), DpopHeaders.atTokenEndpoint(ctx, dpop));
         ctx.status(204);
     }
 

@@ -66,10 +66,18 @@ public final class Sessions {
 
     /** Starts a session for an authenticated user: an access token and the first refresh token. */
     public TokenResponse startFamily(Account user, List<String> scope, String audience, String address) {
+        return startFamily(user, scope, audience, address, null);
+    }
+
+    /**
+     * As above; with {@code jkt} (a DPoP proof's key thumbprint) the session is bound to that key
+     * for life, and so is every access token it gets (contract D: only at login, never later).
+     */
+    public TokenResponse startFamily(Account user, List<String> scope, String audience, String address, String jkt) {
         Instant now = clock.instant();
         Duration ttl = scope.contains(ServerScopes.ADMIN) && lifetimes.adminSessionTtl().compareTo(lifetimes.refreshTtl()) < 0
             ? lifetimes.adminSessionTtl() : lifetimes.refreshTtl();
-        Family family = new Family(OpaqueTokens.newSessionId(), user.id(), scope, audience, now, now.plus(ttl), null);
+        Family family = new Family(OpaqueTokens.newSessionId(), user.id(), scope, audience, now, now.plus(ttl), null, jkt);
         String refresh = OpaqueTokens.newToken();
         db.write(c -> {
             recordLogin(c, user, now, address, "session " + family.id()); // the user's row first: one lock order
@@ -82,12 +90,17 @@ public final class Sessions {
             store.insertToken(c, OpaqueTokens.hash(refresh), family.id(), null, now);
             return null;
         });
-        TokenIssuer.AccessToken access = issuer.issue(user, scope, audience, family.id(), family.expiresAt());
-        return answer(access, refresh, family, scope, now);
+        TokenIssuer.AccessToken access = issuer.issue(user, scope, audience, family.id(), family.expiresAt(), jkt);
+        return answer(access, refresh, family, scope, now, jkt != null);
     }
 
     /** An access token without a session (client_credentials, RFC 6749 §4.4.3: no refresh token). */
     public TokenResponse accessOnly(Account user, List<String> scope, String audience, String address) {
+        return accessOnly(user, scope, audience, address, null);
+    }
+
+    /** As above, bound to the DPoP key {@code jkt} when given. */
+    public TokenResponse accessOnly(Account user, List<String> scope, String audience, String address, String jkt) {
         Instant now = clock.instant();
         // Agents may take a token per job: record the login at most once a minute per user,
         // so neither the audit table nor the write load grows with that traffic.
@@ -97,8 +110,8 @@ public final class Sessions {
                 return null;
             });
         }
-        TokenIssuer.AccessToken access = issuer.issue(user, scope, audience, null, null);
-        return new TokenResponse(access.value(), access.expiresIn(now), null, null, scope);
+        TokenIssuer.AccessToken access = issuer.issue(user, scope, audience, null, null, jkt);
+        return new TokenResponse(access.value(), access.expiresIn(now), null, null, scope, jkt != null);
     }
 
     /**
@@ -106,7 +119,15 @@ public final class Sessions {
      * be (null at the native /refresh, where holding the token is the proof).
      */
     public TokenResponse refresh(String token, String client, String address) {
-        return refresh(token, client, null, null, address);
+        return refresh(token, client, null, null, address, Proof.NONE);
+    }
+
+    /**
+     * The DPoP proof that came with a request: its key's thumbprint (null: none), and whether a
+     * request without one is refused (contract D: {@code --dpop required}).
+     */
+    public record Proof(String jkt, boolean required) {
+        public static final Proof NONE = new Proof(null, false);
     }
 
     /**
@@ -116,32 +137,53 @@ public final class Sessions {
      * leaves the token unused.
      */
     public TokenResponse refresh(String token, String client, List<String> requested, String audience, String address) {
-        return rotation.rotate(new Rotation.Request(token, client, requested, audience, address), clock.instant());
+        return refresh(token, client, requested, audience, address, Proof.NONE);
+    }
+
+    /**
+     * As above, with the DPoP proof that came: a session bound at login is refreshed only with a
+     * proof from its key, and the access token is bound to the proof's key.
+     */
+    public TokenResponse refresh(String token, String client, List<String> requested, String audience, String address,
+                                 Proof proof) {
+        return rotation.rotate(new Rotation.Request(token, client, requested, audience, address, proof), clock.instant());
     }
 
     /** Ends the session of a refresh token (logout). Unknown tokens are ignored. */
     public void logout(String token, String client, String address) {
+        logout(token, client, address, null);
+    }
+
+    /**
+     * As above; a session bound to a DPoP key ends only with a proof from it ({@code jkt}), so a
+     * stolen bound refresh token cannot end the agent's session.
+     */
+    public void logout(String token, String client, String address, String jkt) {
         Instant now = clock.instant();
         db.write(c -> {
             Optional<SessionStore.Token> found = store.lockFamilyOf(c, OpaqueTokens.hash(token));
-            if (found.isPresent()) end(c, found.get().family(), client, address, now);
+            if (found.isPresent()) end(c, found.get().family(), client, address, now, jkt);
             return null;
         });
     }
 
     /** Ends the session {@code sid} when it belongs to {@code client} (RFC 7009 with an access token). */
-    public void endFamily(String sid, String client, String address) {
+    public void endFamily(String sid, String client, String address, String jkt) {
         Instant now = clock.instant();
         db.write(c -> {
             Optional<Family> f = store.family(c, sid);
-            if (f.isPresent()) end(c, f.get(), client, address, now);
+            if (f.isPresent()) end(c, f.get(), client, address, now, jkt);
             return null;
         });
     }
 
-    private void end(Connection c, Family family, String client, String address, Instant now) throws SQLException {
+    private void end(Connection c, Family family, String client, String address, Instant now, String jkt)
+            throws SQLException {
         Optional<User> owner = users.findById(c, family.userId());
         if (client != null && (owner.isEmpty() || !owner.get().username().equals(client))) return;
+        if (family.dpopJkt() != null && !family.dpopJkt().equals(jkt) && family.revokedAt() == null)
+            throw new agentauth.error.AuthError.InvalidDpopProof("This session is DPoP-bound: it ends only with a proof "
+                + "from its key.");
         if (store.revokeFamily(c, family.id(), now))
             audit.record(c, now, "logout", owner.map(User::username).orElse(null), null, address, "session " + family.id());
     }
@@ -165,8 +207,9 @@ public final class Sessions {
     }
 
     static TokenResponse answer(TokenIssuer.AccessToken access, String refresh, Family family, List<String> scope,
-                                Instant now) {
-        return new TokenResponse(access.value(), access.expiresIn(now), refresh, seconds(now, family.expiresAt()), scope);
+                                Instant now, boolean bound) {
+        return new TokenResponse(access.value(), access.expiresIn(now), refresh, seconds(now, family.expiresAt()), scope,
+            bound);
     }
 
     static long seconds(Instant now, Instant until) {

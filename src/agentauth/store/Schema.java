@@ -15,6 +15,20 @@ final class Schema {
         }
     }
 
+    /** The DPoP step's statements; the proofs table is WITHOUT ROWID on SQLite (its key is all it holds). */
+    private static final String DPOP = """
+        ALTER TABLE families ADD COLUMN dpop_jkt TEXT;
+        ALTER TABLE families ADD COLUMN dpop_mismatch_at BIGINT;
+        ALTER TABLE users ADD COLUMN dpop_required INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE dpop_proofs (
+          jkt TEXT NOT NULL,
+          jti TEXT NOT NULL,
+          expires_at BIGINT NOT NULL,
+          PRIMARY KEY (jkt, jti)
+        )%s;
+        CREATE INDEX dpop_proofs_by_expiry ON dpop_proofs(expires_at);
+        """;
+
     static final List<Step> STEPS = List.of(
         // 1: users, refresh-token families and tokens, signing keys, audit events
         new Step("""
@@ -254,7 +268,12 @@ final class Schema {
         );
         CREATE INDEX throttle_counters_by_owner ON throttle_counters(owner);
         CREATE TABLE throttle_successes (key BYTEA PRIMARY KEY, at BIGINT NOT NULL);
-        """));
+        """),
+        // 12 (13 once the per-agent policy step is merged before it): DPoP (contract D). A family
+        // bound at login keeps its key's thumbprint for life; dpop_mismatch_at spaces the audit of
+        // refreshes with another key; agents may be required to use DPoP; and every instance
+        // records the proofs it accepted, each until it can no longer be valid (replay).
+        new Step(DPOP.formatted(" WITHOUT ROWID"), DPOP.formatted("")));
 
     private Schema() {}
 

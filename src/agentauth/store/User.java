@@ -16,12 +16,20 @@ public record User(
         Instant updatedAt,
         Instant lastLoginAt,
         Instant credentialsChangedAt,
-        long credentialVersion) {
+        long credentialVersion,
+        boolean dpopRequired) {
+
+    /** A user row without DPoP's field (false: the agent may use bearer tokens). */
+    public User(long id, String uid, long gen, String username, String passwordHash, List<String> scopes, boolean enabled,
+                Instant createdAt, Instant updatedAt, Instant lastLoginAt, Instant credentialsChangedAt, long credentialVersion) {
+        this(id, uid, gen, username, passwordHash, scopes, enabled, createdAt, updatedAt, lastLoginAt, credentialsChangedAt,
+            credentialVersion, false);
+    }
 
     /** The same user with its generation bumped: its live access tokens die. */
     public User nextGen() {
         return new User(id, uid, gen + 1, username, passwordHash, scopes, enabled, createdAt, updatedAt, lastLoginAt,
-            credentialsChangedAt, credentialVersion);
+            credentialsChangedAt, credentialVersion, dpopRequired);
     }
 
     public boolean hasScope(String scope) {

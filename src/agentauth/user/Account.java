@@ -9,10 +9,11 @@ import java.util.List;
  * never leaves {@code user/}.
  */
 public record Account(long id, String uid, long gen, String username, List<String> scopes, boolean enabled, Instant createdAt,
-                      Instant updatedAt, Instant lastLoginAt) {
+                      Instant updatedAt, Instant lastLoginAt, boolean dpopRequired) {
 
     public static Account of(User u) {
-        return new Account(u.id(), u.uid(), u.gen(), u.username(), u.scopes(), u.enabled(), u.createdAt(), u.updatedAt(), u.lastLoginAt());
+        return new Account(u.id(), u.uid(), u.gen(), u.username(), u.scopes(), u.enabled(), u.createdAt(), u.updatedAt(), u.lastLoginAt(),
+            u.dpopRequired());
     }
 
     public boolean hasScope(String scope) {
