@@ -32,14 +32,15 @@ import java.util.Map;
 public final class UsersCommand {
     private static final List<Flags.Flag> OPTIONS = Flags.withServerFlags(
         Flags.Flag.option("scope", true), Flags.Flag.toggle("force"), Flags.Flag.toggle("disabled"));
-    private static final List<String> ACTIONS = List.of("add", "list", "passwd", "disable", "enable", "remove", "unthrottle");
+    private static final List<String> ACTIONS = List.of("add", "list", "passwd", "disable", "enable", "remove", "unthrottle",
+        "require-dpop", "allow-bearer");
 
     private UsersCommand() {}
 
     public static int run(List<String> args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         if (args.isEmpty() || args.contains("--help")) {
             err.println("usage: users add NAME [--scope S]... [--disabled] | list | passwd NAME | disable NAME | enable NAME"
-                + " | remove NAME [--force] | unthrottle NAME  (--db FILE)");
+                + " | remove NAME [--force] | unthrottle NAME | require-dpop NAME | allow-bearer NAME  (--db FILE)");
             return args.isEmpty() ? 2 : 0;
         }
         String action = args.get(0);
@@ -72,6 +73,11 @@ public final class UsersCommand {
                 case "disable", "enable" -> {
                     users.update(name, new Users.Patch(null, null, action.equals("enable")), Users.Actor.CLI, force);
                     out.println(name + " " + action + "d");
+                }
+                case "require-dpop", "allow-bearer" -> { // contract D: the agent's dpop_required
+                    boolean required = action.equals("require-dpop");
+                    users.dpopRequired(name, required, Users.Actor.CLI);
+                    out.println(name + (required ? " must use DPoP; its unbound sessions were ended" : " may use bearer tokens"));
                 }
                 case "remove" -> {
                     users.delete(name, Users.Actor.CLI, force);

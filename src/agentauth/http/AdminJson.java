@@ -25,6 +25,7 @@ final class AdminJson {
         m.put("created_at", time(u.createdAt()));
         m.put("updated_at", time(u.updatedAt()));
         m.put("last_login_at", time(u.lastLoginAt()));
+        m.put("dpop_required", u.dpopRequired());
         return m;
     }
 }

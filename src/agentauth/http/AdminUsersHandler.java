@@ -34,7 +34,9 @@ final class AdminUsersHandler {
         String password = body.string("password");
         List<String> scopes = body.optionalStringList("scopes");
         Boolean enabled = body.optionalBoolean("enabled");
+        Boolean dpopRequired = body.optionalBoolean("dpop_required");
         Account u = users.create(username, password, scopes == null ? List.of() : scopes, enabled == null || enabled, actor);
+        if (Boolean.TRUE.equals(dpopRequired)) u = users.dpopRequired(u.username(), true, actor);
         Json.write(ctx, 201, AdminJson.user(u));
     }
 
@@ -48,9 +50,11 @@ final class AdminUsersHandler {
         Body body = Body.json(ctx);
         Users.Patch patch = new Users.Patch(body.optionalString("password"), body.optionalStringList("scopes"),
             body.optionalBoolean("enabled"));
+        Boolean dpopRequired = body.optionalBoolean("dpop_required");
         Account u = patch.password() == null && patch.scopes() == null && patch.enabled() == null
             ? users.get(name)
             : users.update(name, patch, actor, false);
+        if (dpopRequired != null) u = users.dpopRequired(name, dpopRequired, actor); // after: a refused update changes nothing
         Json.write(ctx, 200, AdminJson.user(u));
     }
 

@@ -63,7 +63,7 @@ class UsersCommandTest {
             Cli.Result r = users(Map.of(), "", args);
             assertEquals(2, r.code(), r.toString());
             assertEquals(List.of("agent-auth: unknown users action 'frobnicate' (one of: add, list, passwd, disable, enable,"
-                + " remove, unthrottle)"), r.errLines());
+                + " remove, unthrottle, require-dpop, allow-bearer)"), r.errLines());
         }
     }
 

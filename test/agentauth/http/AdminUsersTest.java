@@ -75,7 +75,7 @@ class AdminUsersTest {
             "created-agent-secret", "scopes", List.of("read", "write"), "enabled", true, "color", "ignored"));
         assertEquals(201, r.status(), r.body());
         JsonNode u = r.json();
-        assertEquals(List.of("username", "scopes", "enabled", "created_at", "updated_at", "last_login_at"), fieldNames(u));
+        assertEquals(List.of("username", "scopes", "enabled", "created_at", "updated_at", "last_login_at", "dpop_required"), fieldNames(u));
         assertEquals("Created.Agent", u.get("username").asText());
         assertEquals("[\"read\",\"write\"]", u.get("scopes").toString());
         assertTrue(u.get("enabled").asBoolean());
@@ -142,7 +142,7 @@ class AdminUsersTest {
         List<String> names = new ArrayList<>();
         for (JsonNode u : users) {
             names.add(u.get("username").asText());
-            assertEquals(List.of("username", "scopes", "enabled", "created_at", "updated_at", "last_login_at"), fieldNames(u));
+            assertEquals(List.of("username", "scopes", "enabled", "created_at", "updated_at", "last_login_at", "dpop_required"), fieldNames(u));
         }
         assertTrue(names.contains("admin") && names.contains("listed-one"), names.toString());
         assertFalse(admin.get("/admin/api/users").body().contains("argon2"));
