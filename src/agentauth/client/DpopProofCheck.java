@@ -29,8 +29,12 @@ public final class DpopProofCheck {
 
     private static final int MOST_KEYS = 10_000;
 
-    /** A proof that passed every check. */
-    public record Proof(String thumbprint, String jti, Instant issuedAt, String nonce) {}
+    /**
+     * A proof that passed every check: its key's RFC 7638 thumbprint, {@code jti}, {@code iat},
+     * {@code nonce} (or null), and until when it must be recorded as used (after that its
+     * {@code iat} refuses it anyway).
+     */
+    public record Proof(String thumbprint, String jti, Instant issuedAt, String nonce, Instant recordUntil) {}
 
     /**
      * A proof refused by one check. {@link #check()} names it in a fixed vocabulary (missing,
@@ -96,6 +100,24 @@ public final class DpopProofCheck {
      */
     public Proof check(String proof, String method, String expectedHtu, String accessToken, String jkt,
                        Consumer<String> nonceCheck) {
+        Proof checked = checkUnrecorded(proof, method, expectedHtu, accessToken, jkt, nonceCheck);
+        if (!replays.firstUse(checked.thumbprint(), checked.jti(), checked.recordUntil())) {
+            throw new Refused("replay", "the DPoP proof was used before (replay)");
+        }
+        return checked;
+    }
+
+    /**
+     * Every check of {@link #check} but the replay record, for a caller that records the proof
+     * itself, in one transaction with what the proof authorizes (the server's token endpoints):
+     * it must then refuse the request when ({@link Proof#thumbprint}, {@link Proof#jti}) was
+     * recorded before, and keep the record until {@link Proof#recordUntil}.
+     *
+     * @return the checked proof, not recorded
+     * @throws Refused the proof fails a check
+     */
+    public Proof checkUnrecorded(String proof, String method, String expectedHtu, String accessToken, String jkt,
+                                 Consumer<String> nonceCheck) {
         if (proof == null || proof.isEmpty()) {
             throw new Refused("missing", "no DPoP proof came with the request");
         }
@@ -142,10 +164,8 @@ public final class DpopProofCheck {
         if (nonceCheck != null) {
             nonceCheck.accept((String) nonce);
         }
-        if (!replays.firstUse(key.thumbprint(), jti, Instant.ofEpochSecond(iat).plus(lifetime).plus(AHEAD))) {
-            throw new Refused("replay", "the DPoP proof was used before (replay)");
-        }
-        return new Proof(key.thumbprint(), jti, Instant.ofEpochSecond(iat), (String) nonce);
+        return new Proof(key.thumbprint(), jti, Instant.ofEpochSecond(iat), (String) nonce,
+                Instant.ofEpochSecond(iat).plus(lifetime).plus(AHEAD));
     }
 
     /**

@@ -2,11 +2,12 @@ package agentauth.dpop;
 
 import agentauth.Config;
 import agentauth.client.DpopProofCheck;
-import agentauth.client.ServerUnavailableException;
 import agentauth.error.AuthError;
 import agentauth.metrics.Events;
 import agentauth.store.DpopProofStore;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 
@@ -38,8 +39,10 @@ public final class DpopProofs {
     /** A shared setting changed: proofs are checked by these from now on. */
     public void settings(Config.Dpop settings) {
         this.settings = settings;
-        this.check = new DpopProofCheck(settings.iatWindow(), (jkt, jti, until) -> store.firstUse(jkt, jti, until, clock.instant()),
-            clock);
+        // Proofs are recorded here (record), not by the check: in the transaction of what they authorize when there is one
+        this.check = new DpopProofCheck(settings.iatWindow(), (jkt, jti, until) -> {
+            throw new IllegalStateException("recorded by DpopProofs.record");
+        }, clock);
     }
 
     public Config.DpopMode mode() {
@@ -56,9 +59,34 @@ public final class DpopProofs {
      * @throws AuthError.UseDpopNonce nonces are required and the proof has none or an old one
      */
     public String atTokenEndpoint(List<String> headers, String method, String path) {
+        DpopProofCheck.Proof proof = unrecorded(headers, method, path);
+        if (proof == null) return null;
+        record(proof);
+        return proof.thumbprint();
+    }
+
+    /**
+     * As {@link #atTokenEndpoint}, but the proof is not recorded yet: the caller records it with
+     * {@link #record(Connection, DpopProofCheck.Proof)} in the transaction of what it authorizes
+     * (a login, a rotation), which spares a write of its own on the hottest path.
+     *
+     * @return the checked proof, or null when none came or DPoP is off
+     */
+    public DpopProofCheck.Proof unrecorded(List<String> headers, String method, String path) {
         Config.Dpop s = settings;
         if (s.mode() == Config.DpopMode.OFF || headers.isEmpty()) return null;
-        return verify(headers, method, path, null, null, s.nonceRequired()).thumbprint();
+        return verify(headers, method, path, null, null, s.nonceRequired());
+    }
+
+    /** Records a checked proof in the caller's transaction; refused (and so rolled back) when it was used before. */
+    public void record(Connection c, DpopProofCheck.Proof proof) throws SQLException {
+        if (!store.firstUse(c, proof.thumbprint(), proof.jti(), proof.recordUntil(), clock.instant()))
+            throw refused("replay", "The DPoP proof was used before (replay).");
+    }
+
+    private void record(DpopProofCheck.Proof proof) {
+        if (!store.firstUse(proof.thumbprint(), proof.jti(), proof.recordUntil(), clock.instant()))
+            throw refused("replay", "The DPoP proof was used before (replay).");
     }
 
     /**
@@ -82,7 +110,7 @@ public final class DpopProofs {
      */
     public void atResource(List<String> headers, String method, String path, String token, String jkt) {
         try {
-            verify(headers, method, path, token, jkt, false);
+            record(verify(headers, method, path, token, jkt, false));
         } catch (AuthError.InvalidDpopProof e) {
             throw e.atResource();
         }
@@ -103,12 +131,10 @@ public final class DpopProofs {
             throw refused("htu", "The request's path cannot be a DPoP htu.");
         }
         try {
-            return check.check(headers.isEmpty() ? null : headers.get(0), method, htu, token, jkt,
+            return check.checkUnrecorded(headers.isEmpty() ? null : headers.get(0), method, htu, token, jkt,
                 nonceRequired ? this::checkNonce : null);
         } catch (DpopProofCheck.Refused e) {
             throw refused(e.check(), capitalized(e.getMessage()) + ".");
-        } catch (ServerUnavailableException e) {
-            throw new AuthError.TemporarilyUnavailable("The DPoP replay record is unavailable.", 1, e);
         }
     }
 

@@ -34,13 +34,13 @@ final class LoginHandler {
         String resource = body.optionalString("resource");
         String address = clientAddress.of(ctx);
         // The proof before the secret: a bad or nonce-less proof costs no hash
-        String jkt = DpopHeaders.atTokenEndpoint(ctx, dpop);
+        Sessions.Proof proof = RefreshHandler.proof(ctx, dpop);
         Account user = authenticator.authenticate(username, password, address);
-        dpop.require(jkt, user.dpopRequired());
+        dpop.require(proof.jkt(), user.dpopRequired());
         // invalid_scope and invalid_target only now, after the secret was checked
         String audience = entitlements.audience(resource);
         List<String> scope = entitlements.scope(user, requested, audience);
         DpopHeaders.nonce(ctx, dpop);
-        TokenResponses.write(ctx, sessions.startFamily(user, scope, audience, address, jkt));
+        TokenResponses.write(ctx, sessions.startFamily(user, scope, audience, address, proof));
     }
 }

@@ -28,6 +28,6 @@ final class OAuthClientCredentialsGrant implements OAuthTokenHandler.Grant {
         dpop.require(proof.jkt(), client.dpopRequired());
         List<String> requested = OAuthTokenHandler.requestedScope(form);
         String audience = entitlements.audience(form.optionalString("resource")); // RFC 8707 §2
-        return tokens.accessOnly(client, entitlements.scope(client, requested, audience), audience, address, proof.jkt());
+        return tokens.accessOnly(client, entitlements.scope(client, requested, audience), audience, address, proof);
     }
 }

@@ -1,6 +1,7 @@
 package agentauth.http;
 
 import agentauth.Config;
+import agentauth.client.DpopProofCheck;
 import agentauth.dpop.DpopProofs;
 import agentauth.error.AuthError;
 import agentauth.session.Sessions;
@@ -29,7 +30,11 @@ final class RefreshHandler {
 
     /** The DPoP proof of a refresh, here and at the OAuth refresh_token grant. */
     static Sessions.Proof proof(Context ctx, DpopProofs dpop) {
-        return new Sessions.Proof(DpopHeaders.atTokenEndpoint(ctx, dpop), dpop.mode() == Config.DpopMode.REQUIRED);
+        boolean required = dpop.mode() == Config.DpopMode.REQUIRED;
+        DpopProofCheck.Proof p = dpop.unrecorded(DpopHeaders.of(ctx), ctx.method().name(), ctx.path());
+        // recorded as used in the transaction of the login or rotation it authorizes: no write of its own
+        return p == null ? new Sessions.Proof(null, required, null)
+            : new Sessions.Proof(p.thumbprint(), required, c -> dpop.record(c, p));
     }
 
     /**

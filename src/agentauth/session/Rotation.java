@@ -69,6 +69,7 @@ final class Rotation {
     TokenResponse rotate(Request r, Instant now) {
         byte[] hash = OpaqueTokens.hash(r.token());
         return db.write(c -> {
+            r.proof().record(c); // one transaction with the rotation: a replayed proof rolls it back
             Token presented = store.lockFamilyOf(c, hash).orElseThrow(() -> refused("The refresh token is not valid."));
             Family family = presented.family();
             if (family.revokedAt() != null) throw refused("The refresh token was revoked.");

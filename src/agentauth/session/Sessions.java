@@ -66,20 +66,22 @@ public final class Sessions {
 
     /** Starts a session for an authenticated user: an access token and the first refresh token. */
     public TokenResponse startFamily(Account user, List<String> scope, String audience, String address) {
-        return startFamily(user, scope, audience, address, null);
+        return startFamily(user, scope, audience, address, Proof.NONE);
     }
 
     /**
      * As above; with {@code jkt} (a DPoP proof's key thumbprint) the session is bound to that key
      * for life, and so is every access token it gets (contract D: only at login, never later).
      */
-    public TokenResponse startFamily(Account user, List<String> scope, String audience, String address, String jkt) {
+    public TokenResponse startFamily(Account user, List<String> scope, String audience, String address, Proof proof) {
+        String jkt = proof.jkt();
         Instant now = clock.instant();
         Duration ttl = scope.contains(ServerScopes.ADMIN) && lifetimes.adminSessionTtl().compareTo(lifetimes.refreshTtl()) < 0
             ? lifetimes.adminSessionTtl() : lifetimes.refreshTtl();
         Family family = new Family(OpaqueTokens.newSessionId(), user.id(), scope, audience, now, now.plus(ttl), null, jkt);
         String refresh = OpaqueTokens.newToken();
         db.write(c -> {
+            proof.record(c);
             recordLogin(c, user, now, address, "session " + family.id()); // the user's row first: one lock order
             for (String oldest : store.liveFamiliesBeyond(c, user.id(), now, MAX_LIVE_FAMILIES - 1)) {
                 store.revokeFamily(c, oldest, now);
@@ -96,17 +98,20 @@ public final class Sessions {
 
     /** An access token without a session (client_credentials, RFC 6749 §4.4.3: no refresh token). */
     public TokenResponse accessOnly(Account user, List<String> scope, String audience, String address) {
-        return accessOnly(user, scope, audience, address, null);
+        return accessOnly(user, scope, audience, address, Proof.NONE);
     }
 
-    /** As above, bound to the DPoP key {@code jkt} when given. */
-    public TokenResponse accessOnly(Account user, List<String> scope, String audience, String address, String jkt) {
+    /** As above, bound to the key of the DPoP proof when one came. */
+    public TokenResponse accessOnly(Account user, List<String> scope, String audience, String address, Proof proof) {
+        String jkt = proof.jkt();
         Instant now = clock.instant();
         // Agents may take a token per job: record the login at most once a minute per user,
         // so neither the audit table nor the write load grows with that traffic.
-        if (user.lastLoginAt() == null || user.lastLoginAt().isBefore(now.minus(LOGIN_RECORD_INTERVAL))) {
+        boolean recordLogin = user.lastLoginAt() == null || user.lastLoginAt().isBefore(now.minus(LOGIN_RECORD_INTERVAL));
+        if (recordLogin || proof.recorder() != null) {
             db.write(c -> {
-                recordLogin(c, user, now, address, "client_credentials");
+                proof.record(c);
+                if (recordLogin) recordLogin(c, user, now, address, "client_credentials");
                 return null;
             });
         }
@@ -126,8 +131,18 @@ public final class Sessions {
      * The DPoP proof that came with a request: its key's thumbprint (null: none), and whether a
      * request without one is refused (contract D: {@code --dpop required}).
      */
-    public record Proof(String jkt, boolean required) {
-        public static final Proof NONE = new Proof(null, false);
+    public record Proof(String jkt, boolean required, Recorder recorder) {
+        public static final Proof NONE = new Proof(null, false, null);
+
+        /** Records a checked proof as used, in the transaction of what it authorizes; throws to refuse a replay. */
+        @FunctionalInterface
+        public interface Recorder {
+            void record(Connection c) throws SQLException;
+        }
+
+        void record(Connection c) throws SQLException {
+            if (recorder != null) recorder.record(c);
+        }
     }
 
     /**

@@ -1,6 +1,8 @@
 package agentauth.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 
 /**
@@ -20,16 +22,19 @@ public final class DpopProofStore {
      * but was not pruned yet is taken over, as a proof that old is refused by its iat anyway.
      */
     public boolean firstUse(String jkt, String jti, Instant expiresAt, Instant now) {
-        return db.write(c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO dpop_proofs(jkt, jti, expires_at) VALUES (?, ?, ?) "
-                + "ON CONFLICT (jkt, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE dpop_proofs.expires_at < ?")) {
-                s.setString(1, jkt);
-                s.setString(2, jti);
-                s.setLong(3, expiresAt.toEpochMilli());
-                s.setLong(4, now.toEpochMilli());
-                return s.executeUpdate() == 1;
-            }
-        });
+        return db.write(c -> firstUse(c, jkt, jti, expiresAt, now));
+    }
+
+    /** As above, in the caller's transaction: with what the proof authorizes, so a refusal rolls both back. */
+    public boolean firstUse(Connection c, String jkt, String jti, Instant expiresAt, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO dpop_proofs(jkt, jti, expires_at) VALUES (?, ?, ?) "
+            + "ON CONFLICT (jkt, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE dpop_proofs.expires_at < ?")) {
+            s.setString(1, jkt);
+            s.setString(2, jti);
+            s.setLong(3, expiresAt.toEpochMilli());
+            s.setLong(4, now.toEpochMilli());
+            return s.executeUpdate() == 1;
+        }
     }
 
     /** Deletes the proofs that can no longer be accepted; returns how many. */
