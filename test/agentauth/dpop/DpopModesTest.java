@@ -129,6 +129,29 @@ class DpopModesTest {
     }
 
     @Test
+    void the_oauth_refresh_grant_and_the_retry_window_work_for_a_bound_session_with_its_key() {
+        try (TestServer s = server("--refresh-retry-window", "30s")) {
+            DpopClient agent = new DpopClient(s, new ProofMaker());
+            String refresh = agent.login("agent").text("refresh_token");
+            Http.Response viaOAuth = agent.http.postForm("/oauth/token", Http.form("grant_type", "refresh_token",
+                "refresh_token", refresh, "client_id", "agent", "client_secret", DpopClient.SECRET),
+                "DPoP", agent.key.proof("POST", agent.htu("/oauth/token"), null));
+            assertEquals(200, viaOAuth.status(), viaOAuth.body());
+            assertEquals("DPoP", viaOAuth.text("token_type"));
+            String next = viaOAuth.text("refresh_token");
+            Http.Response once = agent.refresh(next);
+            Http.Response lostAnswerRetried = agent.refresh(next); // a new proof, the same used token: the retry window's copy
+            assertEquals(200, lostAnswerRetried.status(), lostAnswerRetried.body());
+            assertEquals(once.text("refresh_token"), lostAnswerRetried.text("refresh_token"));
+            assertEquals("DPoP", lostAnswerRetried.text("token_type"));
+            Http.Response thiefRetry = agent.http.postJson("/refresh", Http.json("refresh_token", next), "DPoP",
+                new ProofMaker().proof("POST", agent.htu("/refresh"), null));
+            assertEquals("invalid_dpop_proof", thiefRetry.error()); // no copy for another key
+            assertEquals("0", s.one("SELECT count(*) FROM families WHERE revoked_at IS NOT NULL"));
+        }
+    }
+
+    @Test
     void introspection_shows_the_binding() {
         try (TestServer s = server()) {
             DpopClient agent = new DpopClient(s, new ProofMaker());
