@@ -179,3 +179,25 @@ describe_machine() {
   echo "connections=$CONNECTIONS"
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
+
+# window_table SUMMARY: one line per timed window of $OUT/parts (scenario-NAME.json, cpu-NAME.txt,
+# load-NAME.txt) into SUMMARY: name, requests/s, p99 ms, errors, server CPU ms per request, load
+# average before it; then prints the table sorted by round. For the alternating-window benches.
+window_table() {
+  local summary=$1 f name req us p99 err
+  : >"$summary"
+  for f in "$OUT"/parts/scenario-*.json; do
+    name=$(basename "$f" .json); name=${name#scenario-}
+    req=$(grep -oE '"requests":[0-9]+' "$f" | cut -d: -f2)
+    us=$(grep -oE '"duration_us":[0-9]+' "$f" | cut -d: -f2)
+    p99=$(grep -oE '"p99":[0-9]+' "$f" | cut -d: -f2)
+    err=$(grep -oE '"(connect|read|write|status|timeout)":[0-9]+' "$f" | cut -d: -f2 | paste -sd+ | bc)
+    awk -v n="$name" -v r="$req" -v us="$us" -v p="$p99" -v e="$err" -v c="$(cat "$OUT/parts/cpu-$name.txt")" \
+      -v l="$(cat "$OUT/parts/load-$name.txt")" \
+      'BEGIN {printf "%-8s %8.0f %8.1f %6d %8.3f %6s\n", n, r / (us / 1e6), p / 1000, e, c * 1000 / r, l}' >>"$summary"
+  done
+  echo
+  echo "window      req/s   p99 ms errors cpu ms/r  load"
+  sort -t- -k2,2n -k1,1 "$summary"
+  echo
+}

@@ -181,3 +181,8 @@ fi
 { describe_machine "$JAVA_OPTS"; echo "store=$RUN"; echo "instances=$INSTANCES"; } >"$OUT/parts/machine.txt"
 java -cp agent-auth.jar bench/Report.java "$OUT/parts" "$OUT/results.json"
 cp "$OUT/results.json" "$OUT/results-$RUN-$(date -u +%Y%m%dT%H%M%SZ).json"
+
+# DPoP refresh beside plain refresh (issue 17), on a server of its own: bench/dpop/run.sh
+if [ "$RUN" = sqlite ] && [ -z "${BENCH_BASE_URL:-}" ] && [ "${BENCH_DPOP:-1}" != 0 ]; then
+  bench/dpop/run.sh
+fi

@@ -4,6 +4,8 @@
 // duplicated tab copies it, and two tabs refreshing the same single-use refresh token count
 // as reuse: the server then ends the whole family and both tabs get signed out.
 
+import { newKey, proof, askedAgain } from './dpop.js';
+
 const ROOT = new URL('../', import.meta.url); // this file is served at <root>/admin/api.js
 const REFRESH_MARGIN_S = 60; // refresh this long before the access token expires
 
@@ -18,7 +20,7 @@ export class ApiError extends Error {
   }
 }
 
-let session = null; // { signIn, username, scopes, access, accessExpiresAt, refresh, refreshExpiresAt }
+let session = null; // { signIn, username, scopes, access, accessExpiresAt, refresh, refreshExpiresAt, key, bound }
 let signIns = 0; // numbers each sign-in: an answer that comes late must not touch a later one
 let refreshing = null;
 let timer = null;
@@ -29,10 +31,21 @@ export function onSessionEnd(fn) { onEnd = fn; }
 
 export function currentUser() { return session && session.username; }
 
-async function send(method, path, body, accessToken) {
+/**
+ * One request; with a DPoP key (`key`, or the session's) it carries a proof, and is sent once more
+ * if the server asks for a nonce. `bound`: the token is DPoP-bound, so it goes as `DPoP <token>`.
+ */
+async function send(method, path, body, accessToken, key = session && session.key, bound = session && session.bound) {
+  let response = await sendOnce(method, path, body, accessToken, key, bound);
+  if (key && await askedAgain(response)) response = await sendOnce(method, path, body, accessToken, key, bound);
+  return response;
+}
+
+async function sendOnce(method, path, body, accessToken, key, bound) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+  if (accessToken) headers.Authorization = `${bound ? 'DPoP' : 'Bearer'} ${accessToken}`;
+  if (key) headers.DPoP = await proof(key, method, path, bound ? accessToken : undefined);
   try {
     return await fetch(new URL(path, ROOT), {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body),
@@ -64,7 +77,7 @@ function subject(jwt, fallback) {
   }
 }
 
-function adopt(typedName, t, signIn) {
+function adopt(typedName, t, signIn, key) {
   const now = Date.now();
   const username = subject(t.access_token, typedName);
   const scopes = (t.scope || '').split(' ').filter(Boolean);
@@ -74,6 +87,8 @@ function adopt(typedName, t, signIn) {
     accessExpiresAt: now + t.expires_in * 1000,
     refresh: t.refresh_token,
     refreshExpiresAt: t.refresh_expires_in ? now + t.refresh_expires_in * 1000 : Infinity,
+    key, // the sign-in's DPoP key, or null
+    bound: t.token_type === 'DPoP',
     // a call this close to expiry refreshes first rather than risk a 401 on the way
     earlyMs: Math.min(10_000, (t.expires_in * 1000) / 4),
   };
@@ -85,8 +100,9 @@ function adopt(typedName, t, signIn) {
 
 /** Signs in; resolves to the granted scopes, rejects with ApiError. */
 export async function signIn(username, password) {
-  const tokens = await parse(await send('POST', 'login', { username, password }));
-  adopt(username, tokens, ++signIns);
+  const key = await newKey();
+  const tokens = await parse(await send('POST', 'login', { username, password }, undefined, key, false));
+  adopt(username, tokens, ++signIns, key);
   return { username: session.username, scopes: session.scopes };
 }
 
@@ -95,7 +111,7 @@ export async function signOut() {
   const s = session;
   forget();
   if (s) {
-    try { await parse(await send('POST', 'logout', { refresh_token: s.refresh })); } catch (e) { /* gone anyway */ }
+    try { await parse(await send('POST', 'logout', { refresh_token: s.refresh }, undefined, s.key, false)); } catch (e) { /* gone anyway */ }
   }
 }
 
@@ -132,13 +148,13 @@ function refresh() {
       }
       let tokens;
       try {
-        tokens = await parse(await send('POST', 'refresh', { refresh_token: s.refresh }));
+        tokens = await parse(await send('POST', 'refresh', { refresh_token: s.refresh }, undefined, s.key, false));
       } catch (e) {
         if (e.status === 401 || e.status === 400) end(s.signIn, 'Your session has ended (it was revoked or expired). Sign in again.');
         throw e;
       }
       if (session !== s) throw new ApiError(401, 'invalid_grant', 'Signed out meanwhile.');
-      adopt(s.username, tokens, s.signIn);
+      adopt(s.username, tokens, s.signIn, s.key);
       if (!session.scopes.includes('admin')) {
         const name = s.username;
         await signOut();

@@ -80,22 +80,7 @@ done
 
 # Each window: requests/s, p99 ms, errors, server CPU ms per request, load average before it
 summary=$OUT/windows.txt
-: >"$summary"
-for f in "$OUT"/parts/scenario-*.json; do
-  name=$(basename "$f" .json); name=${name#scenario-}
-  req=$(grep -oE '"requests":[0-9]+' "$f" | cut -d: -f2)
-  us=$(grep -oE '"duration_us":[0-9]+' "$f" | cut -d: -f2)
-  p99=$(grep -oE '"p99":[0-9]+' "$f" | cut -d: -f2)
-  err=$(grep -oE '"(connect|read|write|status|timeout)":[0-9]+' "$f" | cut -d: -f2 | paste -sd+ | bc)
-  cpu=$(cat "$OUT/parts/cpu-$name.txt")
-  load=$(cat "$OUT/parts/load-$name.txt")
-  awk -v n="$name" -v r="$req" -v us="$us" -v p="$p99" -v e="$err" -v c="$cpu" -v l="$load" \
-    'BEGIN {printf "%-8s %8.0f %8.1f %6d %8.3f %6s\n", n, r / (us / 1e6), p / 1000, e, c * 1000 / r, l}' >>"$summary"
-done
-echo
-echo "window      req/s   p99 ms errors cpu ms/r  load"
-sort -t- -k2,2n -k1,1 "$summary"
-echo
+window_table "$summary"
 stats() { # stats SERVER COLUMN: median (min-max) of that column over the server's windows
   grep "^$1-" "$summary" | awk -v c="$2" '{print $c}' | sort -n |
     awk '{v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f (%.3f-%.3f)", m, v[1], v[NR]}'

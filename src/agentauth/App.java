@@ -2,6 +2,9 @@ package agentauth;
 
 import agentauth.audit.AuditTrail;
 import agentauth.crypto.MasterKey;
+import agentauth.dpop.DpopNonces;
+import agentauth.dpop.DpopProofs;
+import agentauth.store.DpopProofStore;
 import agentauth.http.Api;
 import agentauth.http.ClientAddress;
 import agentauth.http.RequestOutcomes;
@@ -147,6 +150,9 @@ public final class App implements AutoCloseable {
             clock, events);
         AccessTokens accessTokens = new AccessTokens(signingKeys, userStore, sessionStore, issuer, clock);
         Entitlements entitlements = new Entitlements(issuer, config.resources());
+        // Nonces any instance accepts: keyed under a key every instance derives alike (contract A)
+        DpopProofs dpop = new DpopProofs(config.dpop(), issuer, new DpopProofStore(db),
+            new DpopNonces(masterKey.derive("dpop nonces v1"), clock), clock, events);
         shared.onChange(c -> { // a change made by `agent-auth settings set` (or another instance's start on SQLite)
             tokenIssuer.accessTtl(c.accessTtl());
             signingKeys.accessTtl(c.accessTtl());
@@ -156,10 +162,11 @@ public final class App implements AutoCloseable {
             hasher.parameters(c.hashing());
             throttle.rules(c.throttling());
             policyRules.limits(policyRules.limits().with(c.resources(), c.policy().maxAccessTtl(), c.policy().maxRefreshTtl()));
+            dpop.settings(c.dpop());
         });
         Api api = new Api(issuer, users, authenticator, throttle, keyRotation, entitlements,
             sessions, accessTokens, new AuditTrail(audit), new RevocationList(revocationStore, clock),
-            new ClientAddress(config.trustedProxies()), db::healthy);
+            new ClientAddress(config.trustedProxies()), db::healthy, dpop);
         if (metrics != null) ServerGauges.register(metrics, api, db, clock);
         return new App(config, clock, db, hasher, audit, revocationStore, shared, api, metrics);
     }
@@ -210,6 +217,8 @@ public final class App implements AutoCloseable {
         if (db instanceof SqliteDatabase sqlite)
             housekeeping.scheduleWithFixedDelay(sqlite::checkpoint, 100, 100, TimeUnit.MILLISECONDS);
         scheduleInactiveAgents();
+        // Accepted DPoP proofs are kept only while they could still be valid (a minute or so)
+        housekeeping.scheduleWithFixedDelay(() -> quietly("pruning DPoP proofs", this::pruneDpopProofs), 30, 30, TimeUnit.SECONDS);
         if (!config.refreshRetryWindow().isZero()) // retry copies go when their window ends, even when idle
             housekeeping.scheduleWithFixedDelay(this::dropRetryCopies, 10, 10, TimeUnit.SECONDS);
         String issuer = api.issuer();
@@ -254,6 +263,10 @@ public final class App implements AutoCloseable {
             java.util.List<String> names = inactive.disable(after);
             if (!names.isEmpty()) log.info("disabled {} agent(s) unused for {}: {}", names.size(), after, String.join(", ", names));
         }), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void pruneDpopProofs() {
+        new DpopProofStore(db).prune(clock.instant());
     }
 
     /** Scheduled work must not stop at a storage fault (the database answers again later): one line instead. */

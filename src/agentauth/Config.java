@@ -37,7 +37,13 @@ public record Config(
         String instanceId,
         Map<String, List<String>> given, // the server flags given on the command line or in the environment, as given
         Observability observability,
-        Policy policy) {
+        Policy policy,
+        Dpop dpop) {
+
+    /** DPoP (RFC 9449, contract D): the mode, how old a proof may be, and whether proofs need a server nonce. */
+    public record Dpop(DpopMode mode, Duration iatWindow, boolean nonceRequired) {}
+
+    public enum DpopMode { OFF, OPTIONAL, REQUIRED }
 
     /**
      * Per-agent policy (contract C): the most an agent's own TTLs may be, whether every agent
@@ -102,7 +108,7 @@ public record Config(
                 r.integer("hash-queue", 0, 100_000)),
             r.positive("audit-retention"), r.bool("durable"), r.bool("reset-signing-keys"),
             keyRotation(r), r.positive("key-publish-ahead"), postgres, r.integer("db-pool-size", 1, 1000),
-            instanceId(r.optional("instance-id")), r.given(), observability(r), policy(r));
+            instanceId(r.optional("instance-id")), r.given(), observability(r), policy(r), dpop(r));
     }
 
     private static Policy policy(Reader r) {
@@ -113,6 +119,18 @@ public record Config(
         String inactive = r.optional("disable-inactive-after");
         Duration after = inactive == null || inactive.equals("off") ? null : r.positive("disable-inactive-after");
         return new Policy(maxAccess, maxRefresh, r.bool("require-owner"), after);
+    }
+
+    private static Dpop dpop(Reader r) {
+        String mode = r.string("dpop"), nonce = r.string("dpop-nonce");
+        if (!List.of("off", "optional", "required").contains(mode))
+            throw new ConfigException(r.source("dpop") + " must be off, optional or required, got '" + mode + "'");
+        if (!nonce.equals("off") && !nonce.equals("required"))
+            throw new ConfigException(r.source("dpop-nonce") + " must be off or required, got '" + nonce + "'");
+        Duration window = r.positive("dpop-iat-window");
+        if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofMinutes(10)) > 0)
+            throw new ConfigException(r.source("dpop-iat-window") + " must be between 1s and 10m");
+        return new Dpop(DpopMode.valueOf(mode.toUpperCase(Locale.ROOT)), window, nonce.equals("required"));
     }
 
     private static Observability observability(Reader r) {
@@ -147,7 +165,7 @@ public record Config(
         return new Config(c.host, c.port, c.db, c.issuer, c.accessTtl, c.refreshTtl, c.adminSessionTtl, c.refreshRetryWindow,
             c.resources, c.trustedProxies, c.throttling, c.hashing, c.auditRetention, c.durable, c.resetSigningKeys,
             c.keyRotation, c.keyPublishAhead, c.postgres, c.dbPoolSize, instanceId, given, // given: what the operator gave
-            observability, c.policy);
+            observability, c.policy, c.dpop);
     }
 
     /** The default instance id: the host's name and this process's id. */

@@ -311,7 +311,9 @@ test('the page refreshes its access token before it expires, and calls with the 
   assert.notEqual(tokens.refresh_token, answer.request().postDataJSON().refresh_token, 'the refresh token was not rotated');
   const call = nextRequest(page, '/admin/api/users');
   const reload = await press(page, page.locator('#users-reload'), 'GET', '/admin/api/users');
-  assert.equal((await call).headers().authorization, `Bearer ${tokens.access_token}`, 'the page called with an old access token');
+  // DPoP-bound (the server's default, --dpop optional): the page proves its key with every call
+  assert.equal((await call).headers().authorization, `DPoP ${tokens.access_token}`, 'the page called with an old access token');
+  assert.equal(tokens.token_type, 'DPoP');
   assert.equal(reload.status(), 200);
   await settled(page, 'users');
   await userRow(page, 'admin').waitFor();

@@ -40,10 +40,16 @@ export const nextRequest = (page, path) => ahead(page.waitForRequest((r) => path
 /**
  * The server's next answer to `method path` (set up before the action that asks it). With
  * `past401`, a 401 is skipped: the page's access token may have expired meanwhile (it lives 12 s
- * and the page's clock stands still), and the page then refreshes and asks again.
+ * and the page's clock stands still), and the page then refreshes and asks again. A refused DPoP
+ * proof is always skipped: a test that runs the page's clock forward puts the page's time ahead
+ * of the server's, and the page then sends the request once more with the server's time.
  */
 export const nextAnswer = (page, method, path, { past401 = false } = {}) => ahead(page.waitForResponse(
-  (r) => r.request().method() === method && pathOf(r.url()) === path && !(past401 && r.status() === 401)));
+  async (r) => r.request().method() === method && pathOf(r.url()) === path && !(past401 && r.status() === 401)
+    && !(await refusedProof(r))));
+
+const refusedProof = async (r) => (r.status() === 400 || r.status() === 401)
+  && (await r.text().catch(() => '')).includes('"invalid_dpop_proof"');
 
 /** Runs `action` and resolves to the server's answer to `method path` that it caused. */
 export async function answered(page, method, path, action, options) {

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import http.server
 import json
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -115,8 +116,28 @@ class DPoPClientTest(unittest.TestCase):
             self.assertEqual((me.status, me.json()["sub"]), (200, "py-dpop"))
             scheme, token = client.authorization_header().split(" ", 1)
             bound = jwt_claims(token).get("cnf", {}).get("jkt")
-            # a server with DPoP binds the token to our key; one without it answers Bearer tokens
-            self.assertEqual((scheme, bound), ("DPoP", client.dpop_thumbprint) if bound else ("Bearer", None))
+            # the server (--dpop optional by default) binds the token to our key
+            self.assertEqual((scheme, bound), ("DPoP", client.dpop_thumbprint))
+
+    def test_an_agent_that_must_use_dpop_binds_its_session_refreshes_and_logs_out_under_server_nonces(self):
+        server = support.JarServer(extra_flags=["--dpop-nonce", "required"]).start()
+        try:
+            admin = Admin(server)
+            admin.create_user("py-bound", "correct horse battery staple", ["read"])
+            admin.call("PATCH", "/admin/api/users/py-bound", {"dpop_required": True})
+            with AgentAuthClient(server=server.url, username="py-bound", secret="correct horse battery staple",
+                                 dpop=True) as client:
+                first = client.authorization_header()
+                self.assertEqual(client.request("GET", server.url + "/me").status, 200)
+                # tokens live 3 s here: the client refreshes its bound session with proofs
+                support.wait_for(lambda: client.authorization_header() != first, what="a refreshed access token")
+                self.assertEqual(client.request("GET", server.url + "/me").status, 200)
+            with sqlite3.connect(server.db) as db:
+                rows = db.execute("SELECT f.dpop_jkt, f.revoked_at IS NOT NULL FROM families f JOIN users u ON u.id = f.user_id"
+                                  " WHERE u.username = 'py-bound'").fetchall()
+            self.assertEqual(rows, [(client.dpop_thumbprint, 1)])  # bound to our key, ended by the logout
+        finally:
+            server.stop()
 
 
 class NonceDemandingResource(http.server.ThreadingHTTPServer):

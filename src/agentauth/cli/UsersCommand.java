@@ -40,14 +40,15 @@ public final class UsersCommand {
     private static final List<Flags.Flag> OWN = own();
     private static final List<Flags.Flag> OPTIONS = Flags.withServerFlags(OWN.toArray(Flags.Flag[]::new));
     private static final List<String> ACTIONS = List.of("add", "list", "show", "update", "passwd", "disable", "enable", "remove",
-        "unthrottle");
+        "unthrottle", "require-dpop", "allow-bearer");
 
     private UsersCommand() {}
 
     public static int run(List<String> args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         if (args.isEmpty() || args.contains("--help")) {
             err.println("usage: users add NAME [--scope S]... [--disabled] [POLICY] | list | show NAME | update NAME [--scope S]..."
-                + " [POLICY] | passwd NAME | disable NAME | enable NAME | remove NAME [--force] | unthrottle NAME  (--db FILE)");
+                + " [POLICY] | passwd NAME | disable NAME | enable NAME | remove NAME [--force] | unthrottle NAME"
+                + " | require-dpop NAME | allow-bearer NAME  (--db FILE)");
             err.println("POLICY: " + PolicyOptions.USAGE + "  (D: a duration such as 15m or 30d; default, never or none"
                 + " resets a field)");
             return args.isEmpty() ? 2 : 0;
@@ -95,6 +96,11 @@ public final class UsersCommand {
                 case "disable", "enable" -> {
                     users.update(name, new Users.Patch(null, null, action.equals("enable")), Users.Actor.CLI, force);
                     out.println(name + " " + action + "d");
+                }
+                case "require-dpop", "allow-bearer" -> { // contract D: the agent's dpop_required
+                    boolean required = action.equals("require-dpop");
+                    users.dpopRequired(name, required, Users.Actor.CLI);
+                    out.println(name + (required ? " must use DPoP; its unbound sessions were ended" : " may use bearer tokens"));
                 }
                 case "remove" -> {
                     users.delete(name, Users.Actor.CLI, force);

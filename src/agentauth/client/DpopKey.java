@@ -90,8 +90,7 @@ final class DpopKey {
         JsonWriter claims = new JsonWriter().field("jti", B64.encodeToString(jti)).field("htm", htm)
                 .field("htu", Urls.htu(htu)).field("iat", nowSeconds);
         if (accessToken != null) {
-            claims.field("ath", B64.encodeToString(VerifiedTokenCache.sha256()
-                    .digest(accessToken.getBytes(StandardCharsets.US_ASCII))));
+            claims.field("ath", DpopProofCheck.ath(accessToken));
         }
         claims.field("nonce", nonce);
         String header = new JsonWriter().field("typ", "dpop+jwt").field("alg", "ES256")

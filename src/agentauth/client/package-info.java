@@ -36,7 +36,9 @@
  * {@link agentauth.client.TokenVerifierBuilder}, {@link agentauth.client.TokenClaims},
  * {@link agentauth.client.DpopReplayCache} (for a replay store shared by a service's replicas),
  * {@link agentauth.client.ProtectedResource} (an agent's RFC 9728 discovery of a service's auth
- * server, as MCP clients do it), and the exceptions under
+ * server, as MCP clients do it),
+ * {@link agentauth.client.DpopProofCheck} (the DPoP proof checks alone, which the server shares),
+ * and the exceptions under
  * {@link agentauth.client.AgentAuthException}: {@link agentauth.client.BadCredentialsException},
  * {@link agentauth.client.ServerUnavailableException},
  * {@link agentauth.client.AuthProtocolException}, {@link agentauth.client.InvalidTokenException}

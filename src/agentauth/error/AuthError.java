@@ -64,6 +64,28 @@ public abstract class AuthError extends RuntimeException {
         public MissingToken(String description) { super(401, "invalid_token", description); }
     }
 
+    /**
+     * A DPoP proof refused (RFC 9449 §5, §7.1): 400 at the token endpoints, 401 with a DPoP
+     * challenge at the server's own resources.
+     */
+    public static final class InvalidDpopProof extends AuthError {
+        private static final long serialVersionUID = 1L;
+        public InvalidDpopProof(String description) { this(400, description); }
+        private InvalidDpopProof(int status, String description) { super(status, "invalid_dpop_proof", description); }
+        public InvalidDpopProof atResource() { return new InvalidDpopProof(401, description()); }
+    }
+
+    /** RFC 9449 §8: the proof must carry the server's nonce, which the answer hands out (DPoP-Nonce). */
+    public static final class UseDpopNonce extends AuthError {
+        private static final long serialVersionUID = 1L;
+        private final String nonce;
+        public UseDpopNonce(String nonce) {
+            super(400, "use_dpop_nonce", "The DPoP proof must carry the nonce in the DPoP-Nonce header.");
+            this.nonce = nonce;
+        }
+        public String nonce() { return nonce; }
+    }
+
     public static final class InsufficientScope extends AuthError {
         private static final long serialVersionUID = 1L;
         /** @param scopes the scopes any one of which would do */

@@ -18,11 +18,11 @@ final class AdminAuth {
         void handle(Context ctx, Users.Actor actor) throws Exception;
     }
 
-    private final AccessTokens accessTokens;
+    private final ResourceAuth auth;
     private final ClientAddress clientAddress;
 
-    AdminAuth(AccessTokens accessTokens, ClientAddress clientAddress) {
-        this.accessTokens = accessTokens;
+    AdminAuth(ResourceAuth auth, ClientAddress clientAddress) {
+        this.auth = auth;
         this.clientAddress = clientAddress;
     }
 
@@ -32,7 +32,7 @@ final class AdminAuth {
     }
 
     private Users.Actor actor(Context ctx) {
-        AccessTokens.Claims claims = accessTokens.verifyLive(Bearer.token(ctx), ServerScopes.ADMIN);
+        AccessTokens.Claims claims = auth.verify(ctx, ServerScopes.ADMIN);
         return new Users.Actor(claims.subject(), clientAddress.of(ctx));
     }
 }

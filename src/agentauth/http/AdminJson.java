@@ -26,6 +26,7 @@ final class AdminJson {
         m.put("updated_at", time(u.updatedAt()));
         m.put("last_login_at", time(u.lastLoginAt()));
         PolicyJson.put(m, u);
+        m.put("dpop_required", u.dpopRequired());
         return m;
     }
 }

@@ -36,7 +36,9 @@ final class AdminUsersHandler {
         List<String> scopes = body.optionalStringList("scopes");
         Boolean enabled = body.optionalBoolean("enabled");
         AgentPolicy policy = PolicyJson.patch(body).applyTo(AgentPolicy.NONE);
+        Boolean dpopRequired = body.optionalBoolean("dpop_required");
         Account u = users.create(username, password, scopes == null ? List.of() : scopes, enabled == null || enabled, policy, actor);
+        if (Boolean.TRUE.equals(dpopRequired)) u = users.dpopRequired(u.username(), true, actor);
         Json.write(ctx, 201, AdminJson.user(u));
     }
 
@@ -54,7 +56,9 @@ final class AdminUsersHandler {
         Body body = Body.json(ctx);
         Users.Patch patch = new Users.Patch(body.optionalString("password"), body.optionalStringList("scopes"),
             body.optionalBoolean("enabled"), PolicyJson.patch(body));
+        Boolean dpopRequired = body.optionalBoolean("dpop_required");
         Account u = patch.isEmpty() ? users.get(name) : users.update(name, patch, actor, false);
+        if (dpopRequired != null) u = users.dpopRequired(name, dpopRequired, actor); // after: a refused update changes nothing
         Json.write(ctx, 200, AdminJson.user(u));
     }
 

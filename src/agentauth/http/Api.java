@@ -25,7 +25,8 @@ public record Api(
         AuditTrail audit,
         RevocationList revocations,
         ClientAddress clientAddress,
-        BooleanSupplier storageHealthy) {
+        BooleanSupplier storageHealthy,
+        agentauth.dpop.DpopProofs dpop) {
 
     public SigningKeys signingKeys() {
         return keyRotation.keys();

@@ -1,5 +1,7 @@
 package agentauth.http;
 
+import agentauth.Config;
+import agentauth.dpop.DpopProofs;
 import agentauth.error.AuthError;
 import agentauth.token.Jwks;
 import agentauth.token.KeyRotation;
@@ -16,15 +18,18 @@ final class DiscoveryHandler {
     private final BooleanSupplier storageHealthy;
     private final String issuer;
     private final Supplier<List<String>> resources; // a shared setting: may change while running
+    private final DpopProofs dpop;                  // its mode is a shared setting too
     private volatile Metadata metadata;
 
-    private record Metadata(List<String> resources, byte[] body) {}
+    private record Metadata(List<String> resources, boolean withDpop, byte[] body) {}
 
-    DiscoveryHandler(KeyRotation keys, BooleanSupplier storageHealthy, String issuer, Supplier<List<String>> resources) {
+    DiscoveryHandler(KeyRotation keys, BooleanSupplier storageHealthy, String issuer, Supplier<List<String>> resources,
+                     DpopProofs dpop) {
         this.keys = keys;
         this.storageHealthy = storageHealthy;
         this.issuer = issuer;
         this.resources = resources;
+        this.dpop = dpop;
     }
 
     /**
@@ -44,8 +49,10 @@ final class DiscoveryHandler {
 
     void metadata(Context ctx) {
         List<String> now = resources.get();
+        boolean withDpop = dpop.mode() != Config.DpopMode.OFF;
         Metadata m = metadata;
-        if (m == null || !m.resources().equals(now)) metadata = m = new Metadata(now, metadata(issuer, now));
+        if (m == null || !m.resources().equals(now) || m.withDpop() != withDpop)
+            metadata = m = new Metadata(now, withDpop, metadata(issuer, now, withDpop));
         ctx.header("Cache-Control", "public, max-age=300");
         ctx.contentType("application/json").result(m.body());
     }
@@ -76,7 +83,7 @@ final class DiscoveryHandler {
      * metadata (MCP clients read them there); listing every scope some agent holds would tell
      * them to anyone.
      */
-    private static byte[] metadata(String issuer, List<String> resources) {
+    private static byte[] metadata(String issuer, List<String> resources, boolean withDpop) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer);
         m.put("token_endpoint", issuer + "/oauth/token");
@@ -92,6 +99,7 @@ final class DiscoveryHandler {
         m.put("introspection_endpoint_auth_methods_supported", auth);
         // RFC 9728 §4: the services tokens may be issued for (RFC 8707 resource), as now set
         if (!resources.isEmpty()) m.put("protected_resources", resources);
+        if (withDpop) m.put("dpop_signing_alg_values_supported", List.of("ES256")); // RFC 9449 §5.1
         return Json.bytes(m);
     }
 }

@@ -56,11 +56,15 @@ final class Errors {
         ctx.attribute(RequestTracking.ERROR_CODE, e.code()); // for the metrics of token requests
         if (e.getCause() != null) log.warn("{} {}: {} ({})", ctx.method(), ctx.path(), e.code(), e.getCause().getMessage());
         if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        boolean dpop = Boolean.TRUE.equals(ctx.attribute(DpopHeaders.CHALLENGE));
+        if (e instanceof AuthError.UseDpopNonce n) ctx.header("DPoP-Nonce", n.nonce()); // RFC 9449 §8
         if (e instanceof AuthError.MissingToken) ctx.header("WWW-Authenticate", "Bearer"); // RFC 6750 §3.1: no error code
+        else if (e.status() == 401 && (dpop || e.code().equals("invalid_dpop_proof"))) // RFC 9449 §7.1
+            ctx.header("WWW-Authenticate", "DPoP error=\"" + e.code() + "\", algs=\"ES256\"");
         else if (e.status() == 401 && e.code().equals("invalid_token"))
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-        if (e.status() == 403 && e.code().equals("insufficient_scope") && Bearer.used(ctx)) // RFC 6750 §3: not for clients that used Basic
-            ctx.header("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
+        if (e.status() == 403 && e.code().equals("insufficient_scope") && (Bearer.used(ctx) || dpop)) // RFC 6750 §3: not for clients that used Basic
+            ctx.header("WWW-Authenticate", (dpop ? "DPoP" : "Bearer") + " error=\"insufficient_scope\"");
         ctx.header("Cache-Control", "no-store");
         ctx.status(e.status()).contentType("application/json").result(body(e));
     }

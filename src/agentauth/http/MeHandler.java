@@ -7,14 +7,14 @@ import java.util.Map;
 
 /** GET /me: the claims of the caller's access token, after the live-state check. */
 final class MeHandler {
-    private final AccessTokens accessTokens;
+    private final ResourceAuth auth;
 
-    MeHandler(AccessTokens accessTokens) {
-        this.accessTokens = accessTokens;
+    MeHandler(ResourceAuth auth) {
+        this.auth = auth;
     }
 
     void me(Context ctx) {
-        AccessTokens.Claims c = accessTokens.verifyLive(Bearer.token(ctx), null);
+        AccessTokens.Claims c = auth.verify(ctx, null);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("sub", c.subject());
         body.put("client_id", c.subject());
@@ -25,6 +25,7 @@ final class MeHandler {
         body.put("exp", c.expiresAt().getEpochSecond());
         body.put("jti", c.jti());
         if (c.sid() != null) body.put("sid", c.sid());
+        if (c.jkt() != null) body.put("cnf", Map.of("jkt", c.jkt()));
         ctx.header("Cache-Control", "no-store");
         Json.write(ctx, 200, body);
     }

@@ -1,5 +1,6 @@
 package agentauth.http;
 
+import agentauth.dpop.DpopProofs;
 import agentauth.user.Account;
 import agentauth.token.Entitlements;
 import agentauth.session.Sessions;
@@ -14,16 +15,19 @@ import java.util.List;
 final class OAuthClientCredentialsGrant implements OAuthTokenHandler.Grant {
     private final Entitlements entitlements;
     private final Sessions tokens;
+    private final DpopProofs dpop;
 
-    OAuthClientCredentialsGrant(Entitlements entitlements, Sessions tokens) {
+    OAuthClientCredentialsGrant(Entitlements entitlements, Sessions tokens, DpopProofs dpop) {
+        this.dpop = dpop;
         this.entitlements = entitlements;
         this.tokens = tokens;
     }
 
     @Override
-    public TokenResponse issue(Account client, Body form, String address) {
+    public TokenResponse issue(Account client, Body form, String address, Sessions.Proof proof) {
+        dpop.require(proof.jkt(), client.dpopRequired());
         List<String> requested = OAuthTokenHandler.requestedScope(form);
         String audience = entitlements.audience(client, form.optionalString("resource")); // RFC 8707 §2
-        return tokens.accessOnly(client, entitlements.scope(client, requested, audience), audience, address);
+        return tokens.accessOnly(client, entitlements.scope(client, requested, audience), audience, address, proof);
     }
 }

@@ -61,7 +61,8 @@ final class OAuthIntrospectHandler {
         body.put("exp", c.expiresAt().getEpochSecond());
         body.put("iat", c.issuedAt().getEpochSecond());
         body.put("jti", c.jti());
-        body.put("token_type", "Bearer");
+        body.put("token_type", c.jkt() != null ? "DPoP" : "Bearer");
+        if (c.jkt() != null) body.put("cnf", Map.of("jkt", c.jkt())); // RFC 9449 §6.2
         return body;
     }
 }

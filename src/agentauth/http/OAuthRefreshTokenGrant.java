@@ -22,13 +22,13 @@ final class OAuthRefreshTokenGrant implements OAuthTokenHandler.Grant {
     }
 
     @Override
-    public TokenResponse issue(Account client, Body form, String address) {
+    public TokenResponse issue(Account client, Body form, String address, Sessions.Proof proof) {
         String token = form.string("refresh_token");
         List<String> requested = OAuthTokenHandler.requestedScope(form);
         String resource = form.optionalString("resource");
         String audience = resource == null || resource.isEmpty() ? null : entitlements.audience(resource);
         try {
-            return tokens.refresh(token, client.username(), requested, audience, address);
+            return tokens.refresh(token, client.username(), requested, audience, address, proof);
         } catch (AuthError.InvalidGrant e) {
             throw e.asBadRequest(); // RFC 6749 §5.2; the native /refresh answers 401
         }

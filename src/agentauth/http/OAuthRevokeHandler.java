@@ -1,5 +1,6 @@
 package agentauth.http;
 
+import agentauth.dpop.DpopProofs;
 import agentauth.error.AuthError;
 import agentauth.user.Account;
 import agentauth.token.AccessTokens;
@@ -18,8 +19,11 @@ final class OAuthRevokeHandler {
     private final ClientAddress addresses;
     private final AccessTokens accessTokens;
     private final Sessions sessions;
+    private final DpopProofs dpop;
 
-    OAuthRevokeHandler(ClientAuth clientAuth, ClientAddress addresses, AccessTokens accessTokens, Sessions sessions) {
+    OAuthRevokeHandler(ClientAuth clientAuth, ClientAddress addresses, AccessTokens accessTokens, Sessions sessions,
+                       DpopProofs dpop) {
+        this.dpop = dpop;
         this.clientAuth = clientAuth;
         this.addresses = addresses;
         this.accessTokens = accessTokens;
@@ -28,17 +32,18 @@ final class OAuthRevokeHandler {
 
     void revoke(Context ctx) {
         Body form = OAuthForm.read(ctx);
+        String jkt = DpopHeaders.atTokenEndpoint(ctx, dpop); // a DPoP-bound session ends only with its key's proof
         Account client = clientAuth.authenticate(ctx, form);
         String token = form.string("token");
         String address = addresses.of(ctx);
-        if (RefreshHandler.isAccessToken(token)) revokeAccessToken(token, client, address);
-        else sessions.logout(token, client.username(), address);
+        if (RefreshHandler.isAccessToken(token)) revokeAccessToken(token, client, address, jkt);
+        else sessions.logout(token, client.username(), address, jkt);
         ctx.header("Cache-Control", "no-store");
         ctx.status(200);
     }
 
     /** A client_credentials token has no family: it cannot be revoked and ends at its expiry. */
-    private void revokeAccessToken(String token, Account client, String address) {
+    private void revokeAccessToken(String token, Account client, String address, String jkt) {
         AccessTokens.Claims claims;
         try {
             claims = accessTokens.verify(token);
@@ -46,6 +51,6 @@ final class OAuthRevokeHandler {
             return; // not ours, expired or forged: nothing to end
         }
         if (claims.sid() != null && claims.subject().equals(client.username()))
-            sessions.endFamily(claims.sid(), client.username(), address);
+            sessions.endFamily(claims.sid(), client.username(), address, jkt);
     }
 }

@@ -15,10 +15,12 @@ public final class Routes {
     private Routes() {}
 
     public static void install(JavalinConfig config, Api s) {
-        var login = new LoginHandler(s.authenticator(), s.entitlements(), s.sessions(), s.clientAddress());
-        var refresh = new RefreshHandler(s.sessions(), s.clientAddress());
-        var me = new MeHandler(s.accessTokens());
-        var discovery = new DiscoveryHandler(s.keyRotation(), s.storageHealthy(), s.issuer(), s.entitlements()::resources);
+        var login = new LoginHandler(s.authenticator(), s.entitlements(), s.sessions(), s.clientAddress(), s.dpop());
+        var refresh = new RefreshHandler(s.sessions(), s.clientAddress(), s.dpop());
+        // Bearer tokens, and DPoP-bound ones only with a proof from their key (RFC 9449 §7)
+        var resourceAuth = new ResourceAuth(s.accessTokens(), s.dpop());
+        var me = new MeHandler(resourceAuth);
+        var discovery = new DiscoveryHandler(s.keyRotation(), s.storageHealthy(), s.issuer(), s.entitlements()::resources, s.dpop());
 
         // First: every log line of a request carries its id, even one refused by the next hook.
         RequestTracking.install(config, s.clientAddress());
@@ -41,9 +43,9 @@ public final class Routes {
         // (HTTP Basic or client_id/client_secret in the form) on every call; forms only.
         var clientAuth = new ClientAuth(s.authenticator(), s.clientAddress());
         var oauthToken = new OAuthTokenHandler(clientAuth, s.clientAddress(), Map.of(
-            "client_credentials", new OAuthClientCredentialsGrant(s.entitlements(), s.sessions()),
-            "refresh_token", new OAuthRefreshTokenGrant(s.entitlements(), s.sessions())));
-        var oauthRevoke = new OAuthRevokeHandler(clientAuth, s.clientAddress(), s.accessTokens(), s.sessions());
+            "client_credentials", new OAuthClientCredentialsGrant(s.entitlements(), s.sessions(), s.dpop()),
+            "refresh_token", new OAuthRefreshTokenGrant(s.entitlements(), s.sessions())), s.dpop());
+        var oauthRevoke = new OAuthRevokeHandler(clientAuth, s.clientAddress(), s.accessTokens(), s.sessions(), s.dpop());
         var oauthIntrospect = new OAuthIntrospectHandler(clientAuth, s.accessTokens());
         config.routes.post("/oauth/token", sameOrigin.only(oauthToken::token));
         config.routes.post("/oauth/revoke", sameOrigin.only(oauthRevoke::revoke));
@@ -69,7 +71,7 @@ public final class Routes {
         // Admin API: bearer token with scope admin, aud = issuer, live state checked
         // (admin.guard: a disabled or demoted admin's token stops at once). No answer is cached,
         // errors and unknown paths included.
-        var admin = new AdminAuth(s.accessTokens(), s.clientAddress());
+        var admin = new AdminAuth(resourceAuth, s.clientAddress());
         var adminUsers = new AdminUsersHandler(s.users(), s.throttle());
         var adminAudit = new AdminAuditHandler(s.audit());
         var adminKeys = new AdminKeysHandler(s.keyRotation());

@@ -12,7 +12,7 @@ final class TokenResponses {
     static void write(Context ctx, TokenResponse r) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", r.accessToken());
-        body.put("token_type", "Bearer");
+        body.put("token_type", r.dpopBound() ? "DPoP" : "Bearer"); // RFC 9449 §5
         body.put("expires_in", r.expiresIn());
         if (r.refreshToken() != null) {
             body.put("refresh_token", r.refreshToken());

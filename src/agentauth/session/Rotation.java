@@ -34,7 +34,12 @@ import java.util.function.Supplier;
  */
 final class Rotation {
     /** What the caller asked: the token, and for the OAuth grant its client, scope and resource. */
-    record Request(String token, String client, List<String> requested, String audience, String address) {}
+    record Request(String token, String client, List<String> requested, String audience, String address,
+                   Sessions.Proof proof) {
+        String jkt() {
+            return proof.jkt();
+        }
+    }
 
     private final Database db;
     private final SessionStore store;
@@ -67,6 +72,7 @@ final class Rotation {
     TokenResponse rotate(Request r, Instant now) {
         byte[] hash = OpaqueTokens.hash(r.token());
         return db.write(c -> {
+            r.proof().record(c); // one transaction with the rotation: a replayed proof rolls it back
             Token presented = store.lockFamilyOf(c, hash).orElseThrow(() -> refused("The refresh token is not valid."));
             Family family = presented.family();
             if (family.revokedAt() != null) throw refused("The refresh token was revoked.");
@@ -74,6 +80,10 @@ final class Rotation {
             Optional<User> owner = users.findById(c, family.userId());
             if (r.client() != null && (owner.isEmpty() || !owner.get().username().equals(r.client())))
                 throw refused("The refresh token was not issued to this client.");
+            // Contract D: the key before reuse detection, so a thief without it consumes and ends nothing.
+            if (family.dpopJkt() != null && !family.dpopJkt().equals(r.jkt())) return keyMismatch(c, r, family, owner, now);
+            if (r.jkt() == null && (r.proof().required() || owner.isPresent() && owner.get().dpopRequired()))
+                throw new AuthError.InvalidDpopProof("A DPoP proof is required to refresh this session.");
             if (!store.claim(c, hash, now)) return retryOrReuse(c, r, family, owner, now);
             return successor(c, r, hash, family, owner, now);
         }).get();
@@ -111,16 +121,17 @@ final class Rotation {
         if (window.isZero()) {
             // Signing is most of the work done under the write lock (bench/, JFR profile of the
             // refresh scenario): with no retry copy to seal, it happens after the commit instead.
-            return Outcome.after(() -> Sessions.answer(issue(account, granted, family), next, sessionEnd, granted, now));
+            return Outcome.after(() -> Sessions.answer(issue(account, granted, family, r.jkt()), next, sessionEnd, granted, now,
+                r.jkt() != null));
         }
-        TokenIssuer.AccessToken access = issue(account, granted, family);
+        TokenIssuer.AccessToken access = issue(account, granted, family, r.jkt());
         byte[] copy = RetryCopy.seal(r.token(), family.id(), new RetryCopy.Answer(access.value(), access.expiresAt(), next, granted));
         store.keepRetryCopy(c, hash, copy, now.plus(window));
         // The presented token was its parent's successor: now used, the parent's copy can
         // never be served again, so it goes; expired copies go with every rotation too.
         store.dropRetryCopyOfParent(c, hash);
         store.dropExpiredRetryCopies(c, now);
-        return Outcome.ok(Sessions.answer(access, next, sessionEnd, granted, now));
+        return Outcome.ok(Sessions.answer(access, next, sessionEnd, granted, now, r.jkt() != null));
     }
 
     /**
@@ -136,7 +147,7 @@ final class Rotation {
                 db.afterCommit(events::retryWindowHit);
                 return Outcome.ok(new TokenResponse(a.accessToken(),
                     new TokenIssuer.AccessToken(a.accessToken(), null, a.accessExpiresAt()).expiresIn(now),
-                    a.refreshToken(), Sessions.seconds(now, owner.get().policy().cap(family.expiresAt())), a.scope()));
+                    a.refreshToken(), Sessions.seconds(now, owner.get().policy().cap(family.expiresAt())), a.scope(), r.jkt() != null));
             }
         }
         store.revokeFamily(c, family.id(), now);
@@ -158,13 +169,26 @@ final class Rotation {
         revocations.dropFamiliesOf(c, owner.uid());
     }
 
+    /**
+     * A bound family refreshed without its key: refused, nothing claimed or ended (the agent keeps
+     * its session; a thief gets nothing), audited at most once a minute per family.
+     */
+    private Outcome keyMismatch(Connection c, Request r, Family family, Optional<User> owner, Instant now) throws SQLException {
+        if (store.noteDpopMismatch(c, family.id(), now))
+            audit.record(c, now, "dpop_key_mismatch", owner.map(User::username).orElse(null), null, r.address(),
+                (r.jkt() == null ? "no DPoP proof" : "a proof from another key") + " to refresh session " + family.id());
+        db.afterCommit(() -> events.dpopRejected("key_mismatch"));
+        return new Outcome(null, new AuthError.InvalidDpopProof(
+            "This session is bound to a DPoP key: the proof must be signed by it."), null);
+    }
+
     private Outcome end(Connection c, Family family, Instant now, String why) throws SQLException {
         store.revokeFamily(c, family.id(), now);
         return Outcome.fail(why);
     }
 
-    private TokenIssuer.AccessToken issue(Account user, List<String> scope, Family family) {
-        return issuer.issue(user, scope, family.audience(), family.id(), family.expiresAt());
+    private TokenIssuer.AccessToken issue(Account user, List<String> scope, Family family, String jkt) {
+        return issuer.issue(user, scope, family.audience(), family.id(), family.expiresAt(), jkt);
     }
 
     private static AuthError refused(String why) {

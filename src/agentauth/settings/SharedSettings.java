@@ -68,6 +68,9 @@ public final class SharedSettings {
         m.put("throttle-address-window", c -> c.throttling().addressWindow());
         m.put("throttle-delay", c -> c.throttling().delay());
         m.put("throttle-max-delay", c -> c.throttling().maxDelay());
+        m.put("dpop", c -> c.dpop().mode());
+        m.put("dpop-iat-window", c -> c.dpop().iatWindow());
+        m.put("dpop-nonce", c -> c.dpop().nonceRequired());
         return java.util.Collections.unmodifiableMap(m);
     }
 

@@ -15,6 +15,23 @@ final class Schema {
         }
     }
 
+    /**
+     * The DPoP step's statements; the proofs table is WITHOUT ROWID on SQLite (its key is all it
+     * holds) and has no index on expires_at: every refresh with DPoP writes a row, and the prune
+     * every 30 s scans at most a minute's worth of them.
+     */
+    private static final String DPOP = """
+        ALTER TABLE families ADD COLUMN dpop_jkt TEXT;
+        ALTER TABLE families ADD COLUMN dpop_mismatch_at BIGINT;
+        ALTER TABLE users ADD COLUMN dpop_required INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE dpop_proofs (
+          jkt TEXT NOT NULL,
+          jti TEXT NOT NULL,
+          expires_at BIGINT NOT NULL,
+          PRIMARY KEY (jkt, jti)
+        )%s;
+        """;
+
     static final List<Step> STEPS = List.of(
         // 1: users, refresh-token families and tokens, signing keys, audit events
         new Step("""
@@ -281,7 +298,11 @@ final class Schema {
           PRIMARY KEY (user_id, minute)
         );
         CREATE INDEX token_issuances_by_minute ON token_issuances(minute);
-        """));
+        """),
+        // 13: DPoP (contract D). A family bound at login keeps its key's thumbprint for life;
+        // dpop_mismatch_at spaces the audit of refreshes with another key; agents may be required to use DPoP; and every instance
+        // records the proofs it accepted, each until it can no longer be valid (replay).
+        new Step(DPOP.formatted(" WITHOUT ROWID"), DPOP.formatted("")));
 
     private Schema() {}
 

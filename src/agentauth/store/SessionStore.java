@@ -15,7 +15,7 @@ public final class SessionStore {
     /** A refresh token row with its family. */
     public record Token(byte[] hash, Family family, Instant usedAt, byte[] successor, Instant successorUntil) {}
 
-    private static final String FAMILY_COLUMNS = "f.id, f.user_id, f.scope, f.audience, f.created_at, f.expires_at, f.revoked_at";
+    private static final String FAMILY_COLUMNS = "f.id, f.user_id, f.scope, f.audience, f.created_at, f.expires_at, f.revoked_at, f.dpop_jkt";
 
     private final Database db;
 
@@ -24,14 +24,16 @@ public final class SessionStore {
     }
 
     public void insertFamily(Connection c, Family f) throws SQLException {
+        // dpop_jkt only when bound: an unbound family's insert is the one the release before DPoP made
         try (PreparedStatement s = c.prepareStatement("INSERT INTO families(id, user_id, scope, audience, created_at, "
-            + "expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            + "expires_at" + (f.dpopJkt() != null ? ", dpop_jkt) VALUES (?, ?, ?, ?, ?, ?, ?)" : ") VALUES (?, ?, ?, ?, ?, ?)"))) {
             s.setString(1, f.id());
             s.setLong(2, f.userId());
             s.setString(3, String.join(" ", f.scope()));
             s.setString(4, f.audience());
             s.setLong(5, f.createdAt().toEpochMilli());
             s.setLong(6, f.expiresAt().toEpochMilli());
+            if (f.dpopJkt() != null) s.setString(7, f.dpopJkt());
             s.executeUpdate();
         }
     }
@@ -67,7 +69,7 @@ public final class SessionStore {
             s.setBytes(1, hash);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) return Optional.empty();
-                return Optional.of(new Token(hash, family(r), UserStore.instant(r, 8), r.getBytes(9), UserStore.instant(r, 10)));
+                return Optional.of(new Token(hash, family(r), UserStore.instant(r, 9), r.getBytes(10), UserStore.instant(r, 11)));
             }
         }
     }
@@ -165,6 +167,31 @@ public final class SessionStore {
         }
     }
 
+    /** Ends every live family of a user not bound to a DPoP key (the agent must use DPoP from now on); returns how many. */
+    public int revokeUnboundForUser(Connection c, long userId, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE families SET revoked_at = ? WHERE user_id = ? "
+            + "AND revoked_at IS NULL AND expires_at > ? AND dpop_jkt IS NULL")) {
+            s.setLong(1, now.toEpochMilli());
+            s.setLong(2, userId);
+            s.setLong(3, now.toEpochMilli());
+            return s.executeUpdate();
+        }
+    }
+
+    /**
+     * Notes a refresh of a bound family with another key (or none); true at most once a minute
+     * per family, when it is to be audited (contract H), whichever instance saw it.
+     */
+    public boolean noteDpopMismatch(Connection c, String familyId, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE families SET dpop_mismatch_at = ? WHERE id = ? "
+            + "AND (dpop_mismatch_at IS NULL OR dpop_mismatch_at <= ?)")) {
+            s.setLong(1, now.toEpochMilli());
+            s.setString(2, familyId);
+            s.setLong(3, now.minusSeconds(60).toEpochMilli());
+            return s.executeUpdate() > 0;
+        }
+    }
+
     /** Ends every live family of a user; returns how many. */
     public int revokeAllForUser(Connection c, long userId, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
@@ -215,6 +242,6 @@ public final class SessionStore {
 
     private static Family family(ResultSet r) throws SQLException {
         return new Family(r.getString(1), r.getLong(2), UserStore.splitScopes(r.getString(3)), r.getString(4),
-            UserStore.instant(r, 5), UserStore.instant(r, 6), UserStore.instant(r, 7));
+            UserStore.instant(r, 5), UserStore.instant(r, 6), UserStore.instant(r, 7), r.getString(8));
     }
 }

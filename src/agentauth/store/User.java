@@ -21,19 +21,20 @@ public record User(
         Instant credentialsChangedAt,
         long credentialVersion,
         AgentPolicy policy,
-        Instant lastUsedAt) {
+        Instant lastUsedAt,
+        boolean dpopRequired) {
 
-    /** A user with no policy of its own, never used. */
+    /** A user with no policy of its own, never used, that may use bearer tokens. */
     public User(long id, String uid, long gen, String username, String passwordHash, List<String> scopes, boolean enabled,
                 Instant createdAt, Instant updatedAt, Instant lastLoginAt, Instant credentialsChangedAt, long credentialVersion) {
         this(id, uid, gen, username, passwordHash, scopes, enabled, createdAt, updatedAt, lastLoginAt, credentialsChangedAt,
-            credentialVersion, AgentPolicy.NONE, null);
+            credentialVersion, AgentPolicy.NONE, null, false);
     }
 
     /** The same user with its generation bumped: its live access tokens die. */
     public User nextGen() {
         return new User(id, uid, gen + 1, username, passwordHash, scopes, enabled, createdAt, updatedAt, lastLoginAt,
-            credentialsChangedAt, credentialVersion, policy, lastUsedAt);
+            credentialsChangedAt, credentialVersion, policy, lastUsedAt, dpopRequired);
     }
 
     public boolean hasScope(String scope) {

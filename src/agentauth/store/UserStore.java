@@ -15,7 +15,7 @@ import java.util.Optional;
 /** The users table. Names are unique ignoring ASCII case; rows keep the spelling given. */
 public final class UserStore {
     private static final String COLUMNS = "id, uid, gen, username, password_hash, scopes, enabled, created_at, "
-        + "updated_at, last_login_at, credentials_changed_at, credential_version, " + PolicyColumns.NAMES;
+        + "updated_at, last_login_at, credentials_changed_at, credential_version, dpop_required, " + PolicyColumns.NAMES;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Database db;
@@ -194,6 +194,15 @@ public final class UserStore {
         return n;
     }
 
+    /** Sets whether the agent must use DPoP (contract D); the caller bumps its generation. */
+    public void setDpopRequired(Connection c, long id, boolean required) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE users SET dpop_required = ? WHERE id = ?")) {
+            s.setInt(1, required ? 1 : 0);
+            s.setLong(2, id);
+            s.executeUpdate();
+        }
+    }
+
     /** Bumps a user's generation (its live access tokens die) without any other change. */
     public void bumpGen(Connection c, long id) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE users SET gen = gen + 1 WHERE id = ?")) {
@@ -205,7 +214,7 @@ public final class UserStore {
     private static User row(ResultSet r) throws SQLException {
         return new User(r.getLong(1), r.getString(2), r.getLong(3), r.getString(4), r.getString(5),
             splitScopes(r.getString(6)), r.getInt(7) == 1, instant(r, 8), instant(r, 9), instant(r, 10), instant(r, 11),
-            r.getLong(12), PolicyColumns.read(r, 13), PolicyColumns.lastUsed(r, 13));
+            r.getLong(12), PolicyColumns.read(r, 14), PolicyColumns.lastUsed(r, 14), r.getInt(13) == 1);
     }
 
     /** 128 random bits in hex: not derived from the name, never reused. */

@@ -32,7 +32,7 @@ import java.util.Optional;
 public final class AccessTokens {
     /** The claims of a verified token. */
     public record Claims(String subject, String uid, long gen, List<String> scope, List<String> audience, String sid,
-                         String jti, Instant issuedAt, Instant expiresAt, String issuer) {
+                         String jti, Instant issuedAt, Instant expiresAt, String issuer, String jkt) {
         public boolean hasScope(String s) {
             return scope.contains(s);
         }
@@ -105,7 +105,16 @@ public final class AccessTokens {
         String scope = jwt.getClaim("scope").asString();
         Long gen = jwt.getClaim("gen").asLong();
         return new Verified(new Claims(subject, jwt.getClaim("uid").asString(), gen == null ? -1 : gen, scope == null || scope.isEmpty() ? List.of() : List.of(scope.split(" ")),
-            List.copyOf(jwt.getAudience()), jwt.getClaim("sid").asString(), jwt.getId(), iat, exp, jwt.getIssuer()), key.kid());
+            List.copyOf(jwt.getAudience()), jwt.getClaim("sid").asString(), jwt.getId(), iat, exp, jwt.getIssuer(), jkt(jwt)),
+            key.kid());
+    }
+
+    /** The DPoP key the token is bound to (RFC 9449 §6.1 {@code cnf.jkt}), or null for a bearer token. */
+    private static String jkt(DecodedJWT jwt) {
+        java.util.Map<String, Object> cnf = jwt.getClaim("cnf").asMap();
+        Object jkt = cnf == null ? null : cnf.get("jkt");
+        if (cnf != null && !(jkt instanceof String)) throw new AuthError.InvalidToken("The access token's cnf is malformed.");
+        return (String) jkt;
     }
 
     /**

@@ -62,6 +62,11 @@ public final class TokenIssuer {
      *                 session cap holds for access tokens too), or null
      */
     public AccessToken issue(Account user, List<String> scope, String audience, String sid, Instant notAfter) {
+        return issue(user, scope, audience, sid, notAfter, null);
+    }
+
+    /** As above, bound to a DPoP key when {@code jkt} (its RFC 7638 thumbprint) is given: {@code cnf.jkt}, RFC 9449 §6.1. */
+    public AccessToken issue(Account user, List<String> scope, String audience, String sid, Instant notAfter, String jkt) {
         String username = user.username();
         Instant iat = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Duration lifetime = user.policy().accessTtl() == null ? ttl
@@ -84,6 +89,7 @@ public final class TokenIssuer {
             .withClaim("uid", user.uid())
             .withClaim("gen", user.gen());
         if (sid != null) builder.withClaim("sid", sid);
+        if (jkt != null) builder.withClaim("cnf", Map.of("jkt", jkt));
         String token = builder.sign(key.signer());
         keys.noteIssued(key, exp);
         return new AccessToken(token, iat, exp);

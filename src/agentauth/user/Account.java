@@ -11,11 +11,11 @@ import java.util.List;
  * last access token, to the minute.
  */
 public record Account(long id, String uid, long gen, String username, List<String> scopes, boolean enabled, Instant createdAt,
-                      Instant updatedAt, Instant lastLoginAt, AgentPolicy policy, Instant lastUsedAt) {
+                      Instant updatedAt, Instant lastLoginAt, AgentPolicy policy, Instant lastUsedAt, boolean dpopRequired) {
 
     public static Account of(User u) {
         return new Account(u.id(), u.uid(), u.gen(), u.username(), u.scopes(), u.enabled(), u.createdAt(), u.updatedAt(),
-            u.lastLoginAt(), u.policy(), u.lastUsedAt());
+            u.lastLoginAt(), u.policy(), u.lastUsedAt(), u.dpopRequired());
     }
 
     public boolean hasScope(String scope) {

@@ -139,7 +139,7 @@ public final class Users {
                 scopes != null ? scopes : old.scopes(), patch.enabled() != null ? patch.enabled() : old.enabled(),
                 old.createdAt(), now, old.lastLoginAt(), credentialChange ? now : old.credentialsChangedAt(),
                 old.credentialVersion() + (credentialChange || scopes != null || patch.enabled() != null ? 1 : 0),
-                policy, old.lastUsedAt());
+                policy, old.lastUsedAt(), old.dpopRequired());
             store.update(c, updated);
             if (!policy.equals(old.policy())) store.updatePolicy(c, old.id(), policy);
             guardLastAdmin(c, force);
@@ -148,6 +148,29 @@ public final class Users {
             audit.record(c, now, "user_updated", old.username(), actor.name(), actor.address(),
                 describe(old, updated, newSecret, ended));
             return Account.of(store.findById(c, old.id()).orElseThrow());
+        });
+    }
+
+    /**
+     * Whether the agent must use DPoP (contract D). Requiring it bumps the agent's generation
+     * (its live access tokens die) and ends its sessions not bound to a key, so that no bearer
+     * token or unbound refresh token outlives the change; bound sessions refresh on.
+     */
+    public Account dpopRequired(String name, boolean required, Actor actor) {
+        Instant now = clock.instant();
+        return db.write(c -> {
+            User old = store.find(c, name).orElseThrow(() -> notFound(name));
+            if (old.dpopRequired() == required) return Account.of(old);
+            store.setDpopRequired(c, old.id(), required);
+            int ended = 0;
+            if (required) {
+                store.bumpGen(c, old.id());
+                listKilled(c, old.nextGen(), now);
+                ended = families.revokeUnboundForUser(c, old.id(), now);
+            }
+            audit.record(c, now, "user_updated", old.username(), actor.name(), actor.address(),
+                "dpop_required=" + required + (ended > 0 ? ", unbound sessions ended: " + ended : ""));
+            return Account.of(store.find(c, name).orElseThrow());
         });
     }
 
@@ -186,7 +209,7 @@ public final class Users {
             User u = store.find(c, name).orElseThrow(() -> notFound(name));
             User killed = u.nextGen();
             store.update(c, new User(u.id(), u.uid(), killed.gen(), u.username(), u.passwordHash(), u.scopes(), false,
-                u.createdAt(), now, u.lastLoginAt(), now, u.credentialVersion() + 1, u.policy(), u.lastUsedAt()));
+                u.createdAt(), now, u.lastLoginAt(), now, u.credentialVersion() + 1, u.policy(), u.lastUsedAt(), u.dpopRequired()));
             guardLastAdmin(c, false);
             int n = families.revokeAllForUser(c, u.id(), now);
             listKilled(c, killed, now);

@@ -52,7 +52,7 @@ class UsersCommandTest {
             Cli.Result r = users(Map.of(), "", args);
             assertEquals(2, r.code(), r.toString());
             assertEquals(List.of("agent-auth: unknown users action 'frobnicate' (one of: add, list, show, update, passwd, disable, enable,"
-                + " remove, unthrottle)"), r.errLines());
+                + " remove, unthrottle, require-dpop, allow-bearer)"), r.errLines());
         }
     }
 

@@ -24,7 +24,7 @@ class AdminUsersTest {
     static final MutableClock clock = new MutableClock();
     /** The contract's user, then the per-agent policy (Round 2 C). */
     static final List<String> USER_FIELDS = List.of("username", "scopes", "enabled", "created_at", "updated_at", "last_login_at",
-        "access_ttl", "refresh_ttl", "resources", "expires_at", "owner", "description", "token_quota", "last_used_at");
+        "access_ttl", "refresh_ttl", "resources", "expires_at", "owner", "description", "token_quota", "last_used_at", "dpop_required");
     static final String ISO_SECONDS = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z";
     @AutoClose
     static final TestServer server = TestServer.startWith(clock);
