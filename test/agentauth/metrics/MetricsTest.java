@@ -92,6 +92,22 @@ class MetricsTest {
         assertTrue(awaitAtLeast("agentauth_revocation_list_entries", 1), "the kill is listed (the list is read once a second)");
     }
 
+    /** Scrapes until {@code done} holds (a minute at most), and fails if it never does. */
+    private static Exposition scrapeUntil(java.util.function.Predicate<Exposition> done) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            Exposition e = metrics.scrape();
+            if (done.test(e)) return e;
+            if (System.nanoTime() > deadline) throw new AssertionError("the scrape never showed it:\n" + e);
+            try {
+                Thread.sleep(20); // between scrapes: each is a request to the server under test
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(ie);
+            }
+        }
+    }
+
     /** Polls a gauge until it reaches {@code least} (a minute at most). */
     private static boolean awaitAtLeast(String name, double least) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -107,11 +123,12 @@ class MetricsTest {
         String path = "/admin/api/users/{name}";
         double before = metrics.value("agentauth_http_requests_total", "route", path, "method", "GET", "status", "401");
         assertEquals(401, http.get("/admin/api/users/somebody-" + System.nanoTime()).status());
-        Exposition e = metrics.scrape();
+        // a request is counted once its answer is complete, which the client may see first
+        Exposition e = scrapeUntil(x -> x.value("agentauth_http_requests_total", "route", path, "method", "GET", "status", "401") > before);
         assertEquals(before + 1, e.value("agentauth_http_requests_total", "route", path, "method", "GET", "status", "401"));
         assertTrue(e.value("agentauth_http_request_duration_seconds_count", "route", path) >= 1);
         assertEquals(200, http.get("/admin/admin.css").status());
-        assertTrue(metrics.value("agentauth_http_requests_total", "route", "/admin/*", "method", "GET", "status", "200") >= 1);
+        scrapeUntil(x -> x.value("agentauth_http_requests_total", "route", "/admin/*", "method", "GET", "status", "200") >= 1);
     }
 
     @Test
