@@ -40,7 +40,10 @@ public final class Seed {
         SecureRandom random = new SecureRandom();
         try (Database db = agentauth.Databases.openExisting(config, System.getenv())) {
             Users users = new Users(db, new UserStore(db), new SessionStore(db), new AuditLog(db, "bench-seed"),
-                new agentauth.store.RevocationStore(db), new PasswordHasher(config.hashing()), Clock.systemUTC());
+                new agentauth.store.RevocationStore(db), new PasswordHasher(config.hashing()),
+                new agentauth.user.PolicyRules(new agentauth.user.PolicyRules.Limits(config.issuerFor(config.port()),
+                    config.resources(), config.policy().maxAccessTtl(), config.policy().maxRefreshTtl(), false)),
+                Clock.systemUTC(), agentauth.metrics.Events.NONE);
             Users.Actor actor = new Users.Actor("bench-seed", null);
             int threads = Runtime.getRuntime().availableProcessors();
             ExecutorService pool = Executors.newFixedThreadPool(threads);
