@@ -151,6 +151,14 @@ compile_tests() {
     (cd test && find . -type f ! -name '*.java' -exec cp --parents {} ../$BUILD/test-classes/ \;)
     touch "$stamp"
   fi
+  # The benchmarks' Java helpers run only on demand: compiling them here keeps a change to a
+  # service they use from breaking `./build.sh bench` unnoticed.
+  local bench_stamp=$BUILD/bench-classes.stamp
+  if newer_than "$bench_stamp" bench $JAR; then
+    rm -rf $BUILD/bench-classes && mkdir -p $BUILD/bench-classes
+    javac "${JAVAC_OPTS[@]}" -cp "$JAR:$(test_cp)" -d $BUILD/bench-classes $(find bench -name '*.java' | sort)
+    touch "$bench_stamp"
+  fi
 }
 
 # run_suite LABEL COMMAND...: runs a suite that ends with "LABEL: N passed, M failed" and adds its
