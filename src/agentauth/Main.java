@@ -76,16 +76,23 @@ public final class Main {
         Config config = Config.parse(args, env);
         Logging.apply(config); // --log-format: the process's standard error, so here and not in App
         JvmMemory.apply(); // the server's process only: a plain java -jar gives memory back after a burst
-        App app;
+        // The hook is in place before the server listens: a SIGTERM right after the "listening"
+        // line waits for the start to finish and stops cleanly (exit 0), rather than 143.
+        java.util.concurrent.CompletableFuture<App> started = new java.util.concurrent.CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            App app = started.completeOnTimeout(null, 60, java.util.concurrent.TimeUnit.SECONDS).join();
+            if (app != null) stop(app); // null: the start failed, and its exit code stands
+        }, "shutdown"));
         try {
-            app = App.start(config, env, Clock.systemUTC());
+            started.complete(App.start(config, env, Clock.systemUTC()));
         } catch (ConfigException e) {
+            started.complete(null);
             throw e;
         } catch (RuntimeException e) {
+            started.complete(null);
             err.println("agent-auth: cannot start: " + rootMessage(e));
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app), "shutdown"));
         return -1;
     }
 
