@@ -23,10 +23,11 @@ final class Pty implements AutoCloseable {
 
     private final Process process;
     private final StringBuffer screen = new StringBuffer();
+    private final Thread reader;
 
     private Pty(Process process) {
         this.process = process;
-        Thread reader = new Thread(() -> copy(process.getInputStream()), "pty-reader");
+        reader = new Thread(() -> copy(process.getInputStream()), "pty-reader");
         reader.setDaemon(true);
         reader.start();
     }
@@ -84,6 +85,8 @@ final class Pty implements AutoCloseable {
     int exitCode() {
         try {
             if (!process.waitFor(120, TimeUnit.SECONDS)) throw new AssertionError("still running after 120 s:\n" + screen());
+            // the last lines may still be in the pipe when the process has ended: read to its end
+            reader.join(TimeUnit.SECONDS.toMillis(60));
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
