@@ -32,6 +32,21 @@ final class Schema {
         )%s;
         """;
 
+    /** The shared throttle's tables (step 11); keys are bytes: BLOB on SQLite, BYTEA on PostgreSQL. */
+    private static final String THROTTLE = """
+        CREATE TABLE throttle_counters (
+          key %s PRIMARY KEY,
+          owner BIGINT NOT NULL,
+          failures INTEGER NOT NULL,
+          last_failure BIGINT NOT NULL,
+          strikes INTEGER NOT NULL,
+          blocked_until BIGINT NOT NULL,
+          audited INTEGER NOT NULL
+        );
+        CREATE INDEX throttle_counters_by_owner ON throttle_counters(owner);
+        CREATE TABLE throttle_successes (key %s PRIMARY KEY, at BIGINT NOT NULL);
+        """;
+
     static final List<Step> STEPS = List.of(
         // 1: users, refresh-token families and tokens, signing keys, audit events
         new Step("""
@@ -247,31 +262,7 @@ final class Schema {
         """),
         // 11: the name-keyed throttle, shared by every instance: failures per name and address and
         // per name (keyed hashes, never names), and the recent successes that exempt an agent
-        new Step("""
-        CREATE TABLE throttle_counters (
-          key BLOB PRIMARY KEY,
-          owner BIGINT NOT NULL,
-          failures INTEGER NOT NULL,
-          last_failure BIGINT NOT NULL,
-          strikes INTEGER NOT NULL,
-          blocked_until BIGINT NOT NULL,
-          audited INTEGER NOT NULL
-        );
-        CREATE INDEX throttle_counters_by_owner ON throttle_counters(owner);
-        CREATE TABLE throttle_successes (key BLOB PRIMARY KEY, at BIGINT NOT NULL);
-        """, """
-        CREATE TABLE throttle_counters (
-          key BYTEA PRIMARY KEY,
-          owner BIGINT NOT NULL,
-          failures INTEGER NOT NULL,
-          last_failure BIGINT NOT NULL,
-          strikes INTEGER NOT NULL,
-          blocked_until BIGINT NOT NULL,
-          audited INTEGER NOT NULL
-        );
-        CREATE INDEX throttle_counters_by_owner ON throttle_counters(owner);
-        CREATE TABLE throttle_successes (key BYTEA PRIMARY KEY, at BIGINT NOT NULL);
-        """),
+        new Step(THROTTLE.formatted("BLOB", "BLOB"), THROTTLE.formatted("BYTEA", "BYTEA")),
         // 12: per-agent policy (contract C): each column null means the server's default. The
         // issuances of agents with a quota are counted in the database, per minute (so a count
         // reads at most a day's 1,440 rows however busy the agent), and every instance counts the
