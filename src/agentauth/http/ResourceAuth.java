@@ -31,15 +31,15 @@ final class ResourceAuth {
             if (claims.jkt() == null)
                 throw new AuthError.InvalidToken("The access token is not DPoP-bound but was presented as DPoP.");
             dpop.atResource(DpopHeaders.of(ctx), ctx.method().name(), ctx.path(), dpopToken, claims.jkt());
-            return accessTokens.verifyLive(dpopToken, requiredScope);
+            return accessTokens.live(claims, requiredScope);
         }
         if (!Bearer.used(ctx)) throw new AuthError.MissingToken(REQUIRED);
-        String token = Bearer.token(ctx);
-        if (accessTokens.verify(token).jkt() != null) {
+        AccessTokens.Claims claims = accessTokens.verify(Bearer.token(ctx));
+        if (claims.jkt() != null) {
             ctx.attribute(DpopHeaders.CHALLENGE, true);
             throw new AuthError.InvalidToken("The access token is DPoP-bound: send it as Authorization: DPoP with a proof.");
         }
-        return accessTokens.verifyLive(token, requiredScope);
+        return accessTokens.live(claims, requiredScope);
     }
 
     /** The token of {@code <scheme> <token>} (the scheme in any case, RFC 9110 §11.1), or null. */

@@ -122,7 +122,11 @@ public final class AccessTokens {
      * {@code requiredScope} (null: none needed), and its user and family must still be in good standing.
      */
     public Claims verifyLive(String token, String requiredScope) {
-        Claims claims = verify(token);
+        return live(verify(token), requiredScope);
+    }
+
+    /** {@link #verifyLive} for claims the caller has just verified with {@link #verify}. */
+    public Claims live(Claims claims, String requiredScope) {
         if (!claims.audience().contains(issuer))
             throw new AuthError.InvalidToken("The access token is for another audience.");
         if (requiredScope != null && !claims.hasScope(requiredScope)) throw new AuthError.InsufficientScope(requiredScope);
