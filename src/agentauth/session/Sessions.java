@@ -229,8 +229,7 @@ public final class Sessions {
 
     /** A login: the user's last login time and the audit event, in the caller's transaction. */
     private void recordLogin(Connection c, Account user, Instant now, String address, String detail) throws SQLException {
-        users.touchLastLogin(c, user.id(), now);
-        users.touchLastUsed(c, user.id(), now);
+        users.touchLogin(c, user.id(), now);
         audit.record(c, now, "login", user.username(), null, address, detail);
     }
 

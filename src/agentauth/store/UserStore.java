@@ -148,9 +148,15 @@ public final class UserStore {
     }
 
     public void touchLastLogin(Connection c, long id, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE users SET last_login_at = ? WHERE id = ?")) {
+        setTime(c, id, "last_login_at", now);
+    }
+
+    /** A login is a use too: both times in one statement, on the login's path. */
+    public void touchLogin(Connection c, long id, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE users SET last_login_at = ?, last_used_at = ? WHERE id = ?")) {
             s.setLong(1, now.toEpochMilli());
-            s.setLong(2, id);
+            s.setLong(2, now.toEpochMilli());
+            s.setLong(3, id);
             s.executeUpdate();
         }
     }
