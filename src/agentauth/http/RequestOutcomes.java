@@ -44,10 +44,12 @@ public final class RequestOutcomes implements RequestScope.Outcome {
         line.log("{} {} {} {}ms {}{}", printable(x.method), path, status, ms, x.clientIp, x.sub == null ? "" : " sub=" + x.sub);
     }
 
+    private static final java.util.regex.Pattern NOT_PRINTABLE = java.util.regex.Pattern.compile("[^\\x21-\\x7E]");
+
     /** Printable ASCII only, at most 200 characters. */
     private static String printable(String s) {
         if (s == null) return "-";
         String cut = s.length() > 200 ? s.substring(0, 200) + "..." : s;
-        return cut.replaceAll("[^\\x21-\\x7E]", "?");
+        return NOT_PRINTABLE.matcher(cut).replaceAll("?");
     }
 }
