@@ -238,7 +238,7 @@ public final class App implements AutoCloseable {
             int[] pruned = db.write(c -> {
                 if (!db.tryLockAcrossInstances(c, "prune")) return new int[2];
                 revocations.prune(c, clock.instant());
-                Throttling t = config.throttling();
+                Throttling t = shared.current().throttling(); // a shared setting: as now set, not as at start
                 long keep = Math.max(t.window().toMillis(), t.maxDelay().toMillis());
                 new ThrottleStore(db).prune(c, clock.millis(), keep, Duration.ofDays(1).toMillis());
                 new IssuanceStore().prune(c, clock.instant());
