@@ -37,6 +37,12 @@ public record User(
             credentialsChangedAt, credentialVersion, policy, lastUsedAt, dpopRequired);
     }
 
+    /** The same user disabled at {@code now}, as a credential change: its generation bumped, its live tokens dead. */
+    public User disabled(Instant now) {
+        return new User(id, uid, gen + 1, username, passwordHash, scopes, false, createdAt, now, lastLoginAt,
+            now, credentialVersion + 1, policy, lastUsedAt, dpopRequired);
+    }
+
     public boolean hasScope(String scope) {
         return scopes.contains(scope);
     }

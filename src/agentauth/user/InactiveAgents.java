@@ -56,9 +56,8 @@ public final class InactiveAgents {
     }
 
     private void disable(Connection c, User u, Instant lastUse, Duration after, Instant now) throws SQLException {
-        User off = u.nextGen();
-        users.update(c, new User(u.id(), u.uid(), off.gen(), u.username(), u.passwordHash(), u.scopes(), false, u.createdAt(),
-            now, u.lastLoginAt(), now, u.credentialVersion() + 1, u.policy(), u.lastUsedAt(), u.dpopRequired()));
+        User off = u.disabled(now);
+        users.update(c, off);
         int ended = families.revokeAllForUser(c, u.id(), now);
         revocations.subject(c, u.uid(), off.gen(), now);
         audit.record(c, now, "user_inactive_disabled", u.username(), "system", null, "no token issued since "

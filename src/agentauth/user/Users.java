@@ -207,9 +207,8 @@ public final class Users {
         Instant now = clock.instant();
         return db.write(c -> {
             User u = store.find(c, name).orElseThrow(() -> notFound(name));
-            User killed = u.nextGen();
-            store.update(c, new User(u.id(), u.uid(), killed.gen(), u.username(), u.passwordHash(), u.scopes(), false,
-                u.createdAt(), now, u.lastLoginAt(), now, u.credentialVersion() + 1, u.policy(), u.lastUsedAt(), u.dpopRequired()));
+            User killed = u.disabled(now);
+            store.update(c, killed);
             guardLastAdmin(c, false);
             int n = families.revokeAllForUser(c, u.id(), now);
             listKilled(c, killed, now);
