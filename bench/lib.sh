@@ -37,7 +37,7 @@ start_server() {
   local dir=$1 opts=$2 flags=$3
   mkdir -p "$dir"
   # shellcheck disable=SC2086
-  AGENT_AUTH_ADMIN_PASSWORD=$ADMIN_PASSWORD "${NICE[@]}" java $opts -jar agent-auth.jar --host 127.0.0.1 --port 0 \
+  AGENT_AUTH_ADMIN_PASSWORD=$ADMIN_PASSWORD "${NICE[@]}" java $opts -jar "${SERVER_JAR:-agent-auth.jar}" --host 127.0.0.1 --port 0 \
     --db "${SERVER_DB:-$dir/agent-auth.db}" $flags >"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   local port= deadline=$(($(now_ms) + 60000))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CPU profile of one scenario in steady state, native code and kernel included (Linux perf):
 #   bench/profile/perf.sh refresh|login_repeat|me [seconds]
+#   PROFILER=jfr bench/profile/perf.sh ...   Java frames instead (JFR, summarized by JfrTop.java)
 # Starts its own server, seeds 40 agents, runs the scenario twice to warm the JIT, then records
 # the third run with perf and prints the split by library and the top symbols.
 set -euo pipefail
@@ -9,7 +10,8 @@ source bench/lib.sh
 OUT=build/bench WORK=build/bench/work/profile LOGIN_PATH=/login REFRESH_PATH=/refresh JWKS_PATH=/.well-known/jwks.json ME_PATH=/me
 SERVER_FLAGS= BENCH_THREADS=${BENCH_THREADS:-2}
 export BENCH_LUA=$PWD/bench/lua BENCH_THREADS
-command -v perf >/dev/null || { echo "perf is missing (apt-get install linux-perf)" >&2; exit 1; }
+PROFILER=${PROFILER:-perf}
+[ "$PROFILER" = jfr ] || command -v perf >/dev/null || { echo "perf is missing (apt-get install linux-perf)" >&2; exit 1; }
 scenario=$1 seconds=${2:-10}
 rm -rf "$WORK" && mkdir -p "$WORK"
 [ -d "$OUT/classes" ] || compile_helpers
@@ -40,6 +42,13 @@ run() {
   echo "$(grep 'requests in' "$WORK/wrk.txt") server CPU $(awk -v a="$after" -v b="$before" 'BEGIN {print a - b}') s"
 }
 run; run
+if [ "$PROFILER" = jfr ]; then
+  jcmd "$SERVER_PID" JFR.start name=p settings=profile filename="$PWD/$WORK/profile.jfr" >/dev/null
+  run
+  jcmd "$SERVER_PID" JFR.stop name=p >/dev/null
+  java bench/profile/JfrTop.java "$WORK/profile.jfr" ${JFR_FILTER:+"$JFR_FILTER"}
+  exit 0
+fi
 perf record -F 999 -g -p "$SERVER_PID" -o "$WORK/perf.data" -- sleep $((seconds - 2)) >/dev/null 2>&1 &
 perf_pid=$!
 run
