@@ -31,12 +31,13 @@ final class HttpServer {
             // A connection with no traffic for 30 s is closed. That alone does not stop a slow
             // upload (the timeout restarts with every byte): BodyBuffer holds bodies to a rate
             // and a deadline.
-            // Jetty reuses a header it saw earlier on the connection when a later one matches it
-            // ignoring case: a token differing from an earlier one in the case of a letter would
-            // be read as the earlier token. Credentials are case-sensitive: so is the cache.
+            // No per-connection header cache. Jetty's matched values ignoring case (a token
+            // differing from an earlier one in a letter's case was read as the earlier token), and
+            // made case-sensitive it cost a third of a /me: every request brings a new token, the
+            // 1 KiB cache fills at the second one and is wiped (HeaderCaseTest, docs/performance.md).
             c.jetty.modifyHttpConfiguration(h -> {
                 h.setIdleTimeout(30_000);
-                h.setHeaderCacheCaseSensitive(true);
+                h.setHeaderCacheSize(0);
             });
             // Requests Jetty rejects itself still get the contract's JSON error.
             c.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
