@@ -55,7 +55,8 @@ final class CounterTable implements Counters {
     public State peek(Key k, long now) {
         synchronized (lock(k)) {
             int i = find(k);
-            if (i < 0 || !live(i, now) || !held(i)) return State.OPEN;
+            if (i < 0 || !live(i, now)) return State.EMPTY;
+            if (!held(i)) return State.OPEN;
             return blockedUntil[i] > 0 && now >= blockedUntil[i] ? State.RELEASED : State.BLOCKED;
         }
     }

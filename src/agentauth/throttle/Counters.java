@@ -20,7 +20,8 @@ interface Counters {
         }
     }
 
-    enum State { OPEN, RELEASED, BLOCKED }
+    /** EMPTY: nothing counted (a success has nothing to reset); OPEN: counting, not holding back. */
+    enum State { EMPTY, OPEN, RELEASED, BLOCKED }
 
     /** A 429 just given: its delay, and whether it is the first of this key's window (to audit). */
     record Block(long delayMs, boolean first) {}

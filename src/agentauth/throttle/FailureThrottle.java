@@ -99,26 +99,37 @@ public final class FailureThrottle implements Throttle {
 
     private record Gate(Counters table, Key key, String why, String counter) {}
 
+    /**
+     * Reads each counter once (peek), and writes only where a passed delay lets this attempt
+     * through: on PostgreSQL an open gate costs one read, not a locked write.
+     */
     @Override
-    public void check(String name, String address) {
+    public Attempt check(String name, String address) {
         long now = clock.millis();
         Key pair = keys.pair(name, address);
+        long lastSuccess = successes.last(pair);
+        boolean exempt = now - lastSuccess < EXEMPTION_MS;
         List<Gate> gates = new ArrayList<>(3);
         gates.add(new Gate(pairs, pair, "too many failures for this name from this address", "name_address"));
-        if (!successes.recent(pair, now, EXEMPTION_MS)) {
+        if (!exempt) {
             gates.add(new Gate(names, keys.name(name), "too many failures for this name from all addresses", "name"));
             gates.add(new Gate(addresses, keys.address(address), "too many failures or failing names from this address", "address"));
         }
         long retryMs = 0;
         String by = null; // the counter with the longest wait: the one the metrics name
+        boolean pairCounted = false;
+        List<Gate> released = new ArrayList<>(0);
         for (Gate g : gates) {
-            if (g.table().peek(g.key(), now) != State.BLOCKED) continue;
+            State state = g.table().peek(g.key(), now);
+            if (g.table() == pairs) pairCounted = state != State.EMPTY;
+            if (state == State.RELEASED) released.add(g);
+            if (state != State.BLOCKED) continue;
             long ms = block(g, name, address, now);
             if (ms > retryMs) { retryMs = ms; by = g.counter(); }
         }
-        // Nothing blocks: a key whose delay has passed lets this one attempt through.
+        // Nothing blocks: a key whose delay has passed lets this one attempt through (if no other took it).
         if (retryMs == 0) {
-            for (Gate g : gates) {
+            for (Gate g : released) {
                 if (g.table().release(g.key(), now)) continue;
                 long ms = block(g, name, address, now);
                 if (ms > retryMs) { retryMs = ms; by = g.counter(); }
@@ -127,6 +138,41 @@ public final class FailureThrottle implements Throttle {
         if (retryMs > 0) {
             events.loginThrottled(by);
             throw new AuthError.TooManyRequests((retryMs + 999) / 1000);
+        }
+        return new Passed(name, address, pair, lastSuccess, exempt, pairCounted);
+    }
+
+    /** An attempt let through, with what its check read. */
+    private final class Passed implements Attempt {
+        private final String name, address;
+        private final Key pair;
+        private final long lastSuccess;
+        private final boolean exempt, pairCounted;
+
+        Passed(String name, String address, Key pair, long lastSuccess, boolean exempt, boolean pairCounted) {
+            this.name = name;
+            this.address = address;
+            this.pair = pair;
+            this.lastSuccess = lastSuccess;
+            this.exempt = exempt;
+            this.pairCounted = pairCounted;
+        }
+
+        @Override
+        public boolean recentlySucceeded() {
+            return exempt;
+        }
+
+        @Override
+        public void failed() {
+            FailureThrottle.this.failed(name, address);
+        }
+
+        /** A success resets only this name-and-address counter (when it counted anything): failures elsewhere stay counted. */
+        @Override
+        public void succeeded() {
+            if (pairCounted) pairs.clear(pair);
+            successes.record(pair, clock.millis(), lastSuccess);
         }
     }
 
@@ -144,7 +190,7 @@ public final class FailureThrottle implements Throttle {
         return b.delayMs();
     }
 
-    @Override
+    /** Counts a failure of this name from this address (also what a {@link Attempt} that failed does). */
     public void failed(String name, String address) {
         long now = clock.millis();
         Key n = keys.name(name);
@@ -152,19 +198,6 @@ public final class FailureThrottle implements Throttle {
         names.fail(n, n.fingerprint(), 0, now);
         int nameFp = (int) (n.fingerprint() ^ (n.fingerprint() >>> 32));
         addresses.fail(keys.address(address), 0, nameFp == 0 ? 1 : nameFp, now);
-    }
-
-    /** A success resets only this name-and-address counter: failures elsewhere stay counted. */
-    @Override
-    public void succeeded(String name, String address) {
-        Key pair = keys.pair(name, address);
-        pairs.clear(pair);
-        successes.record(pair, clock.millis());
-    }
-
-    @Override
-    public boolean recentlySucceeded(String name, String address) {
-        return successes.recent(keys.pair(name, address), clock.millis(), EXEMPTION_MS);
     }
 
     @Override

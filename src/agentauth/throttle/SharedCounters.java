@@ -33,7 +33,8 @@ final class SharedCounters implements Counters {
     @Override
     public State peek(Key k, long now) {
         Optional<Counter> c = db.read(conn -> store.get(conn, bytes(k), false));
-        if (c.isEmpty() || !live(c.get(), now) || !held(c.get())) return State.OPEN;
+        if (c.isEmpty() || !live(c.get(), now)) return State.EMPTY;
+        if (!held(c.get())) return State.OPEN;
         return c.get().blockedUntil() > 0 && now >= c.get().blockedUntil() ? State.RELEASED : State.BLOCKED;
     }
 

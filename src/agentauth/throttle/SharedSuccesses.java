@@ -19,17 +19,16 @@ final class SharedSuccesses implements Successes {
     }
 
     @Override
-    public void record(Key pair, long now) {
-        byte[] key = SharedCounters.successKey(pair);
-        if (now - store.successAt(key) < REWRITE_MS) return;
+    public void record(Key pair, long now, long last) {
+        if (now - last < REWRITE_MS) return;
         store.database().write(c -> {
-            store.recordSuccess(c, key, now);
+            store.recordSuccess(c, SharedCounters.successKey(pair), now);
             return null;
         });
     }
 
     @Override
-    public boolean recent(Key pair, long now, long maxAgeMs) {
-        return now - store.successAt(SharedCounters.successKey(pair)) < maxAgeMs;
+    public long last(Key pair) {
+        return store.successAt(SharedCounters.successKey(pair));
     }
 }

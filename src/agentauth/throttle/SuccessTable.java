@@ -21,7 +21,7 @@ final class SuccessTable implements Successes {
     }
 
     @Override
-    public synchronized void record(Key k, long now) {
+    public synchronized void record(Key k, long now, long last) {
         int base = (int) (k.bucket() & mask) * WAYS, slot = base;
         for (int i = base; i < base + WAYS; i++) {
             if (fingerprint[i] == k.fingerprint()) { slot = i; break; }
@@ -32,10 +32,10 @@ final class SuccessTable implements Successes {
     }
 
     @Override
-    public synchronized boolean recent(Key k, long now, long maxAgeMs) {
+    public synchronized long last(Key k) {
         int base = (int) (k.bucket() & mask) * WAYS;
         for (int i = base; i < base + WAYS; i++)
-            if (fingerprint[i] == k.fingerprint()) return now - time[i] < maxAgeMs;
-        return false;
+            if (fingerprint[i] == k.fingerprint()) return time[i];
+        return 0;
     }
 }

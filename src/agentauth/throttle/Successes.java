@@ -4,8 +4,9 @@ import agentauth.throttle.Keys.Key;
 
 /** When each (name, address) last succeeded: the exemption that keeps a working agent from being locked out. */
 interface Successes {
-    void record(Key pair, long now);
+    /** When this key last succeeded, in epoch ms, or 0. */
+    long last(Key pair);
 
-    /** True when this key succeeded less than {@code maxAgeMs} ago. */
-    boolean recent(Key pair, long now, long maxAgeMs);
+    /** A success now; {@code last} is what {@link #last} said before this attempt's check. */
+    void record(Key pair, long now, long last);
 }

@@ -61,19 +61,19 @@ public final class Authenticator {
     public Account authenticate(String name, String secret, String address) {
         byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > 1024) throw new AuthError.InvalidRequest("password is longer than 1024 bytes.");
-        throttle.check(name, address);
+        Throttle.Attempt attempt = throttle.check(name, address);
         try {
             Optional<User> found = validName(name) ? users.find(name) : Optional.empty();
             // after the throttle: a cached secret never lets more attempts through than Argon2 would
             boolean ok = found.isPresent() && verified.matches(found.get(), bytes);
             PasswordHasher.Check check = null;
             if (!ok) {
-                check = hasher.check(found.map(User::passwordHash).orElse(null), bytes, throttle.recentlySucceeded(name, address));
+                check = hasher.check(found.map(User::passwordHash).orElse(null), bytes, attempt.recentlySucceeded());
                 ok = check.matches();
             }
             Instant now = clock.instant();
             if (!ok || !found.get().enabled()) {
-                throttle.failed(name, address);
+                attempt.failed();
                 audit.record(now, "login_failed", found.map(User::username).orElse(name), null, address,
                     found.isEmpty() ? "unknown name" : ok ? "user disabled" : "wrong secret");
                 if (check != null) check.topUp(); // a weaker hash fails as slowly as the strongest
@@ -81,11 +81,11 @@ public final class Authenticator {
             }
             User user = found.get();
             if (user.policy().expired(now)) { // contract C: told only to the secret's holder, after the check
-                throttle.failed(name, address);
+                attempt.failed();
                 audit.record(now, "login_failed", user.username(), null, address, "identity expired");
                 throw new AuthError.InvalidClient("This identity has expired (expires_at); an admin can extend it.");
             }
-            throttle.succeeded(name, address);
+            attempt.succeeded();
             org.slf4j.MDC.put("sub", user.username()); // the request's log lines and access line name it
             if (check != null) verified.remember(user, bytes);
             if (hasher.needsRehash(user.passwordHash())) upgrade(user, bytes);

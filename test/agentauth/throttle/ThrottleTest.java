@@ -80,6 +80,16 @@ class ThrottleTest {
     }
 
     @Test
+    void a_success_below_the_threshold_resets_the_counter_and_a_success_with_nothing_counted_counts_nothing() {
+        start();
+        assertEquals(200, login("agent", SECRET, "10.0.0.1").status(), "nothing counted yet");
+        for (int i = 0; i < 4; i++) assertEquals(401, login("agent", "wrong-secret-99", "10.0.0.1").status());
+        assertEquals(200, login("agent", SECRET, "10.0.0.1").status());
+        for (int i = 0; i < 5; i++) assertEquals(401, login("agent", "wrong-secret-99", "10.0.0.1").status(), "reset by the success");
+        assertThrottled(login("agent", "wrong-secret-99", "10.0.0.1"), 30);
+    }
+
+    @Test
     void an_unknown_name_is_throttled_exactly_like_a_real_one() {
         start();
         List<String> real = new ArrayList<>(), unknown = new ArrayList<>();
