@@ -73,11 +73,12 @@ final class Rotation {
         byte[] hash = OpaqueTokens.hash(r.token());
         return db.write(c -> {
             r.proof().record(c); // one transaction with the rotation: a replayed proof rolls it back
-            Token presented = store.lockFamilyOf(c, hash).orElseThrow(() -> refused("The refresh token is not valid."));
-            Family family = presented.family();
+            SessionStore.Locked locked = store.lockFamilyAndOwnerOf(c, hash)
+                .orElseThrow(() -> refused("The refresh token is not valid."));
+            Family family = locked.token().family();
             if (family.revokedAt() != null) throw refused("The refresh token was revoked.");
             if (!now.isBefore(family.expiresAt())) throw refused("The refresh token has expired.");
-            Optional<User> owner = users.findById(c, family.userId());
+            Optional<User> owner = locked.owner();
             if (r.client() != null && (owner.isEmpty() || !owner.get().username().equals(r.client())))
                 throw refused("The refresh token was not issued to this client.");
             // Contract D: the key before reuse detection, so a thief without it consumes and ends nothing.

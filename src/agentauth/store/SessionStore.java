@@ -62,6 +62,28 @@ public final class SessionStore {
         return findToken(c, hash, true);
     }
 
+    /** A token with its family locked ({@link #lockFamilyOf}), and the family's user (empty: deleted). */
+    public record Locked(Token token, Optional<User> owner) {}
+
+    /**
+     * {@link #lockFamilyOf} and the family's user in one statement: a rotation's first round trip
+     * reads all it decides on. The user is read as the statement began; a change that commits
+     * while the lock is awaited and matters to the rotation (a new secret, a disable) ends the
+     * family in the same transaction, which the locked row then shows.
+     */
+    public Optional<Locked> lockFamilyAndOwnerOf(Connection c, byte[] hash) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + FAMILY_COLUMNS + ", t.used_at, t.successor, "
+            + "t.successor_until, " + UserStore.columns("u") + " FROM refresh_tokens t JOIN families f ON f.id = t.family_id "
+            + "LEFT JOIN users u ON u.id = f.user_id WHERE t.hash = ?" + db.dialect().forUpdateOf("f"))) {
+            s.setBytes(1, hash);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) return Optional.empty();
+                Token t = new Token(hash, family(r), UserStore.instant(r, 9), r.getBytes(10), UserStore.instant(r, 11));
+                return Optional.of(new Locked(t, Optional.ofNullable(UserStore.row(r, 12))));
+            }
+        }
+    }
+
     private Optional<Token> findToken(Connection c, byte[] hash, boolean lock) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + FAMILY_COLUMNS + ", t.used_at, t.successor, "
             + "t.successor_until FROM refresh_tokens t JOIN families f ON f.id = t.family_id WHERE t.hash = ?"

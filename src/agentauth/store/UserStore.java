@@ -218,9 +218,23 @@ public final class UserStore {
     }
 
     private static User row(ResultSet r) throws SQLException {
-        return new User(r.getLong(1), r.getString(2), r.getLong(3), r.getString(4), r.getString(5),
-            splitScopes(r.getString(6)), r.getInt(7) == 1, instant(r, 8), instant(r, 9), instant(r, 10), instant(r, 11),
-            r.getLong(12), PolicyColumns.read(r, 14), PolicyColumns.lastUsed(r, 14), r.getInt(13) == 1);
+        return row(r, 1);
+    }
+
+    /** The user's columns as {@link #row} reads them, from the table named {@code alias} (another store's join). */
+    static String columns(String alias) {
+        return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
+    }
+
+    /** A user read by {@link #columns}, whose first column is {@code from}; null when the join found none. */
+    static User row(ResultSet r, int from) throws SQLException {
+        int o = from - 1;
+        long id = r.getLong(o + 1);
+        if (r.wasNull()) return null;
+        return new User(id, r.getString(o + 2), r.getLong(o + 3), r.getString(o + 4), r.getString(o + 5),
+            splitScopes(r.getString(o + 6)), r.getInt(o + 7) == 1, instant(r, o + 8), instant(r, o + 9), instant(r, o + 10),
+            instant(r, o + 11), r.getLong(o + 12), PolicyColumns.read(r, o + 14), PolicyColumns.lastUsed(r, o + 14),
+            r.getInt(o + 13) == 1);
     }
 
     /** 128 random bits in hex: not derived from the name, never reused. */
