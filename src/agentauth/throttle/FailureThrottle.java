@@ -107,7 +107,7 @@ public final class FailureThrottle implements Throttle {
     public Attempt check(String name, String address) {
         long now = clock.millis();
         Key pair = keys.pair(name, address);
-        long lastSuccess = successes.last(pair);
+        long lastSuccess = successes.last(pair, now);
         boolean exempt = now - lastSuccess < EXEMPTION_MS;
         List<Gate> gates = new ArrayList<>(3);
         gates.add(new Gate(pairs, pair, "too many failures for this name from this address", "name_address"));

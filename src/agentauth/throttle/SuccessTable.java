@@ -32,7 +32,7 @@ final class SuccessTable implements Successes {
     }
 
     @Override
-    public synchronized long last(Key k) {
+    public synchronized long last(Key k, long now) {
         int base = (int) (k.bucket() & mask) * WAYS;
         for (int i = base; i < base + WAYS; i++)
             if (fingerprint[i] == k.fingerprint()) return time[i];
