@@ -178,15 +178,35 @@ public final class KeyRotation {
         Key k = set.get(kid);
         if (k == null) throw new AuthError.NotFound("There is no signing key '" + kid + "'.");
         boolean signing = k == set.current(now);
-        boolean changed = keys.database().write(c -> {
+        Database db = keys.database();
+        boolean several = db.dialect() == agentauth.store.Dialect.POSTGRES;
+        boolean changed = db.write(c -> {
             if (signing) insert(c, now, now, actor, address);
             if (!keys.store().revoke(c, kid, now)) return false;
-            Instant until = k.tokensUntil().isAfter(now) ? k.tokensUntil() : now;
-            keys.revocations().kid(c, kid, until);
+            if (!several) list(c, k, now);
             keys.audit().record(c, now, "key_revoked", null, actor, address, "signing key " + kid + " revoked");
             return true;
         });
         if (changed || signing) keys.reload();
+        if (!several) return;
+        // Every instance reads its signing key at least once per SIGNER_FRESHNESS: after the settle
+        // time none signs with the revoked one, and the list may name it. A revoke that failed in
+        // between lists it when repeated (the key is revoked already: only the listing is left).
+        try {
+            Thread.sleep(SigningKeys.REVOKE_SETTLE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuthError.TemporarilyUnavailable("The key was revoked but not yet listed; revoke it again.", 1, null);
+        }
+        db.write(c -> {
+            list(c, k, now);
+            return null;
+        });
+    }
+
+    private void list(Connection c, Key k, Instant now) throws SQLException {
+        Instant until = k.tokensUntil().isAfter(now) ? k.tokensUntil() : now;
+        keys.revocations().kid(c, k.kid(), until);
     }
 
     /** Refuses a schedule verifiers could not follow: publish-ahead must cover their cache and our reload. */

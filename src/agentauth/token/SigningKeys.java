@@ -48,6 +48,9 @@ public final class SigningKeys {
     private final Jwks jwks = new Jwks();
     private final Map<String, Key> decrypted = new HashMap<>(); // by kid, so a reload decrypts a key once; guarded by this
     private volatile KeySet keys = new KeySet(List.of());
+    /** The signing key and when a read that began at that System.nanoTime() found it unrevoked. */
+    private record Confirmed(String kid, long readStartedNanos) {}
+    private volatile Confirmed confirmed;
     private final Map<String, Instant> storedBound = new java.util.concurrent.ConcurrentHashMap<>(); // what the database holds
     private final Map<String, Instant> lastExp = new java.util.concurrent.ConcurrentHashMap<>();     // what this process signed
     private final Map<String, Instant> boundAtLoad = new java.util.concurrent.ConcurrentHashMap<>(); // before it signed
@@ -106,8 +109,11 @@ public final class SigningKeys {
 
     /** Reads the keys again (every instance, every few seconds: keys made elsewhere, revocations). */
     public void reload() {
+        long started = System.nanoTime();
         try {
             keys = read();
+            Key signing = keys.current(clock.instant());
+            if (signing != null) confirmed = new Confirmed(signing.kid(), started);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("a signing key in the database cannot be opened with the master key", e);
         }
@@ -155,15 +161,32 @@ public final class SigningKeys {
     }
 
     /**
-     * The key that signs now. On PostgreSQL another instance may have revoked it (a leak) since
-     * the last reload, and lists it as revoked in the same commit: so the key is checked in the
-     * database first (one lookup by primary key, inside the caller's transaction if any), and a
-     * revoked one sends this instance to the key that replaced it. On SQLite this process made
-     * every change itself, and memory follows each commit.
+     * How old the last sight of the signing key in the database may be when it signs. On
+     * PostgreSQL another instance may revoke it (a leak); that instance lists the revoked kid only
+     * {@link #REVOKE_SETTLE} after its commit, by which time every instance has read the key again
+     * and signs with its replacement (contract F), at the cost of one lookup per second, not one
+     * per token.
+     */
+    public static final Duration SIGNER_FRESHNESS = Duration.ofSeconds(1);
+    /** How long a revoke waits between replacing the key and listing it: two freshness periods. */
+    public static final Duration REVOKE_SETTLE = SIGNER_FRESHNESS.multipliedBy(2);
+
+    /**
+     * The key that signs now. On PostgreSQL, when its last sight is older than
+     * {@link #SIGNER_FRESHNESS}, its row is read first (one lookup by primary key), and a revoked
+     * one sends this instance to the key that replaced it. On SQLite this process made every
+     * change itself, and memory follows each commit.
      */
     public Key current() {
         Key k = signer();
-        if (db.dialect() != Dialect.POSTGRES || !db.read(c -> store.revokedOrGone(c, k.kid()))) return k;
+        if (db.dialect() != Dialect.POSTGRES) return k;
+        long started = System.nanoTime();
+        Confirmed seen = confirmed;
+        if (seen != null && seen.kid().equals(k.kid()) && started - seen.readStartedNanos() < SIGNER_FRESHNESS.toNanos()) return k;
+        if (!db.read(c -> store.revokedOrGone(c, k.kid()))) {
+            confirmed = new Confirmed(k.kid(), started);
+            return k;
+        }
         reload();
         return signer();
     }
