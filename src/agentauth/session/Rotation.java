@@ -116,8 +116,9 @@ final class Rotation {
             users.touchLastUsed(c, account.id(), now);
         Instant sessionEnd = account.policy().cap(family.expiresAt());
         String next = OpaqueTokens.newToken();
+        // families.refreshed_at and refresh_count are no longer written (nothing read them; the
+        // family's tokens say the same): the previous release still writes them, so they stay.
         store.insertToken(c, OpaqueTokens.hash(next), family.id(), hash, now);
-        store.recordRefresh(c, family.id(), now);
         Duration window = retryWindow; // one value for the whole rotation, whatever a settings change does meanwhile
         if (window.isZero()) {
             // Signing is most of the work done under the write lock (bench/, JFR profile of the

@@ -148,15 +148,6 @@ public final class SessionStore {
         }
     }
 
-    public void recordRefresh(Connection c, String familyId, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-            "UPDATE families SET refreshed_at = ?, refresh_count = refresh_count + 1 WHERE id = ?")) {
-            s.setLong(1, now.toEpochMilli());
-            s.setString(2, familyId);
-            s.executeUpdate();
-        }
-    }
-
     /** Narrows a family's granted scope for good: a scope granted again later does not come back. */
     public void narrowScope(Connection c, String familyId, List<String> scope) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE families SET scope = ? WHERE id = ?")) {

@@ -171,16 +171,13 @@ class SessionStoreTest extends OnBothDatabases {
     }
 
     @Test
-    void a_refresh_is_counted_and_a_narrowed_scope_stays_narrowed() {
-        family("sid-count", List.of("read", "write"), T0, at(100_000));
+    void a_narrowed_scope_stays_narrowed() {
+        family("sid-narrow", List.of("read", "write"), T0, at(100_000));
         write(c -> {
-            sessions.recordRefresh(c, "sid-count", at(7));
-            sessions.recordRefresh(c, "sid-count", at(8));
-            sessions.narrowScope(c, "sid-count", List.of("read"));
+            sessions.narrowScope(c, "sid-narrow", List.of("read"));
             return null;
         });
-        assertEquals(at(8).toEpochMilli() + " 2", f.one("SELECT refreshed_at || ' ' || refresh_count FROM families"));
-        assertEquals(List.of("read"), sessions.family("sid-count").orElseThrow().scope());
+        assertEquals(List.of("read"), sessions.family("sid-narrow").orElseThrow().scope());
     }
 
     @Test
