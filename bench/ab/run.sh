@@ -5,6 +5,8 @@
 # so jars of different schema versions can be compared.
 #   bench/ab/run.sh A.jar B.jar me|refresh|login_repeat|client_credentials
 #   BENCH_ROUNDS (4), BENCH_DURATION (8s), BENCH_CONNECTIONS (16), BENCH_SERVER_FLAGS
+#   BENCH_JAVA_OPTS_A, BENCH_JAVA_OPTS_B: JVM options per side (the recommended ones by default;
+#   the same jar twice with two option sets compares the options)
 #   BENCH_DB=postgres: each server on its own database of one throw-away PostgreSQL cluster
 #   (bench/postgres.sh); its CPU per request is printed too (only one side runs at a time).
 set -euo pipefail
@@ -79,13 +81,14 @@ if [ "${BENCH_DB:-sqlite}" = postgres ]; then
 fi
 for side in 0 1; do
   [ -z "$PG_PID" ] || export SERVER_DB="postgresql://127.0.0.1:$PG_PORT/ab$side?user=agent_auth"
-  SERVER_JAR=${JAR[$side]} start_server "$WORK/s$side" "$(recommended_java_opts)" "${BENCH_SERVER_FLAGS:-}"
+  opts_var=BENCH_JAVA_OPTS_$([ "$side" = 0 ] && echo A || echo B)
+  SERVER_JAR=${JAR[$side]} start_server "$WORK/s$side" "${!opts_var:-$(recommended_java_opts)}" "${BENCH_SERVER_FLAGS:-}"
   PIDS[$side]=$SERVER_PID URLS[$side]=$BASE_URL
   agents "$BASE_URL" "$WORK/agents-$side.txt" 40
 done
 describe_machine 2>/dev/null | head -3 || true
 echo "ab: $SCEN; A = ${JAR[0]}, B = ${JAR[1]}"
-window 0 warmA; window 1 warmB; : >"$OUT/windows.txt"
+for w in 1 2; do window 0 "warmA$w"; window 1 "warmB$w"; done; : >"$OUT/windows.txt" # the JIT settles first
 for r in $(seq 1 "$ROUNDS"); do
   if [ $((r % 2)) = 1 ]; then order="0 1"; else order="1 0"; fi
   for side in $order; do window "$side" "$([ "$side" = 0 ] && echo A || echo B)$r"; done
