@@ -148,7 +148,7 @@ public final class App implements AutoCloseable {
         Sessions sessions = new Sessions(db, sessionStore, userStore, tokenIssuer, audit, revocationStore,
             new Sessions.Lifetimes(config.refreshTtl(), config.adminSessionTtl(), config.refreshRetryWindow()), policyRules,
             clock, events);
-        AccessTokens accessTokens = new AccessTokens(signingKeys, userStore, sessionStore, issuer, clock);
+        AccessTokens accessTokens = new AccessTokens(signingKeys, sessionStore, issuer, clock);
         Entitlements entitlements = new Entitlements(issuer, config.resources());
         // Nonces any instance accepts: keyed under a key every instance derives alike (contract A)
         DpopProofs dpop = new DpopProofs(config.dpop(), issuer, new DpopProofStore(db),

@@ -157,6 +157,33 @@ public final class SessionStore {
         }
     }
 
+    /** A token's user (by uid), and whether its session is live and that user's (false when the token names none). */
+    public record Standing(Optional<User> user, boolean sessionLive) {}
+
+    /**
+     * What a presented access token's live check reads, in one statement: its user by
+     * {@code uid}, and its session {@code sid} (null: a token of no session).
+     */
+    public Standing standing(String uid, String sid) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + UserStore.columns("u") + ", f.user_id, f.revoked_at "
+                + "FROM users u LEFT JOIN families f ON f.id = ? WHERE u.uid = ?")) {
+                s.setString(1, sid);
+                s.setString(2, uid);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) return new Standing(Optional.empty(), false);
+                    User user = UserStore.row(r, 1);
+                    int after = UserStore.COLUMN_COUNT;
+                    long sessionUser = r.getLong(after + 1);
+                    boolean found = !r.wasNull();
+                    r.getLong(after + 2);
+                    boolean revoked = !r.wasNull();
+                    return new Standing(Optional.of(user), found && sessionUser == user.id() && !revoked);
+                }
+            }
+        });
+    }
+
     public Optional<Family> family(String id) {
         return db.read(c -> family(c, id));
     }

@@ -16,6 +16,8 @@ import java.util.Optional;
 public final class UserStore {
     private static final String COLUMNS = "id, uid, gen, username, password_hash, scopes, enabled, created_at, "
         + "updated_at, last_login_at, credentials_changed_at, credential_version, dpop_required, " + PolicyColumns.NAMES;
+    /** How many columns {@link #columns} names. */
+    static final int COLUMN_COUNT = COLUMNS.split(", ").length;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Database db;

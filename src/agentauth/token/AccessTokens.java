@@ -2,10 +2,8 @@ package agentauth.token;
 
 import agentauth.cache.VerifiedTokens;
 import agentauth.error.AuthError;
-import agentauth.store.Family;
 import agentauth.store.SessionStore;
 import agentauth.store.User;
-import agentauth.store.UserStore;
 import agentauth.user.Account;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.exceptions.JWTDecodeException;
@@ -46,15 +44,13 @@ public final class AccessTokens {
     private record Verified(Claims claims, String kid) {}
 
     private final SigningKeys keys;
-    private final UserStore users;
     private final SessionStore families;
     private final String issuer;
     private final Clock clock;
     private final VerifiedTokens<Verified> verified = new VerifiedTokens<>(REMEMBERED_MAX);
 
-    public AccessTokens(SigningKeys keys, UserStore users, SessionStore families, String issuer, Clock clock) {
+    public AccessTokens(SigningKeys keys, SessionStore families, String issuer, Clock clock) {
         this.keys = keys;
-        this.users = users;
         this.families = families;
         this.issuer = issuer;
         this.clock = clock;
@@ -144,17 +140,16 @@ public final class AccessTokens {
      * RFC 7662, answers for tokens of other resources too); throws invalid_token otherwise.
      */
     public Account inGoodStanding(Claims claims) {
-        User user = (claims.uid() == null ? Optional.<User>empty() : users.findByUid(claims.uid()))
+        SessionStore.Standing standing = claims.uid() == null ? new SessionStore.Standing(Optional.empty(), false)
+            : families.standing(claims.uid(), claims.sid());
+        User user = standing.user()
             .filter(u -> u.username().equals(claims.subject())) // names are never renamed: both must agree
             .orElseThrow(() -> new AuthError.InvalidToken("The access token's user no longer exists."));
         if (!user.enabled()) throw new AuthError.InvalidToken("The access token's user is disabled.");
         if (user.policy().expired(clock.instant())) throw new AuthError.InvalidToken("The access token's user has expired.");
         if (user.gen() != claims.gen()) throw new AuthError.InvalidToken("The access token predates a credential change.");
-        if (claims.sid() != null) {
-            Optional<Family> f = families.family(claims.sid());
-            if (f.isEmpty() || f.get().userId() != user.id() || f.get().revokedAt() != null)
-                throw new AuthError.InvalidToken("The access token's session was ended.");
-        }
+        if (claims.sid() != null && !standing.sessionLive())
+            throw new AuthError.InvalidToken("The access token's session was ended.");
         return Account.of(user);
     }
 }
