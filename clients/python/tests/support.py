@@ -94,12 +94,13 @@ class JarServer:
                 self.process.wait()
 
     def refresh_counts(self, username):
-        """(refresh_count, revoked) of each of the user's sessions, oldest first, as the server
-        records them in its families table."""
+        """(refreshes, revoked) of each of the user's sessions, oldest first, as the server's
+        tables record them: every rotation stores one refresh token with a parent."""
         con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
         try:
             rows = con.execute(
-                "SELECT f.refresh_count, f.revoked_at IS NOT NULL FROM families f JOIN users u ON u.id = f.user_id"
+                "SELECT (SELECT COUNT(*) FROM refresh_tokens t WHERE t.family_id = f.id AND t.parent_hash IS NOT NULL),"
+                " f.revoked_at IS NOT NULL FROM families f JOIN users u ON u.id = f.user_id"
                 " WHERE u.username = ? ORDER BY f.created_at, f.rowid", (username,)).fetchall()
         finally:
             con.close()
