@@ -198,8 +198,10 @@ public final class KeyRotation {
             Thread.currentThread().interrupt();
             throw new AuthError.TemporarilyUnavailable("The key was revoked but not yet listed; revoke it again.", 1, null);
         }
+        keys.reload(); // the key's bound as it is now: another instance may have signed with it meanwhile
+        Key settled = keys.keySet().get(kid);
         db.write(c -> {
-            list(c, k, now);
+            list(c, settled != null ? settled : k, keys.clock().instant());
             return null;
         });
     }
