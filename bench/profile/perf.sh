@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CPU profile of one scenario in steady state, native code and kernel included (Linux perf):
 #   bench/profile/perf.sh refresh|login_repeat|me [seconds]
-#   bench/profile/perf.sh client_credentials [seconds]
+#   bench/profile/perf.sh client_credentials|jwks [seconds]
 #   PROFILER=jfr bench/profile/perf.sh ...   Java frames instead (JFR, summarized by JfrTop.java)
 #   BENCH_DB=postgres bench/profile/perf.sh ...   on a throw-away PostgreSQL cluster (bench/postgres.sh)
 # Starts its own server, seeds 40 agents, runs the scenario twice to warm the JIT, then records
@@ -36,6 +36,7 @@ run() {
       BENCH_TOKENS=$WORK/tokens.txt BENCH_PATH=/refresh BENCH_BODY='refresh_token={refresh_token}' script=refresh ;;
     client_credentials) BENCH_AGENTS=$WORK/agents.txt BENCH_MODE=repeat BENCH_PATH=/oauth/token script=post_agents \
       BENCH_BODY='grant_type=client_credentials&client_id={name}&client_secret={secret}' ;;
+    jwks) BENCH_METHOD=GET BENCH_PATH=/.well-known/jwks.json script=get ;;
     login_repeat) BENCH_AGENTS=$WORK/agents.txt BENCH_MODE=repeat BENCH_PATH=/login BENCH_BODY='username={name}&password={secret}' script=post_agents ;;
     me)
       tail -20 "$WORK/agents.txt" | while read -r n s; do post_form "$BASE_URL/login" "username=$n&password=$s"; done |
