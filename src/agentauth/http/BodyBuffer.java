@@ -82,8 +82,10 @@ public final class BodyBuffer extends Handler.Wrapper {
         }
 
         void start() {
-            timer = scheduler.schedule(this::checkPace, CHECK_EVERY_MS, TimeUnit.MILLISECONDS);
             read(true);
+            // Most bodies come with their headers and are handled by now: only one still on its
+            // way is watched (a callback that finished it meanwhile finds the timer stopped at once).
+            if (!finished.get()) timer = scheduler.schedule(this::checkPace, CHECK_EVERY_MS, TimeUnit.MILLISECONDS);
         }
 
         /** Jetty calls this when more of the body has arrived. */

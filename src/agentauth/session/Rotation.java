@@ -85,13 +85,18 @@ final class Rotation {
             if (family.dpopJkt() != null && !family.dpopJkt().equals(r.jkt())) return keyMismatch(c, r, family, owner, now);
             if (r.jkt() == null && (r.proof().required() || owner.isPresent() && owner.get().dpopRequired()))
                 throw new AuthError.InvalidDpopProof("A DPoP proof is required to refresh this session.");
-            if (!store.claim(c, hash, now)) return retryOrReuse(c, r, family, owner, now);
-            return successor(c, r, hash, family, owner, now);
+            String next = OpaqueTokens.newToken();
+            if (!store.claimWithSuccessor(c, hash, OpaqueTokens.hash(next), family.id(), now))
+                return retryOrReuse(c, r, family, owner, now);
+            return successor(c, r, hash, next, family, owner, now);
         }).get();
     }
 
-    /** The claimed token's successor: a new refresh token, and the access token for the scope still held. */
-    private Outcome successor(Connection c, Request r, byte[] hash, Family family, Optional<User> owner, Instant now)
+    /**
+     * The claimed token's successor {@code next} (stored with the claim): the answer with it and
+     * the access token for the scope still held, unless the session ends or the request is refused.
+     */
+    private Outcome successor(Connection c, Request r, byte[] hash, String next, Family family, Optional<User> owner, Instant now)
             throws SQLException {
         if (owner.isEmpty() || !owner.get().enabled())
             return end(c, family, now, "The refresh token's user is disabled or gone.");
@@ -115,10 +120,8 @@ final class Rotation {
         if (lastUse == null || lastUse.isBefore(now.minus(Sessions.LOGIN_RECORD_INTERVAL))) // not a write per refresh
             users.touchLastUsed(c, account.id(), now);
         Instant sessionEnd = account.policy().cap(family.expiresAt());
-        String next = OpaqueTokens.newToken();
         // families.refreshed_at and refresh_count are no longer written (nothing read them; the
         // family's tokens say the same): the previous release still writes them, so they stay.
-        store.insertToken(c, OpaqueTokens.hash(next), family.id(), hash, now);
         Duration window = retryWindow; // one value for the whole rotation, whatever a settings change does meanwhile
         if (window.isZero()) {
             // Signing is most of the work done under the write lock (bench/, JFR profile of the

@@ -109,6 +109,30 @@ public final class SessionStore {
         }
     }
 
+    /**
+     * {@link #claim}, and for the one caller that claimed the token, its successor: on PostgreSQL
+     * in the same statement (a round trip fewer per rotation). A rotation refused after this
+     * rolls both back; a successor whose family ends in the same transaction can never be used.
+     */
+    public boolean claimWithSuccessor(Connection c, byte[] hash, byte[] successor, String familyId, Instant now)
+            throws SQLException {
+        if (db.dialect() != Dialect.POSTGRES) {
+            if (!claim(c, hash, now)) return false;
+            insertToken(c, successor, familyId, hash, now);
+            return true;
+        }
+        try (PreparedStatement s = c.prepareStatement("WITH claimed AS (UPDATE refresh_tokens SET used_at = ? "
+            + "WHERE hash = ? AND used_at IS NULL RETURNING hash) INSERT INTO refresh_tokens(hash, family_id, parent_hash, "
+            + "created_at) SELECT ?, ?, hash, ? FROM claimed")) {
+            s.setLong(1, now.toEpochMilli());
+            s.setBytes(2, hash);
+            s.setBytes(3, successor);
+            s.setString(4, familyId);
+            s.setLong(5, now.toEpochMilli());
+            return s.executeUpdate() == 1;
+        }
+    }
+
     /** Keeps the sealed answer of a claimed token for the retry window. */
     public void keepRetryCopy(Connection c, byte[] hash, byte[] successor, Instant until) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(

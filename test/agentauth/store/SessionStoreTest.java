@@ -171,6 +171,21 @@ class SessionStoreTest extends OnBothDatabases {
     }
 
     @Test
+    void a_claim_with_its_successor_stores_the_successor_only_for_the_one_claim_that_won() {
+        family("sid-next", List.of("read"), T0, at(100_000));
+        byte[] presented = token("sid-next", everyByte(10), null, at(1));
+        assertTrue(write(c -> sessions.claimWithSuccessor(c, presented, everyByte(11), "sid-next", at(5))).booleanValue());
+        assertFalse(write(c -> sessions.claimWithSuccessor(c, presented, everyByte(12), "sid-next", at(6))).booleanValue());
+        assertEquals(at(5), find(presented).usedAt());
+        Token next = find(everyByte(11));
+        assertEquals("sid-next", next.family().id());
+        assertNull(next.usedAt());
+        assertEquals(List.of(Long.toString(at(5).toEpochMilli())),
+            f.column("SELECT created_at FROM refresh_tokens WHERE parent_hash IS NOT NULL"));
+        assertEquals(Optional.empty(), f.db.read(c -> sessions.findToken(c, everyByte(12))), "the losing claim stored nothing");
+    }
+
+    @Test
     void a_narrowed_scope_stays_narrowed() {
         family("sid-narrow", List.of("read", "write"), T0, at(100_000));
         write(c -> {
