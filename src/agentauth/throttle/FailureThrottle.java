@@ -139,25 +139,12 @@ public final class FailureThrottle implements Throttle {
             events.loginThrottled(by);
             throw new AuthError.TooManyRequests((retryMs + 999) / 1000);
         }
-        return new Passed(name, address, pair, lastSuccess, exempt, pairCounted);
+        return new Passed(this, name, address, pair, lastSuccess, exempt, pairCounted);
     }
 
     /** An attempt let through, with what its check read. */
-    private final class Passed implements Attempt {
-        private final String name, address;
-        private final Key pair;
-        private final long lastSuccess;
-        private final boolean exempt, pairCounted;
-
-        Passed(String name, String address, Key pair, long lastSuccess, boolean exempt, boolean pairCounted) {
-            this.name = name;
-            this.address = address;
-            this.pair = pair;
-            this.lastSuccess = lastSuccess;
-            this.exempt = exempt;
-            this.pairCounted = pairCounted;
-        }
-
+    private record Passed(FailureThrottle throttle, String name, String address, Key pair, long lastSuccess, boolean exempt,
+                          boolean pairCounted) implements Attempt {
         @Override
         public boolean recentlySucceeded() {
             return exempt;
@@ -165,14 +152,14 @@ public final class FailureThrottle implements Throttle {
 
         @Override
         public void failed() {
-            FailureThrottle.this.failed(name, address);
+            throttle.failed(name, address);
         }
 
         /** A success resets only this name-and-address counter (when it counted anything): failures elsewhere stay counted. */
         @Override
         public void succeeded() {
-            if (pairCounted) pairs.clear(pair);
-            successes.record(pair, clock.millis(), lastSuccess);
+            if (pairCounted) throttle.pairs.clear(pair);
+            throttle.successes.record(pair, throttle.clock.millis(), lastSuccess);
         }
     }
 
