@@ -81,8 +81,10 @@ public final class ServerMetrics implements Events {
 
     /** One answered request: {@code route} is a route template or a fixed marker, never a raw path. */
     public void request(String route, String method, int status, long nanos) {
-        requests.inc(route, METHODS.contains(method) ? method : "other", status >= 100 && status < 600 ? STATUS[status] : "other");
+        // The duration first: a scrape that sees the request counted sees its duration too (the
+        // count is written before the histogram in a scrape, and read first).
         duration.observe(nanos / 1e9, route);
+        requests.inc(route, METHODS.contains(method) ? method : "other", status >= 100 && status < 600 ? STATUS[status] : "other");
     }
 
     /** A token endpoint's answer: issued on 200, else refused with {@code error} (an OAuth error code). */
