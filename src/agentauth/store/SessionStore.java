@@ -72,26 +72,24 @@ public final class SessionStore {
      * family in the same transaction, which the locked row then shows.
      */
     public Optional<Locked> lockFamilyAndOwnerOf(Connection c, byte[] hash) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + FAMILY_COLUMNS + ", t.used_at, t.successor, "
-            + "t.successor_until, " + UserStore.columns("u") + " FROM refresh_tokens t JOIN families f ON f.id = t.family_id "
-            + "LEFT JOIN users u ON u.id = f.user_id WHERE t.hash = ?" + db.dialect().forUpdateOf("f"))) {
-            s.setBytes(1, hash);
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) return Optional.empty();
-                Token t = new Token(hash, family(r), UserStore.instant(r, 9), r.getBytes(10), UserStore.instant(r, 11));
-                return Optional.of(new Locked(t, Optional.ofNullable(UserStore.row(r, 12))));
-            }
-        }
+        return readToken(c, hash, true, true);
     }
 
     private Optional<Token> findToken(Connection c, byte[] hash, boolean lock) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + FAMILY_COLUMNS + ", t.used_at, t.successor, "
-            + "t.successor_until FROM refresh_tokens t JOIN families f ON f.id = t.family_id WHERE t.hash = ?"
+        return readToken(c, hash, lock, false).map(Locked::token);
+    }
+
+    /** A token and its family, the family's row locked or not, and with {@code withOwner} its user too. */
+    private Optional<Locked> readToken(Connection c, byte[] hash, boolean lock, boolean withOwner) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + FAMILY_COLUMNS + ", t.used_at, t.successor, t.successor_until"
+            + (withOwner ? ", " + UserStore.columns("u") : "") + " FROM refresh_tokens t JOIN families f ON f.id = t.family_id"
+            + (withOwner ? " LEFT JOIN users u ON u.id = f.user_id" : "") + " WHERE t.hash = ?"
             + (lock ? db.dialect().forUpdateOf("f") : ""))) {
             s.setBytes(1, hash);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) return Optional.empty();
-                return Optional.of(new Token(hash, family(r), UserStore.instant(r, 9), r.getBytes(10), UserStore.instant(r, 11)));
+                Token t = new Token(hash, family(r), UserStore.instant(r, 9), r.getBytes(10), UserStore.instant(r, 11));
+                return Optional.of(new Locked(t, withOwner ? Optional.ofNullable(UserStore.row(r, 12)) : Optional.empty()));
             }
         }
     }
