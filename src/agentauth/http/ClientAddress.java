@@ -16,13 +16,23 @@ import java.util.Optional;
  * right-most hop that is not itself a trusted proxy.
  */
 public final class ClientAddress {
+    private static final String ATTRIBUTE = ClientAddress.class.getName();
     private final List<Cidr> trusted;
 
     public ClientAddress(List<Cidr> trusted) {
         this.trusted = List.copyOf(trusted);
     }
 
+    /** The request's client address: worked out at the first call for a request (RequestTracking's), then kept with it. */
     public String of(Context ctx) {
+        String known = ctx.attribute(ATTRIBUTE);
+        if (known != null) return known;
+        String address = resolve(ctx);
+        ctx.attribute(ATTRIBUTE, address);
+        return address;
+    }
+
+    private String resolve(Context ctx) {
         String raw = ctx.req().getRemoteAddr();
         Optional<byte[]> peerBytes = IpAddress.parse(raw);
         String peer = peerBytes.map(IpAddress::format).orElse(raw);
