@@ -29,6 +29,7 @@ public final class SqliteDatabase implements Database {
     private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
     private static final int READERS = 4;
     private static final long BUSY_TIMEOUT_MS = 5000;
+    private static final int SQLITE_BUSY = 5;
     // The server checkpoints from its housekeeping thread (checkpoint()); a writer copies the WAL
     // back itself, under the write lock, only past this many pages (~40 MiB), as a safety net.
     private static final int AUTO_CHECKPOINT_PAGES = 10_000;
@@ -112,14 +113,40 @@ public final class SqliteDatabase implements Database {
             // of failing. First, so that the pragmas below wait too.
             s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
             // WAL: readers never block the writer nor the writer them.
-            s.execute("PRAGMA journal_mode=WAL");
+            enableWal(s);
             // NORMAL in WAL survives a process crash (only power loss can drop the last commits);
             // FULL (--durable) also survives power loss, at one fsync per commit.
             s.execute("PRAGMA synchronous=" + (durable ? "FULL" : "NORMAL"));
             s.execute("PRAGMA foreign_keys=ON");
             s.execute("PRAGMA wal_autocheckpoint=" + AUTO_CHECKPOINT_PAGES);
+        } catch (SQLException e) {
+            closeQuietly(c); // the caller gets no connection to close
+            throw e;
         }
         return c;
+    }
+
+    /**
+     * Switching a new file to WAL takes its exclusive lock, and SQLite answers BUSY at once, without
+     * the busy handler, when two connections switch it together (a deadlock it refuses to wait on):
+     * retry for as long as the busy timeout. Once switched, the file stays WAL and this returns at once.
+     */
+    private static void enableWal(Statement s) throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MS);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s.execute("PRAGMA journal_mode=WAL");
+                return;
+            } catch (SQLException e) {
+                if ((e.getErrorCode() & 0xFF) != SQLITE_BUSY || System.nanoTime() > deadline) throw e;
+            }
+            try {
+                Thread.sleep(Math.min(attempt, 20));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while switching to WAL", e);
+            }
+        }
     }
 
     public Path file() {
