@@ -155,6 +155,7 @@ public final class SlowUploads implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        thread.interrupt(); // a connect blocked on a full accept queue ends now: no socket escapes the close below
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));
             for (SelectionKey key : selector.keys()) key.channel().close();
