@@ -9,6 +9,7 @@ import agentauth.http.Api;
 import agentauth.http.ClientAddress;
 import agentauth.http.RequestOutcomes;
 import agentauth.metrics.Events;
+import agentauth.metrics.Gauge;
 import agentauth.metrics.MetricsServer;
 import agentauth.metrics.ServerMetrics;
 import agentauth.session.Sessions;
@@ -45,6 +46,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,7 @@ public final class App implements AutoCloseable {
         return t;
     });
     private Javalin javalin;
+    private final AtomicBoolean closing = new AtomicBoolean();
     private final ServerMetrics metrics; // null: --metrics-port not given
     private MetricsServer metricsServer;
 
@@ -205,6 +208,8 @@ public final class App implements AutoCloseable {
     private void serve(ServerSocketChannel listener) {
         javalin = HttpServer.create(config, api, listener, new RequestOutcomes(metrics, config.observability().accessLog()));
         javalin.start();
+        if (metrics != null) metrics.gauge(Gauge.of("agentauth_http_requests_in_flight",
+            "HTTP requests received and not answered yet (a stop waits for them).", () -> HttpServer.requestsInFlight(javalin)));
         housekeeping.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
         // Keys: read again every few seconds (made or revoked by another instance), rotated on schedule.
         long reload = KeyRotation.RELOAD.toMillis();
@@ -298,13 +303,17 @@ public final class App implements AutoCloseable {
     public Sessions sessions() { return api.sessions(); }
     public AuditLog audit() { return audit; }
 
-    /** Stops accepting, lets in-flight requests finish, then closes the database. */
+    /** Stops accepting, lets in-flight requests finish, then closes the database; once (later calls return). */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) return;
         housekeeping.shutdownNow();
-        javalin.stop(); // graceful: see HttpServer.STOP_TIMEOUT
-        if (metricsServer != null) metricsServer.close();
-        hasher.close();
-        db.close();
+        try {
+            HttpServer.stop(javalin); // requests in flight get up to HttpServer.STOP_TIMEOUT
+        } finally { // whatever the HTTP side did, the database is closed (checkpointed, lock released)
+            if (metricsServer != null) metricsServer.close();
+            hasher.close();
+            db.close();
+        }
     }
 }

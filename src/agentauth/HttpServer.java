@@ -11,12 +11,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.Graceful;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Javalin and Jetty as agent-auth runs them: on the socket bound already, with the route table. */
 final class HttpServer {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     /** How long a stop waits for requests in flight before it closes their connections. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -41,14 +49,10 @@ final class HttpServer {
             });
             // Requests Jetty rejects itself still get the contract's JSON error.
             c.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
-            // Graceful stop: on close the connector stops accepting, and requests in flight
-            // (a refresh whose rotation is committing) get up to STOP_TIMEOUT to answer.
-            c.jetty.modifyServer(server -> {
-                // Javalin nests its handler inside the innermost wrapper: bodies arrive whole.
-                // RequestScope around the buffering: a request whose body never came is counted too.
-                server.setHandler(new GracefulHandler(new RequestScope(new BodyBuffer(), outcome)));
-                server.setStopTimeout(STOP_TIMEOUT.toMillis());
-            });
+            // GracefulHandler counts the requests in flight, for stop(). Javalin nests its handler
+            // inside the innermost wrapper: bodies arrive whole. RequestScope around the
+            // buffering: a request whose body never came is counted too.
+            c.jetty.modifyServer(server -> server.setHandler(new GracefulHandler(new RequestScope(new BodyBuffer(), outcome))));
             c.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
                 try {
@@ -60,5 +64,32 @@ final class HttpServer {
             });
             Routes.install(c, api);
         });
+    }
+
+    /** Requests received and not yet answered (GracefulHandler counts them for the stop). */
+    static long requestsInFlight(Javalin javalin) {
+        GracefulHandler counter = javalin.jettyServer().server().getDescendant(GracefulHandler.class);
+        return counter == null ? 0 : counter.getCurrentRequestCount();
+    }
+
+    /**
+     * Stops accepting at once, gives requests in flight (a refresh whose rotation is committing)
+     * up to STOP_TIMEOUT to answer, then stops, closing the connections of any still running. The
+     * wait is ours rather than Jetty's: Jetty's logs a stack trace and throws when it runs out,
+     * after it stopped all the same, and the caller would not close the database.
+     */
+    static void stop(Javalin javalin) {
+        Server server = javalin.jettyServer().server();
+        try {
+            Graceful.shutdown(server).get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("stopping: requests still in flight after {}s are cut off", STOP_TIMEOUT.toSeconds());
+        } catch (ExecutionException e) {
+            log.warn("stopping: waiting for requests in flight failed ({}); stopping now", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.setStopTimeout(0); // waited above
+        javalin.stop();
     }
 }

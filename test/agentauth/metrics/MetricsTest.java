@@ -32,7 +32,7 @@ class MetricsTest {
             "agentauth_refresh_retry_window_hits_total", "agentauth_login_throttled_total", "agentauth_argon2_inflight",
             "agentauth_argon2_rejected_total", "agentauth_argon2_duration_seconds", "agentauth_dpop_rejected_total",
             "agentauth_kills_total", "agentauth_revocation_list_entries", "agentauth_signing_keys",
-            "agentauth_signing_key_age_seconds", "agentauth_build_info", "jvm_memory_used_bytes", "jvm_gc_collection_seconds",
+            "agentauth_signing_key_age_seconds", "agentauth_build_info", "agentauth_http_requests_in_flight", "jvm_memory_used_bytes", "jvm_gc_collection_seconds",
             "jvm_threads_current", "process_cpu_seconds_total", "process_open_fds", "process_start_time_seconds",
             "process_resident_memory_bytes"))
             assertTrue(e.types.containsKey(family), "missing " + family);

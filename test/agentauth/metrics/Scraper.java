@@ -11,11 +11,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Scrapes a server's metrics listener as Prometheus does, and parses the answer strictly. */
-final class Scraper {
+public final class Scraper {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     private final String url;
 
-    Scraper(int port) {
+    public Scraper(int port) {
         this.url = "http://127.0.0.1:" + port + "/metrics";
     }
 
@@ -39,7 +39,7 @@ final class Scraper {
     }
 
     /** A series' value, 0 when absent. */
-    double value(String name, String... labels) {
+    public double value(String name, String... labels) {
         Double v = scrape().value(name, labels);
         return v == null ? 0 : v;
     }

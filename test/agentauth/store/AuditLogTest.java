@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -71,6 +73,7 @@ class AuditLogTest extends OnBothDatabases {
     }
 
     @Test
+    @ResourceLock(Resources.SYSTEM_ERR) // replaces System.err for a moment
     void an_event_that_rolls_back_leaves_no_log_line() {
         String committed = "committed-" + System.nanoTime(), rolledBack = "rolled-back-" + System.nanoTime();
         String log = capturingStandardError(() -> {
