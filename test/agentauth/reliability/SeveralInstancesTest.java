@@ -36,7 +36,7 @@ class SeveralInstancesTest {
         Backend.Storage storage = Backend.POSTGRES.fresh(dir);
         // Started together, on an empty database: one migrates and makes the admin and the key.
         // One issuer for both, as behind a load balancer (nothing listens there in this test).
-        String[] common = {"--issuer", "http://127.0.0.1:9", "--refresh-retry-window", "5s"};
+        String[] common = {"--issuer", "http://127.0.0.1:9", "--refresh-retry-window", "120s"}; // long: the tests are about being inside it, and a loaded machine is slow
         a = JarProcess.launch(storage, with(common, "--instance-id", "A"));
         b = JarProcess.launch(storage, with(common, "--instance-id", "B"));
         a.awaitListening();

@@ -1,5 +1,6 @@
 package agentauth.reliability;
 
+import agentauth.metrics.Scraper;
 import agentauth.support.Sqlite;
 import agentauth.support.RawRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,8 +27,12 @@ class ShutdownTest {
     @Test
     void sigterm_answers_a_refresh_in_flight_refuses_new_connections_and_exits_0() throws Exception {
         Path db = dir.resolve("agent-auth.db");
-        JarProcess server = JarProcess.start(db);
+        JarProcess server = JarProcess.start(db, "--metrics-port", "0");
         try {
+            java.util.regex.Matcher port = java.util.regex.Pattern.compile("metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics")
+                .matcher(server.log());
+            assertTrue(port.find(), server.log());
+            Scraper metrics = new Scraper(Integer.parseInt(port.group(1)));
             Http http = server.http();
             String token = http.login("admin", TestServer.ADMIN_PASSWORD).text("refresh_token");
             // Another process holds the write lock, so the refresh waits inside the server (up to
@@ -36,9 +41,12 @@ class ShutdownTest {
                  RawRequest inFlight = new RawRequest(server.url(), "/refresh", Http.json("refresh_token", token))) {
                 lock.createStatement().execute("BEGIN IMMEDIATE");
                 inFlight.sendAll();
-                // No event tells that the server has dispatched the request; give it a moment,
-                // so the signal cannot overtake the request on the wire.
-                Thread.sleep(300);
+                // Once the server counts it in flight, the signal cannot overtake it on the wire.
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (metrics.value("agentauth_http_requests_in_flight") < 1) {
+                    assertTrue(System.nanoTime() < deadline, "the refresh never reached the server");
+                    Thread.sleep(10);
+                }
                 server.signalTerm();
                 assertTrue(server.awaitLog("stopping:", 20), server.log());
                 assertTrue(refusesNewConnections(http), "a stopping server accepts no new connections");

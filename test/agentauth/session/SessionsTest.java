@@ -61,7 +61,7 @@ class SessionsTest {
 
     @Test
     void with_a_retry_window_every_concurrent_presentation_gets_the_same_successor() throws Exception {
-        try (TestServer server = TestServer.startOn(backend, "--refresh-retry-window", "5s")) {
+        try (TestServer server = TestServer.startOn(backend, "--refresh-retry-window", "120s")) {
             server.createUser("retrier", "retrier-secret-12", "read");
             Http http = new Http(server.url());
             String token = http.login("retrier", "retrier-secret-12").text("refresh_token");

@@ -75,11 +75,16 @@ class CheckCostTest {
             strongHasher.check(null, utf8("not the secret"), false);
             strongest = Math.min(strongest, System.nanoTime() - t0);
         }
-        PasswordHasher.Check weak = strongHasher.check(weakHash, utf8("not the secret"), false);
-        assertFalse(weak.matches());
-        // The strong hash does 16 times the work of the weak one: most of its cost is owed.
-        assertTrue(weak.topUpNanos() >= strongest / 4, "top-up " + weak.topUpNanos() / 1000 + " µs, a strong check "
-            + strongest / 1000 + " µs");
+        // The strong hash does 16 times the work of the weak one: most of its cost is owed. The
+        // top-up is what the weak check's own time left; one check preempted on a loaded machine
+        // takes longer and is owed less, so the best of three is judged.
+        long topUp = 0;
+        for (int i = 0; i < 3; i++) {
+            PasswordHasher.Check weak = strongHasher.check(weakHash, utf8("not the secret"), false);
+            assertFalse(weak.matches());
+            topUp = Math.max(topUp, weak.topUpNanos());
+        }
+        assertTrue(topUp >= strongest / 4, "top-up " + topUp / 1000 + " µs, a strong check " + strongest / 1000 + " µs");
         assertEquals(0, strongHasher.check(strongHash, utf8("not the secret"), false).topUpNanos(),
             "a check with the strongest parameters is owed nothing");
         assertEquals(0, strongHasher.check(null, utf8("not the secret"), false).topUpNanos(), "nor is the dummy");
