@@ -6,4 +6,5 @@ set -euo pipefail
 [ $# -eq 1 ] && [ -f "$1" ] || { echo "usage: $0 path/to/agent-auth.jar" >&2; exit 2; }
 jar=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$(dirname "$0")"
-AGENT_AUTH_JAR=$jar PYTHONDONTWRITEBYTECODE=1 exec timeout 600 python3 tests/run.py
+# 1800 s: a safety net only; the suite starts five JVMs, and on a loaded machine one start can take minutes
+AGENT_AUTH_JAR=$jar PYTHONDONTWRITEBYTECODE=1 exec timeout 1800 python3 tests/run.py

@@ -19,23 +19,39 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * A real HttpClient that counts the requests it sends by path, so a test can see from the
- * agent's side how many logins and refreshes went over the wire.
+ * agent's side how many logins and refreshes went over the wire, and how many of them were
+ * in flight at once.
  */
 final class CountingHttpClient extends HttpClient {
     private final HttpClient delegate = HttpClient.newBuilder().version(Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+            .connectTimeout(Duration.ofSeconds(30)).build(); // generous: CI machines are loaded
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> peaks = new ConcurrentHashMap<>();
 
     int count(String path) {
         AtomicInteger n = counts.get(path);
         return n == null ? 0 : n.get();
     }
 
+    /** The most requests to {@code path} that {@link #send} had in flight at the same time. */
+    int peak(String path) {
+        AtomicInteger n = peaks.get(path);
+        return n == null ? 0 : n.get();
+    }
+
     @Override
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
-        counts.computeIfAbsent(request.uri().getPath(), p -> new AtomicInteger()).incrementAndGet();
-        return delegate.send(request, handler);
+        String path = request.uri().getPath();
+        counts.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+        AtomicInteger sending = inFlight.computeIfAbsent(path, p -> new AtomicInteger());
+        peaks.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(sending.incrementAndGet(), Math::max);
+        try {
+            return delegate.send(request, handler);
+        } finally {
+            sending.decrementAndGet();
+        }
     }
 
     @Override

@@ -40,6 +40,7 @@ final class ProtectedService implements AutoCloseable {
     /** A verifier of tokens issued without a resource (audience = issuer), polling the list every {@link #POLL}. */
     static TokenVerifierBuilder verifierFor(String issuer) {
         return TokenVerifier.forIssuer(issuer).audience(issuer)
+            .timeout(Duration.ofSeconds(30)) // of each fetch: generous for a loaded machine (and jar processes)
             .revocationPollInterval(POLL)
             .unknownKeyRefetchInterval(POLL); // a revoked key's successor is fetched at once
     }

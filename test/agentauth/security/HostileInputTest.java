@@ -299,7 +299,7 @@ class HostileInputTest {
         java.net.URI base = java.net.URI.create(server.url());
         String response;
         try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
-            s.setSoTimeout(10_000);
+            s.setSoTimeout(30_000); // a safety net: the answer is asserted, never a timeout
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             s.shutdownOutput();
             response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
