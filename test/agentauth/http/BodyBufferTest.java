@@ -57,7 +57,7 @@ class BodyBufferTest {
                 + "Content-Length: " + bytes.length + "\r\n\r\n")) {
             s.getOutputStream().write(bytes, 0, 10);
             s.getOutputStream().flush();
-            Thread.sleep(BodyBuffer.GRACE.toMillis() / 2); // a slow client, well within the grace
+            Thread.sleep(BodyBuffer.GRACE.toMillis() / 4); // a slow client, well within the grace even if the sleep runs long
             s.getOutputStream().write(bytes, 10, bytes.length - 10);
             String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(answer.startsWith("HTTP/1.1 401 "), answer);
