@@ -186,7 +186,8 @@ class AgentAuthClientTest {
     @Test
     void concurrent_callers_share_one_login() throws Exception {
         server.loginGate = new CountDownLatch(1);
-        AgentAuthClient auth = client().build();
+        // the held login must outlast awaitAllWaiting: at the default 10 s a slow start would time it out and retry
+        AgentAuthClient auth = client().requestTimeout(Duration.ofSeconds(60)).build();
         List<String> tokens = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
@@ -203,10 +204,18 @@ class AgentAuthClientTest {
         assertEquals(1, tokens.stream().distinct().count());
     }
 
-    /** Returns once the login reached the server and every caller is parked waiting for a token. */
+    /**
+     * Returns once the login reached the server and every caller is parked waiting for a token;
+     * fails after 60 s (a safety net for a loaded machine) rather than hang the run.
+     */
     private void awaitAllWaiting(List<Thread> threads) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (server.requests.get() == 0
                 || !threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the callers did not all wait for the one login: " + server.requests.get()
+                        + " requests, states " + threads.stream().map(Thread::getState).toList());
+            }
             Thread.sleep(1);
         }
     }
@@ -215,7 +224,8 @@ class AgentAuthClientTest {
     void concurrent_callers_all_see_the_one_failure() throws Exception {
         server.queue(401, Map.of(), "{\"error\":\"invalid_client\"}");
         server.loginGate = new CountDownLatch(1);
-        AgentAuthClient auth = client().build();
+        // the held login must outlast awaitAllWaiting: at the default 10 s a slow start would time it out and retry
+        AgentAuthClient auth = client().requestTimeout(Duration.ofSeconds(60)).build();
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 8; i++) {

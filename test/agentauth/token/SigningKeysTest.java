@@ -16,6 +16,10 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class SigningKeysTest {
+    /** A safety net, never the condition: on a loaded machine a thread may start or run late. */
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final int REFRESHES = 20; // per refresher of the deadlock test; ~100 rotations overlapped 3 of them here
+
     static String jwks(TestServer server) {
         return new String(server.app().keyRotation().jwks().bytes(), StandardCharsets.UTF_8);
     }
@@ -83,7 +87,7 @@ class SigningKeysTest {
                     try { release.await(); } catch (InterruptedException e) { throw new IllegalStateException(e); }
                     return null;
                 }));
-                assertTrue(holding.await(5, java.util.concurrent.TimeUnit.SECONDS));
+                assertTrue(holding.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
                 java.util.List<Thread> queued = new java.util.concurrent.CopyOnWriteArrayList<>();
                 java.util.concurrent.Future<String> rotation = pool.submit(() -> {
                     queued.add(Thread.currentThread());
@@ -102,10 +106,10 @@ class SigningKeysTest {
                 });
                 awaitParked(queued, 2);
                 release.countDown();
-                first.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                first.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
                 for (java.util.concurrent.Future<?> f : java.util.List.of(rotation, faulty)) {
                     java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
-                        java.util.concurrent.ExecutionException.class, () -> f.get(5, java.util.concurrent.TimeUnit.SECONDS));
+                        java.util.concurrent.ExecutionException.class, () -> f.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
                     assertTrue(e.getCause() instanceof agentauth.error.AuthError.TemporarilyUnavailable, String.valueOf(e.getCause()));
                 }
             } finally {
@@ -120,7 +124,7 @@ class SigningKeysTest {
     }
 
     private static void awaitParked(java.util.List<Thread> threads, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             if (threads.size() == count && threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) return;
             Thread.sleep(5);
@@ -135,23 +139,25 @@ class SigningKeysTest {
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (TestServer server = TestServer.start("--refresh-retry-window", "30s", "--access-ttl", "1s")) {
                 Http http = new Http(server.url());
-                long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-                java.util.List<Thread> threads = new java.util.ArrayList<>();
+                // A fixed amount of work, not a time budget: a slow login only makes the run longer.
+                java.util.List<Thread> refreshers = new java.util.ArrayList<>();
                 java.util.concurrent.atomic.AtomicInteger refreshed = new java.util.concurrent.atomic.AtomicInteger();
-                for (int i = 0; i < 3; i++) threads.add(new Thread(() -> {
+                for (int i = 0; i < 3; i++) refreshers.add(new Thread(() -> {
                     String token = http.login("admin", TestServer.ADMIN_PASSWORD).text("refresh_token");
-                    while (System.nanoTime() < until) {
+                    for (int n = 0; n < REFRESHES; n++) {
                         Http.Response r = http.postJson("/refresh", Http.json("refresh_token", token));
                         if (r.status() != 200) break;
                         token = r.text("refresh_token");
                         refreshed.incrementAndGet();
                     }
                 }));
-                threads.add(new Thread(() -> {
-                    while (System.nanoTime() < until) server.app().keyRotation().rotate(true, "test", null).kid();
-                }));
-                for (Thread t : threads) t.start();
-                for (Thread t : threads) t.join();
+                Thread rotator = new Thread(() -> { // rotates for as long as the refreshes run
+                    while (refreshers.stream().anyMatch(Thread::isAlive)) server.app().keyRotation().rotate(true, "test", null).kid();
+                });
+                for (Thread t : refreshers) t.start();
+                rotator.start();
+                for (Thread t : refreshers) t.join();
+                rotator.join();
                 assertTrue(refreshed.get() > 0);
             }
         });

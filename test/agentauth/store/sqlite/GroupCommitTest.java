@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GroupCommitTest {
     private static final int WRITERS = 12;
+    /** A safety net, never the condition: on a loaded machine a thread may start or run late. */
+    private static final long WAIT_SECONDS = 60;
 
     @TempDir
     Path dir;
@@ -45,7 +47,7 @@ class GroupCommitTest {
                     await(release);
                     return insert(c, -1);
                 }));
-                assertTrue(holding.await(5, TimeUnit.SECONDS));
+                assertTrue(holding.await(WAIT_SECONDS, TimeUnit.SECONDS));
                 long commitsBefore = db.commits();
                 List<Thread> writers = new ArrayList<>();
                 List<Future<Integer>> results = new ArrayList<>();
@@ -63,12 +65,12 @@ class GroupCommitTest {
                 }
                 awaitAllParked(writers, WRITERS);
                 release.countDown();
-                first.get(5, TimeUnit.SECONDS);
+                first.get(WAIT_SECONDS, TimeUnit.SECONDS);
 
                 List<String> expected = new ArrayList<>(List.of("-1"));
                 for (int i = 0; i < WRITERS; i++) {
                     try {
-                        assertEquals(i * 10, results.get(i).get(5, TimeUnit.SECONDS));
+                        assertEquals(i * 10, results.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS));
                         assertTrue(i % 3 != 0 && i != 4, "writer " + i + " should have failed");
                         expected.add(String.valueOf(i));
                     } catch (java.util.concurrent.ExecutionException e) {
@@ -109,7 +111,7 @@ class GroupCommitTest {
                     }
                     return null;
                 }));
-                assertTrue(holding.await(5, TimeUnit.SECONDS));
+                assertTrue(holding.await(WAIT_SECONDS, TimeUnit.SECONDS));
                 List<Thread> writers = new ArrayList<>();
                 List<Future<Object>> results = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
@@ -124,10 +126,10 @@ class GroupCommitTest {
                 }
                 awaitAllParked(writers, 4);
                 release.countDown();
-                first.get(5, TimeUnit.SECONDS);
+                first.get(WAIT_SECONDS, TimeUnit.SECONDS);
                 for (Future<Object> r : results) {
                     java.util.concurrent.ExecutionException e =
-                        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, () -> r.get(5, TimeUnit.SECONDS));
+                        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, () -> r.get(WAIT_SECONDS, TimeUnit.SECONDS));
                     assertInstanceOf(AuthError.TemporarilyUnavailable.class, e.getCause(), "503 for every write of the batch, not 500");
                 }
             } finally {
@@ -196,7 +198,7 @@ class GroupCommitTest {
     }
 
     private static void awaitAllParked(List<Thread> writers, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         while (System.nanoTime() < deadline) {
             synchronized (writers) {
                 if (writers.size() == count && writers.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) return;
@@ -208,7 +210,7 @@ class GroupCommitTest {
 
     private static void await(CountDownLatch latch) {
         try {
-            if (!latch.await(5, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
+            if (!latch.await(WAIT_SECONDS, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
