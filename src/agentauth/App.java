@@ -102,7 +102,7 @@ public final class App implements AutoCloseable {
             Database opened = db;
             config = db.write(c -> {
                 opened.lockAcrossInstances(c, "bootstrap");
-                return shared.reconcile(c, opened.dialect() == agentauth.store.Dialect.POSTGRES);
+                return shared.reconcile(c, opened.sharedByInstances());
             });
             ServerMetrics metrics = config.observability().metricsPort() == null ? null
                 : new ServerMetrics(agentauth.cli.Version.number());

@@ -44,6 +44,12 @@ public interface Database extends AutoCloseable {
 
     Dialect dialect();
 
+    /**
+     * Whether other instances may use this database at the same time (PostgreSQL). A SQLite file
+     * has one server, so what this process did is all that happened.
+     */
+    boolean sharedByInstances();
+
     /** True when the database answers a query now. */
     default boolean healthy() {
         try {

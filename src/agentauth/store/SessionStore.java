@@ -188,19 +188,14 @@ public final class SessionStore {
      */
     public Standing standing(String uid, String sid) {
         return db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT " + UserStore.columns("u") + ", f.user_id, f.revoked_at "
-                + "FROM users u LEFT JOIN families f ON f.id = ? WHERE u.uid = ?")) {
+            // The join finds the session only when it is the user's and not ended.
+            try (PreparedStatement s = c.prepareStatement("SELECT " + UserStore.columns("u") + ", f.id FROM users u "
+                + "LEFT JOIN families f ON f.id = ? AND f.user_id = u.id AND f.revoked_at IS NULL WHERE u.uid = ?")) {
                 s.setString(1, sid);
                 s.setString(2, uid);
                 try (ResultSet r = s.executeQuery()) {
                     if (!r.next()) return new Standing(Optional.empty(), false);
-                    User user = UserStore.row(r, 1);
-                    int after = UserStore.COLUMN_COUNT;
-                    long sessionUser = r.getLong(after + 1);
-                    boolean found = !r.wasNull();
-                    r.getLong(after + 2);
-                    boolean revoked = !r.wasNull();
-                    return new Standing(Optional.of(user), found && sessionUser == user.id() && !revoked);
+                    return new Standing(Optional.of(UserStore.row(r, 1)), r.getString(UserStore.COLUMN_COUNT + 1) != null);
                 }
             }
         });

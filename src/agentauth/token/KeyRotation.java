@@ -128,7 +128,7 @@ public final class KeyRotation {
         // With one server (SQLite) this process signed all the tokens since it loaded the key: the
         // exact bound, no headroom (never below what the database held before this process signed).
         Instant exact = keys.exactBound(k.kid());
-        if (keys.database().dialect() == agentauth.store.Dialect.SQLITE && exact != null)
+        if (!keys.database().sharedByInstances() && exact != null)
             keys.store().setTokensUntil(c, k.kid(), exact);
         if (!keys.store().retire(c, k.kid(), now)) return false;
         keys.audit().record(c, now, "key_retired", null, "system", null, "signing key " + k.kid() + " signs no more; "
@@ -179,7 +179,7 @@ public final class KeyRotation {
         if (k == null) throw new AuthError.NotFound("There is no signing key '" + kid + "'.");
         boolean signing = k == set.current(now);
         Database db = keys.database();
-        boolean several = db.dialect() == agentauth.store.Dialect.POSTGRES;
+        boolean several = db.sharedByInstances();
         boolean changed = db.write(c -> {
             if (signing) insert(c, now, now, actor, address);
             if (!keys.store().revoke(c, kid, now)) return false;

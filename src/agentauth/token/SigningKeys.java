@@ -5,7 +5,6 @@ import agentauth.crypto.MasterKey;
 import agentauth.error.AuthError;
 import agentauth.store.AuditLog;
 import agentauth.store.Database;
-import agentauth.store.Dialect;
 import agentauth.store.RevocationStore;
 import agentauth.store.SigningKeyStore;
 import agentauth.token.KeySet.Key;
@@ -179,7 +178,7 @@ public final class SigningKeys {
      */
     public Key current() {
         Key k = signer();
-        if (db.dialect() != Dialect.POSTGRES) return k;
+        if (!db.sharedByInstances()) return k;
         long started = System.nanoTime();
         Confirmed seen = confirmed;
         if (seen != null && seen.kid().equals(k.kid()) && started - seen.readStartedNanos() < SIGNER_FRESHNESS.toNanos()) return k;

@@ -157,6 +157,11 @@ public final class PostgresDatabase implements Database {
     }
 
     @Override
+    public boolean sharedByInstances() {
+        return true;
+    }
+
+    @Override
     public boolean tryLockAcrossInstances(Connection c, String name) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
             s.setLong(1, key(name));

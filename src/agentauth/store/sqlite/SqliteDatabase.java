@@ -164,6 +164,11 @@ public final class SqliteDatabase implements Database {
     }
 
     @Override
+    public boolean sharedByInstances() {
+        return false; // ServerLock: one server per file
+    }
+
+    @Override
     public boolean tryLockAcrossInstances(Connection c, String name) {
         return true;
     }
