@@ -1,8 +1,8 @@
 package agentauth.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import agentauth.support.Await;
 import agentauth.support.Http;
 import agentauth.support.JarProcess;
 import java.nio.file.Files;
@@ -31,19 +31,9 @@ class HealthTest {
             assertEquals(200, http.send("HEAD", "/health/live", null, null).status());
 
             for (String suffix : new String[] {"", "-wal", "-shm"}) Files.deleteIfExists(Path.of(db + suffix));
-            assertTrue(awaitStatus(http, "/health", 503), "readiness reports the lost database");
+            Await.until(() -> http.get("/health").status(), s -> s == 503, "readiness reports the lost database");
             assertEquals("temporarily_unavailable", http.get("/health").error());
             assertEquals(200, http.get("/health/live").status(), "liveness does not ask the database");
         }
-    }
-
-    /** Polls until {@code path} answers {@code status} (a minute at most). */
-    static boolean awaitStatus(Http http, String path, int status) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (http.get(path).status() == status) return true;
-            Thread.sleep(50);
-        }
-        return false;
     }
 }

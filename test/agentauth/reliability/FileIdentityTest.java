@@ -1,5 +1,6 @@
 package agentauth.reliability;
 
+import agentauth.support.Await;
 import agentauth.support.Sqlite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +24,7 @@ class FileIdentityTest {
     Path dir;
 
     @Test
-    void a_database_deleted_under_the_running_server_is_answered_with_503_and_never_recreated() throws Exception {
+    void a_database_deleted_under_the_running_server_is_answered_with_503_and_never_recreated() {
         Path db = dir.resolve("agent-auth.db");
         try (JarProcess server = JarProcess.start(db)) {
             Http http = server.http();
@@ -34,7 +35,7 @@ class FileIdentityTest {
             assertEquals(503, refused.status(), refused.body());
             assertEquals("temporarily_unavailable", refused.error());
             assertEquals(503, http.login("admin", TestServer.ADMIN_PASSWORD).status());
-            assertTrue(awaitStatus(http, "/health", 503), "health reports the lost database");
+            Await.until(() -> http.get("/health").status(), s -> s == 503, "health reports the lost database");
             assertTrue(server.log().contains("was deleted while the server had it open"), server.log());
             assertEquals(1, count(server.log(), "was deleted while the server had it open"), "one log line, not one per request");
             assertFalse(Files.exists(db), "no fresh database was created in its place");
@@ -56,21 +57,11 @@ class FileIdentityTest {
             Files.move(other, db, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 
             assertEquals(503, http.postJson("/refresh", Http.json("refresh_token", token)).status());
-            assertTrue(awaitStatus(http, "/health", 503));
+            Await.until(() -> http.get("/health").status(), s -> s == 503, "health reports the replaced database");
             assertTrue(server.log().contains("was replaced by another file"), server.log());
             assertEquals(0, server.terminate());
             assertEquals("[t]", Sqlite.column(db, "SELECT name FROM sqlite_master").toString(), "the new file was left alone");
         }
-    }
-
-    /** Reads check the identity at most once a second: wait for the answer (60 s: a safety net for a loaded machine). */
-    private static boolean awaitStatus(Http http, String path, int status) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (http.get(path).status() == status) return true;
-            Thread.sleep(50); // between probes: a spin would take the CPU from the server it waits for
-        }
-        return false;
     }
 
     private static int count(String text, String part) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import agentauth.support.Await;
 import agentauth.support.Http;
 import agentauth.support.JarProcess;
 import agentauth.support.TestServer;
@@ -42,11 +43,7 @@ class ShutdownTest {
                 lock.createStatement().execute("BEGIN IMMEDIATE");
                 inFlight.sendAll();
                 // Once the server counts it in flight, the signal cannot overtake it on the wire.
-                long deadline = System.nanoTime() + 60_000_000_000L;
-                while (metrics.value("agentauth_http_requests_in_flight") < 1) {
-                    assertTrue(System.nanoTime() < deadline, "the refresh never reached the server");
-                    Thread.sleep(10);
-                }
+                Await.until(() -> metrics.value("agentauth_http_requests_in_flight"), n -> n >= 1, "the refresh reaching the server");
                 server.signalTerm();
                 assertTrue(server.awaitLog("stopping:", 20), server.log());
                 assertTrue(refusesNewConnections(http), "a stopping server accepts no new connections");

@@ -2,9 +2,9 @@ package agentauth.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import agentauth.metrics.Scraper;
+import agentauth.support.Await;
 import agentauth.support.Http;
 import agentauth.support.RawRequest;
 import agentauth.support.Sqlite;
@@ -53,11 +53,12 @@ class StopTimeoutTest {
             await(held);
             try (RawRequest inFlight = new RawRequest(server.url(), "/refresh", Http.json("refresh_token", refresh))) {
                 inFlight.sendAll();
-                awaitValue(metrics, 1.0);
+                Await.until(() -> metrics.value("agentauth_http_requests_in_flight"), n -> n == 1.0, "the refresh in flight");
 
                 System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
                 closing = CompletableFuture.runAsync(() -> server.app().close());
-                awaitText(err, "stopping: requests still in flight after 10s are cut off");
+                Await.until(() -> err.toString(StandardCharsets.UTF_8),
+                    log -> log.contains("stopping: requests still in flight after 10s are cut off"), "the line of the cut-off stop");
                 assertEquals("", inFlight.answer(), "its connection was closed without an answer");
             }
             assertFalse(closing.isDone(), "the database waits for the write the test holds");
@@ -84,22 +85,6 @@ class StopTimeoutTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
-        }
-    }
-
-    private static void awaitValue(Scraper metrics, double expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-        while (metrics.value("agentauth_http_requests_in_flight") != expected) {
-            assertTrue(System.nanoTime() < deadline, "requests in flight never reached " + expected);
-            Thread.sleep(20);
-        }
-    }
-
-    private static void awaitText(ByteArrayOutputStream out, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-        while (!out.toString(StandardCharsets.UTF_8).contains(text)) {
-            assertTrue(System.nanoTime() < deadline, "never logged: " + text + "\n" + out.toString(StandardCharsets.UTF_8));
-            Thread.sleep(50);
         }
     }
 }

@@ -2,6 +2,7 @@ package agentauth.revocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import agentauth.support.Await;
 import agentauth.support.Backend;
 import agentauth.support.Http;
 import agentauth.support.TestServer;

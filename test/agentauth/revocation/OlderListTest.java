@@ -3,6 +3,7 @@ package agentauth.revocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import agentauth.support.Await;
 import agentauth.support.Http;
 import agentauth.support.TestServer;
 import java.nio.charset.StandardCharsets;

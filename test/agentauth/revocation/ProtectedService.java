@@ -4,6 +4,7 @@ import agentauth.client.AgentAuthException;
 import agentauth.client.InvalidTokenException;
 import agentauth.client.TokenVerifier;
 import agentauth.client.TokenVerifierBuilder;
+import agentauth.support.Await;
 import agentauth.support.Http;
 import io.javalin.Javalin;
 import java.time.Duration;

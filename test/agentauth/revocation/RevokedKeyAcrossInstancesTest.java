@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import agentauth.support.Await;
 import agentauth.support.Backend;
 import agentauth.support.Http;
 import agentauth.support.TestServer;

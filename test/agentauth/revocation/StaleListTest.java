@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import agentauth.client.ServerUnavailableException;
 import agentauth.client.TokenVerifier;
 import agentauth.client.TokenVerifier.StalePolicy;
+import agentauth.support.Await;
 import agentauth.support.Backend;
 import agentauth.support.Http;
 import agentauth.support.JarProcess;

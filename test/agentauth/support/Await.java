@@ -1,4 +1,4 @@
-package agentauth.revocation;
+package agentauth.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -7,14 +7,14 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** Waits for a state, never for a time: the probe runs until its answer passes, or a generous deadline. */
-final class Await {
+public final class Await {
     /** Generous: CI machines are loaded, and a state that comes late still comes. */
-    static final Duration DEADLINE = Duration.ofSeconds(60);
+    public static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private Await() {}
 
     /** Probes until {@code done} accepts the answer; returns it, or fails naming {@code what} and the last answer. */
-    static <T> T until(Supplier<T> probe, Predicate<T> done, String what) {
+    public static <T> T until(Supplier<T> probe, Predicate<T> done, String what) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         T last = probe.get();
         while (!done.test(last)) {
